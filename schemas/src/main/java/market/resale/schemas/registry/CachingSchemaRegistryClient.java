@@ -1,0 +1,68 @@
+package market.resale.schemas.registry;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.apache.avro.Schema;
+
+/**
+ * Caches both directions: (subject, schema) to id, so a serializer asks the registry once per schema,
+ * and id to schema, so a deserializer asks once per writer schema. Schemas under an id never change,
+ * so entries never expire; the caches are bounded only to survive a misbehaving producer.
+ */
+public final class CachingSchemaRegistryClient implements SchemaRegistryClient {
+
+    private final SchemaRegistryClient delegate;
+    private final Map<SubjectSchema, Integer> ids;
+    private final Map<Integer, Schema> schemas;
+
+    public CachingSchemaRegistryClient(SchemaRegistryClient delegate, int capacity) {
+        this.delegate = delegate;
+        this.ids = bounded(capacity);
+        this.schemas = bounded(capacity);
+    }
+
+    @Override
+    public int register(String subject, Schema schema) {
+        SubjectSchema key = new SubjectSchema(subject, schema);
+        Integer id = ids.get(key);
+        if (id == null) {
+            id = delegate.register(subject, schema);
+            ids.put(key, id);
+            schemas.putIfAbsent(id, schema);
+        }
+        return id;
+    }
+
+    @Override
+    public Schema getById(int id) {
+        Schema schema = schemas.get(id);
+        if (schema == null) {
+            schema = delegate.getById(id);
+            schemas.put(id, schema);
+        }
+        return schema;
+    }
+
+    @Override
+    public boolean isCompatible(String subject, Schema schema) {
+        return delegate.isCompatible(subject, schema);
+    }
+
+    @Override
+    public void setCompatibility(String subject, String level) {
+        delegate.setCompatibility(subject, level);
+    }
+
+    private static <K, V> Map<K, V> bounded(int capacity) {
+        return Collections.synchronizedMap(new LinkedHashMap<>(16, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<K, V> eldest) {
+                return size() > capacity;
+            }
+        });
+    }
+
+    private record SubjectSchema(String subject, Schema schema) {
+    }
+}
