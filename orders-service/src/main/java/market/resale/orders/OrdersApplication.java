@@ -1,0 +1,26 @@
+package market.resale.orders;
+
+import market.resale.orders.config.OrdersSettings;
+import market.resale.orders.stream.OrdersTopology;
+import market.resale.schemas.registry.SchemaRegistryClient;
+import org.apache.kafka.streams.Topology;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+
+@SpringBootApplication
+@EnableConfigurationProperties(OrdersSettings.class)
+public class OrdersApplication {
+
+    @Bean
+    Topology ordersTopology(OrdersSettings settings, SchemaRegistryClient registry,
+                            @Value("${spring.application.name}") String applicationId) {
+        return OrdersTopology.build(settings, registry, applicationId);
+    }
+
+    public static void main(String[] args) {
+        SpringApplication.run(OrdersApplication.class, args);
+    }
+}

@@ -1,0 +1,71 @@
+package market.resale.orders.domain;
+
+import java.time.Duration;
+
+/**
+ * Who may cancel an order, and when (SPEC rules 1, 2, 3, 7). The only place these rules live:
+ * the stream applies {@link #decide} to every confirmed cancellation, the HTTP eligibility answer
+ * shows what {@link #decide} would say now.
+ */
+public final class CancellationPolicy {
+
+    private final Duration buyerWindow;
+
+    public CancellationPolicy(Duration buyerWindow) {
+        this.buyerWindow = buyerWindow;
+    }
+
+    public long windowClosesAt(long placedAt) {
+        return placedAt + buyerWindow.toMillis();
+    }
+
+    public Decision decide(Order order, CancelRequest request) {
+        var actorIsParty = switch (request.actor()) {
+            case BUYER -> order.buyerId().equals(request.actorId());
+            case SELLER -> order.sellerId().equals(request.actorId());
+            case SUPPORT -> true;
+        };
+        if (!actorIsParty) {
+            return new Decision.Refused(RejectionCode.NOT_A_PARTY, "Only the order's buyer or seller can cancel it", null);
+        }
+        if (request.actor() == Actor.SUPPORT) {
+            return new Decision.Refused(RejectionCode.ACTOR_NOT_ALLOWED,
+                    "Support cancellations are ordered through a help-center case", null);
+        }
+        if (order.status() == OrderStatus.CANCELLED) {
+            return new Decision.Refused(RejectionCode.ALREADY_CANCELLED, "The order is already cancelled", null);
+        }
+        if (request.expectedVersion() != null && request.expectedVersion() != order.version()) {
+            var tracking = order.shipment() == null ? null : order.shipment().trackingNumber();
+            var what = order.status() == OrderStatus.SHIPPED
+                    ? "it shipped (tracking " + tracking + ")"
+                    : "it changed";
+            return new Decision.Refused(RejectionCode.STALE_CONFIRMATION,
+                    "The order is not as it was shown: " + what + ". Look at it again before cancelling.", tracking);
+        }
+        if (order.status() == OrderStatus.SHIPPED) {
+            var tracking = order.shipment().trackingNumber();
+            return new Decision.Refused(RejectionCode.ALREADY_SHIPPED,
+                    "The order has shipped (" + order.shipment().carrier() + " tracking " + tracking
+                            + "); it can no longer be cancelled. Start a return once it is delivered.", tracking);
+        }
+        if (request.actor() == Actor.BUYER && request.requestedAt() >= order.windowClosesAt()) {
+            return new Decision.Refused(RejectionCode.WINDOW_EXPIRED,
+                    "The " + buyerWindow.toHours() + "-hour cancellation window closed; you can ask the seller to cancel.",
+                    null);
+        }
+        return new Decision.Allowed(order.amounts().totalCents(), order.amounts().currency());
+    }
+
+    /** What the caller would be told if they confirmed now, with the conditions attached. */
+    public Eligibility eligibility(Order order, Actor actor, String actorId, long now) {
+        var probe = new CancelRequest("eligibility", actor, actorId, "OTHER", null, now);
+        var decision = decide(order, probe);
+        Long deadline = switch (actor) {
+            case BUYER -> order.status() == OrderStatus.PLACED ? order.windowClosesAt() : null;
+            case SELLER, SUPPORT -> null;
+        };
+        return new Eligibility(order.orderId(), order.version(), decision, deadline, order.amounts().totalCents(),
+                order.amounts().currency(), actor == Actor.BUYER);
+    }
+}

@@ -1,0 +1,13 @@
+package market.resale.orders.domain;
+
+/**
+ * Whether the caller may cancel, shown before they confirm (rule 7).
+ *
+ * @param version       the order version this answer describes; the confirmation quotes it
+ * @param deadline      until when the buyer may cancel on their own; null when no deadline applies
+ * @param refundCents   the refund as store credit if cancelled
+ * @param affectsRecord whether the cancellation counts on the buyer's cancellation record
+ */
+public record Eligibility(String orderId, long version, Decision decision, Long deadline, long refundCents,
+                          String currency, boolean affectsRecord) {
+}

@@ -1,0 +1,88 @@
+package market.resale.orders.domain;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One order as orders-service knows it. Immutable: every change returns a new order with a higher
+ * {@code version} when what a caller was shown has changed (shipped, cancelled).
+ *
+ * @param windowClosesAt when the buyer's own cancellation window ends (placedAt + window)
+ * @param windowOpen     false once the window closed, by expiry, shipping or cancellation
+ * @param attempts       every cancellation decided for this order, by command id (bounded: a handful per order)
+ */
+public record Order(String orderId, String buyerId, String sellerId, Item item, Amounts amounts, long placedAt,
+                    OrderStatus status, long version, long windowClosesAt, boolean windowOpen, Shipment shipment,
+                    Cancellation cancellation, List<TimelineEntry> timeline, Map<String, Attempt> attempts) {
+
+    /** Attempts kept per order; older ones are dropped (their events are on the topic). */
+    static final int MAX_ATTEMPTS = 20;
+
+    public Order {
+        timeline = List.copyOf(timeline);
+        attempts = Map.copyOf(attempts);
+    }
+
+    public static Order placed(String orderId, String buyerId, String sellerId, Item item, Amounts amounts, long placedAt,
+                               long windowClosesAt) {
+        return new Order(orderId, buyerId, sellerId, item, amounts, placedAt, OrderStatus.PLACED, 1, windowClosesAt, true,
+                null, null, List.of(new TimelineEntry(TimelineEntry.PLACED, placedAt, null)), Map.of());
+    }
+
+    public boolean isParty(String userId) {
+        return buyerId.equals(userId) || sellerId.equals(userId);
+    }
+
+    public Order shipped(Shipment shipment) {
+        return new Order(orderId, buyerId, sellerId, item, amounts, placedAt, OrderStatus.SHIPPED, version + 1,
+                windowClosesAt, false, shipment, cancellation,
+                append(new TimelineEntry(TimelineEntry.SHIPPED, shipment.shippedAt(),
+                        shipment.carrier() + " " + shipment.trackingNumber())), attempts);
+    }
+
+    public Order windowExpired(long at) {
+        return new Order(orderId, buyerId, sellerId, item, amounts, placedAt, status, version, windowClosesAt, false,
+                shipment, cancellation, append(new TimelineEntry(TimelineEntry.WINDOW_CLOSED, at, "EXPIRED")), attempts);
+    }
+
+    public Order scanAfterCancellation(Shipment scan) {
+        return new Order(orderId, buyerId, sellerId, item, amounts, placedAt, status, version, windowClosesAt, windowOpen,
+                shipment, cancellation, append(new TimelineEntry(TimelineEntry.SCAN_AFTER_CANCELLATION, scan.shippedAt(),
+                scan.carrier() + " " + scan.trackingNumber())), attempts);
+    }
+
+    /** Applies a decided cancellation: the order is cancelled, or the refusal is recorded. */
+    public Order decided(CancelRequest request, Decision decision, long decidedAt) {
+        var entries = new ArrayList<>(timeline);
+        entries.add(new TimelineEntry(TimelineEntry.CANCEL_REQUESTED, request.requestedAt(),
+                request.actor() + " " + request.reason()));
+        var tried = new LinkedHashMap<>(attempts);
+        if (tried.size() >= MAX_ATTEMPTS) {
+            tried.values().stream().min(java.util.Comparator.comparingLong(Attempt::decidedAt))
+                    .ifPresent(oldest -> tried.remove(oldest.commandId()));
+        }
+        tried.put(request.commandId(), Attempt.of(request, decision, decidedAt));
+        return switch (decision) {
+            case Decision.Allowed allowed -> {
+                entries.add(new TimelineEntry(TimelineEntry.CANCELLED, decidedAt,
+                        "refund " + allowed.refundCents() + " " + allowed.currency() + " as store credit"));
+                yield new Order(orderId, buyerId, sellerId, item, amounts, placedAt, OrderStatus.CANCELLED, version + 1,
+                        windowClosesAt, false, shipment, new Cancellation(request.commandId(), request.actor(),
+                        request.actorId(), request.reason(), decidedAt, allowed.refundCents()), entries, tried);
+            }
+            case Decision.Refused refused -> {
+                entries.add(new TimelineEntry(TimelineEntry.CANCEL_REFUSED, decidedAt, refused.code().name()));
+                yield new Order(orderId, buyerId, sellerId, item, amounts, placedAt, status, version, windowClosesAt,
+                        windowOpen, shipment, cancellation, entries, tried);
+            }
+        };
+    }
+
+    private List<TimelineEntry> append(TimelineEntry entry) {
+        var entries = new ArrayList<>(timeline);
+        entries.add(entry);
+        return entries;
+    }
+}

@@ -1,0 +1,5 @@
+package market.resale.orders.domain;
+
+public enum OrderStatus {
+    PLACED, SHIPPED, CANCELLED
+}

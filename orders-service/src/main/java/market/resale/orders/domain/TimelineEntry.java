@@ -1,0 +1,13 @@
+package market.resale.orders.domain;
+
+/** One step in an order's history, as buyers and sellers see it (rule 10). */
+public record TimelineEntry(String event, long at, String detail) {
+
+    public static final String PLACED = "PLACED";
+    public static final String SHIPPED = "SHIPPED";
+    public static final String WINDOW_CLOSED = "CANCELLATION_WINDOW_CLOSED";
+    public static final String CANCEL_REQUESTED = "CANCEL_REQUESTED";
+    public static final String CANCELLED = "CANCELLED";
+    public static final String CANCEL_REFUSED = "CANCEL_REFUSED";
+    public static final String SCAN_AFTER_CANCELLATION = "SCAN_AFTER_CANCELLATION";
+}

@@ -1,0 +1,242 @@
+package market.resale.orders.stream;
+
+import io.micrometer.core.instrument.Metrics;
+import java.time.Instant;
+import market.resale.orders.config.OrdersSettings;
+import market.resale.orders.domain.Actor;
+import market.resale.orders.domain.Amounts;
+import market.resale.orders.domain.CancelRequest;
+import market.resale.orders.domain.CancellationPolicy;
+import market.resale.orders.domain.Decision;
+import market.resale.orders.domain.Item;
+import market.resale.orders.domain.Order;
+import market.resale.orders.domain.OrderStatus;
+import market.resale.orders.domain.Shipment;
+import market.resale.platform.kafka.DeadLetters;
+import market.resale.platform.kafka.Outbound;
+import market.resale.schemas.orders.CancelReason;
+import market.resale.schemas.orders.CancellationRejected;
+import market.resale.schemas.orders.CancellationWindowClosed;
+import market.resale.schemas.orders.OrderCancelled;
+import market.resale.schemas.orders.Refund;
+import market.resale.schemas.orders.RejectionCode;
+import market.resale.schemas.orders.WindowClosedCause;
+import market.resale.schemas.topics.Topics;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+/**
+ * Owns every order's state. Emits {@link Outbound} events and, after each change, the changed
+ * {@link Order} (for the purchases/sales index).
+ *
+ * <p>The window timer keeps an index of deadlines ({@code <deadline>|<orderId>}, zero-padded so it
+ * sorts by time) and on each tick reads only the entries that are due, so its cost follows the
+ * number of windows closing, not the number of orders.
+ */
+class OrderProcessor implements Processor<String, OrderInput, String, Object> {
+
+    private final CancellationPolicy policy;
+    private final OrdersSettings settings;
+    private final String applicationId;
+    private ProcessorContext<String, Object> context;
+    private KeyValueStore<String, Order> orders;
+    private KeyValueStore<String, String> deadlines;
+
+    OrderProcessor(CancellationPolicy policy, OrdersSettings settings, String applicationId) {
+        this.policy = policy;
+        this.settings = settings;
+        this.applicationId = applicationId;
+    }
+
+    @Override
+    public void init(ProcessorContext<String, Object> context) {
+        this.context = context;
+        this.orders = context.getStateStore(OrdersTopology.ORDERS_STORE);
+        this.deadlines = context.getStateStore(OrdersTopology.WINDOW_DEADLINES_STORE);
+        context.schedule(settings.expiryCheckInterval(), PunctuationType.WALL_CLOCK_TIME, this::closeExpiredWindows);
+    }
+
+    @Override
+    public void process(Record<String, OrderInput> record) {
+        switch (record.value()) {
+            case OrderInput.Placed placed -> place(record, placed);
+            case OrderInput.Shipped shipped -> ship(record, shipped);
+            case OrderInput.Cancel cancel -> cancel(record, cancel);
+        }
+    }
+
+    private void place(Record<String, OrderInput> record, OrderInput.Placed placed) {
+        var e = placed.event();
+        if (!e.getOrderId().equals(record.key())) {
+            deadLetter(record, e, DeadLetters.INVALID, "record key " + record.key() + " differs from orderId " + e.getOrderId());
+            return;
+        }
+        var problem = validate(e);
+        if (problem != null) {
+            deadLetter(record, e, DeadLetters.INVALID, problem);
+            return;
+        }
+        if (orders.get(e.getOrderId()) != null) {
+            return; // a redelivered placement changes nothing
+        }
+        var placedAt = e.getPlacedAt().toEpochMilli();
+        var order = Order.placed(e.getOrderId(), e.getBuyerId(), e.getSellerId(),
+                new Item(e.getListingId(), e.getTitle(), e.getSize(), e.getCondition().name()),
+                new Amounts(e.getPriceCents(), e.getShippingCents(), e.getTaxCents(), e.getCreditsAppliedCents(), e.getCurrency()),
+                placedAt, policy.windowClosesAt(placedAt));
+        deadlines.put(deadlineKey(order), order.orderId());
+        save(record, order);
+    }
+
+    private static String validate(market.resale.schemas.checkout.OrderPlaced e) {
+        if (e.getPriceCents() < 0 || e.getShippingCents() < 0 || e.getTaxCents() < 0 || e.getCreditsAppliedCents() < 0) {
+            return "negative amount";
+        }
+        if (e.getCurrency() == null || !e.getCurrency().matches("[A-Z]{3}")) {
+            return "currency is not an ISO 4217 code: " + e.getCurrency();
+        }
+        if (e.getBuyerId().isBlank() || e.getSellerId().isBlank() || e.getBuyerId().equals(e.getSellerId())) {
+            return "buyer and seller must be two different users";
+        }
+        try {
+            new Amounts(e.getPriceCents(), e.getShippingCents(), e.getTaxCents(), e.getCreditsAppliedCents(), e.getCurrency())
+                    .totalCents();
+        } catch (ArithmeticException overflow) {
+            return "amounts overflow";
+        }
+        return null;
+    }
+
+    private void ship(Record<String, OrderInput> record, OrderInput.Shipped shipped) {
+        var e = shipped.event();
+        var order = orders.get(record.key());
+        if (order == null) {
+            deadLetter(record, e, DeadLetters.UNKNOWN_ORDER, "no order " + record.key());
+            return;
+        }
+        var shipment = new Shipment(e.getTrackingNumber(), e.getCarrier(), e.getShippedAt().toEpochMilli());
+        switch (order.status()) {
+            case SHIPPED -> {
+                // already shipped: a later duplicate changes nothing
+            }
+            case CANCELLED -> save(record, order.scanAfterCancellation(shipment));
+            case PLACED -> {
+                var closesWindow = order.windowOpen();
+                deadlines.delete(deadlineKey(order));
+                save(record, order.shipped(shipment));
+                if (closesWindow) {
+                    closeWindow(record, order, WindowClosedCause.SHIPPED, shipment.shippedAt());
+                }
+            }
+        }
+    }
+
+    private void cancel(Record<String, OrderInput> record, OrderInput.Cancel cancel) {
+        var c = cancel.command();
+        var order = orders.get(record.key());
+        if (order == null) {
+            deadLetter(record, c, DeadLetters.UNKNOWN_ORDER, "no order " + record.key());
+            return;
+        }
+        if (order.attempts().containsKey(c.getCommandId())) {
+            return; // this command was decided already; its answer is on the topic and in the store
+        }
+        var request = new CancelRequest(c.getCommandId(), Actor.valueOf(c.getActor().name()), c.getActorId(),
+                c.getReason().name(), c.getExpectedVersion(), c.getRequestedAt().toEpochMilli());
+        var decision = policy.decide(order, request);
+        var now = context.currentSystemTimeMs();
+        var decided = order.decided(request, decision, now);
+        if (decision.allowed()) {
+            deadlines.delete(deadlineKey(order));
+        }
+        save(record, decided);
+        var at = Instant.ofEpochMilli(now);
+        switch (decision) {
+            case Decision.Allowed allowed -> emit(record, Outbound.to(Topics.ORDER_CANCELLED, OrderCancelled.newBuilder()
+                    .setOrderId(order.orderId()).setCommandId(c.getCommandId())
+                    .setBuyerId(order.buyerId()).setSellerId(order.sellerId())
+                    .setActor(c.getActor()).setActorId(c.getActorId()).setReason(c.getReason())
+                    .setRefund(refund(order))
+                    .setPlacedAt(Instant.ofEpochMilli(order.placedAt())).setCancelledAt(at)
+                    .build()));
+            case Decision.Refused refused -> emit(record, Outbound.to(Topics.CANCELLATION_REJECTED, CancellationRejected.newBuilder()
+                    .setOrderId(order.orderId()).setCommandId(c.getCommandId())
+                    .setActor(c.getActor()).setActorId(c.getActorId())
+                    .setCode(RejectionCode.valueOf(refused.code().name()))
+                    .setDetail(refused.detail()).setTrackingNumber(refused.trackingNumber())
+                    .setRejectedAt(at)
+                    .build()));
+        }
+        Metrics.counter("cancellations_total", "actor", c.getActor().name(), "reason", reasonTag(c.getReason()),
+                "outcome", decision instanceof Decision.Refused r ? r.code().name() : "CANCELLED").increment();
+    }
+
+    private static String reasonTag(CancelReason reason) {
+        return reason == null ? CancelReason.OTHER.name() : reason.name();
+    }
+
+    private static Refund refund(Order order) {
+        var a = order.amounts();
+        return Refund.newBuilder().setItemCents(a.priceCents()).setShippingCents(a.shippingCents())
+                .setTaxCents(a.taxCents()).setCreditsAppliedCents(a.creditsAppliedCents())
+                .setTotalCents(a.totalCents()).setCurrency(a.currency()).build();
+    }
+
+    /** Wall-clock timer: closes the windows whose deadline has passed, oldest first, at most a batch per tick. */
+    void closeExpiredWindows(long now) {
+        var due = new java.util.ArrayList<String>();
+        try (var it = deadlines.range(pad(0) + "|", pad(now) + "|\uffff")) {
+            while (it.hasNext() && due.size() < settings.expiryBatch()) {
+                due.add(it.next().key);
+            }
+        }
+        for (var key : due) {
+            deadlines.delete(key);
+            var orderId = key.substring(key.indexOf('|') + 1);
+            var order = orders.get(orderId);
+            if (order == null || !order.windowOpen() || order.status() != OrderStatus.PLACED) {
+                continue;
+            }
+            var closed = order.windowExpired(order.windowClosesAt());
+            var record = new Record<String, OrderInput>(orderId, null, now);
+            save(record, closed);
+            closeWindow(record, order, WindowClosedCause.EXPIRED, order.windowClosesAt());
+        }
+    }
+
+    private void closeWindow(Record<String, ?> record, Order order, WindowClosedCause cause, long at) {
+        emit(record, Outbound.to(Topics.WINDOW_CLOSED, CancellationWindowClosed.newBuilder()
+                .setOrderId(order.orderId()).setBuyerId(order.buyerId()).setCause(cause)
+                .setClosedAt(Instant.ofEpochMilli(at)).build()));
+        Metrics.counter("window_closures_total", "cause", cause.name()).increment();
+    }
+
+    private void save(Record<String, ?> record, Order order) {
+        orders.put(order.orderId(), order);
+        context.forward(new Record<String, Object>(order.orderId(), order, record.timestamp(), record.headers()));
+    }
+
+    private void emit(Record<String, ?> record, Outbound outbound) {
+        context.forward(new Record<String, Object>(record.key(), outbound, record.timestamp(), record.headers()));
+    }
+
+    private void deadLetter(Record<String, OrderInput> record, SpecificRecord value, String reason, String detail) {
+        var described = DeadLetters.describe(record, reason, detail);
+        context.forward(new Record<String, Object>(record.key(), Outbound.deadLetter(applicationId, value),
+                record.timestamp(), described.headers()));
+        var topic = context.recordMetadata().map(m -> m.topic()).orElse("unknown");
+        Metrics.counter("dead_lettered_records_total", "topic", topic, "reason", reason).increment();
+    }
+
+    static String deadlineKey(Order order) {
+        return pad(order.windowClosesAt()) + "|" + order.orderId();
+    }
+
+    private static String pad(long millis) {
+        return String.format("%015d", Math.max(0, millis));
+    }
+}

@@ -1,0 +1,82 @@
+package market.resale.orders.stream;
+
+import market.resale.orders.config.OrdersSettings;
+import market.resale.orders.domain.CancellationPolicy;
+import market.resale.orders.domain.Order;
+import market.resale.platform.kafka.JsonSerde;
+import market.resale.platform.kafka.Outbound;
+import market.resale.schemas.registry.SchemaRegistryClient;
+import market.resale.schemas.topics.Topic;
+import market.resale.schemas.topics.Topics;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.kstream.Repartitioned;
+import org.apache.kafka.streams.state.Stores;
+
+/**
+ * orders-service's topology. Order placements, shipments and confirmed cancellations are merged
+ * into one processor keyed by order id: Kafka Streams hands it one record at a time per order, so
+ * a cancellation racing a shipping scan is decided in exactly one order (rule 8). The decision's
+ * events, the order's new state and the consumed offsets commit in one transaction (exactly_once_v2).
+ */
+public final class OrdersTopology {
+
+    public static final String APPLICATION_ID = "orders-service";
+    public static final String ORDERS_STORE = "orders";
+    public static final String WINDOW_DEADLINES_STORE = "window-deadlines";
+    public static final String PARTY_ORDERS_STORE = "party-orders";
+
+    private OrdersTopology() {
+    }
+
+    public static Topology build(OrdersSettings settings, SchemaRegistryClient registry, String applicationId) {
+        var builder = new StreamsBuilder();
+        define(builder, settings, registry, applicationId);
+        return builder.build();
+    }
+
+    static void define(StreamsBuilder builder, OrdersSettings settings, SchemaRegistryClient registry, String applicationId) {
+        var policy = new CancellationPolicy(settings.buyerWindow());
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ORDERS_STORE),
+                Serdes.String(), JsonSerde.of(Order.class)));
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(WINDOW_DEADLINES_STORE),
+                Serdes.String(), Serdes.String()));
+
+        var placed = builder.stream(Topics.ORDER_PLACED.name(), consumed(Topics.ORDER_PLACED, registry, "order-placed"))
+                .mapValues(v -> (OrderInput) new OrderInput.Placed(v), Named.as("as-placed"));
+        var shipped = builder.stream(Topics.ORDER_SHIPPED.name(), consumed(Topics.ORDER_SHIPPED, registry, "order-shipped"))
+                .mapValues(v -> (OrderInput) new OrderInput.Shipped(v), Named.as("as-shipped"));
+        var commands = builder.stream(Topics.CANCEL_COMMANDS.name(), consumed(Topics.CANCEL_COMMANDS, registry, "cancel-commands"))
+                .mapValues(v -> (OrderInput) new OrderInput.Cancel(v), Named.as("as-cancel"));
+
+        var results = placed.merge(shipped, Named.as("merge-shipped")).merge(commands, Named.as("merge-commands"))
+                .process(() -> new OrderProcessor(policy, settings, applicationId), Named.as("decide"),
+                        ORDERS_STORE, WINDOW_DEADLINES_STORE);
+
+        results.filter((k, v) -> v instanceof Outbound, Named.as("events"))
+                .mapValues(v -> (Outbound) v, Named.as("as-outbound"))
+                .to(Outbound.topicExtractor(), Outbound.produced(registry));
+
+        // Purchases and sales: re-key each changed order by buyer and by seller.
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(PARTY_ORDERS_STORE),
+                Serdes.String(), JsonSerde.of(PartyOrder.class)));
+        results.filter((k, v) -> v instanceof Order, Named.as("changed-orders"))
+                .<String, PartyOrder>flatMap((k, v) -> {
+                    var order = (Order) v;
+                    return java.util.List.of(
+                            KeyValue.pair(order.buyerId(), PartyOrder.of(PartyOrder.BUYER, order)),
+                            KeyValue.pair(order.sellerId(), PartyOrder.of(PartyOrder.SELLER, order)));
+                }, Named.as("by-party"))
+                .repartition(Repartitioned.with(Serdes.String(), JsonSerde.of(PartyOrder.class)).withName("orders-by-party"))
+                .process(PartyIndexProcessor::new, Named.as("index-party"), PARTY_ORDERS_STORE);
+    }
+
+    private static <V extends org.apache.avro.specific.SpecificRecord> Consumed<String, V> consumed(
+            Topic<V> topic, SchemaRegistryClient registry, String name) {
+        return Consumed.with(topic.keySerde(), topic.valueSerde(registry)).withName(name);
+    }
+}

@@ -1,0 +1,108 @@
+package market.resale.orders.web;
+
+import java.time.Instant;
+import java.util.List;
+import market.resale.orders.domain.Attempt;
+import market.resale.orders.domain.Decision;
+import market.resale.orders.domain.Eligibility;
+import market.resale.orders.domain.Order;
+import market.resale.orders.domain.TimelineEntry;
+import market.resale.orders.stream.PartyOrder;
+
+/** The JSON shapes of the orders API. Times are ISO-8601 instants; money is minor units plus currency. */
+final class OrderViews {
+
+    private OrderViews() {
+    }
+
+    record Money(long amountCents, String currency) {
+    }
+
+    record ItemView(String listingId, String title, String size, String condition) {
+    }
+
+    record AmountsView(long priceCents, long shippingCents, long taxCents, long creditsAppliedCents, long totalCents,
+                       String currency) {
+    }
+
+    record ShipmentView(String trackingNumber, String carrier, Instant shippedAt) {
+    }
+
+    record RefundView(String status, long amountCents, String currency, String method) {
+    }
+
+    record TimelineView(String event, Instant at, String detail) {
+    }
+
+    record OrderView(String orderId, String buyerId, String sellerId, ItemView item, AmountsView amounts, String status,
+                     long version, Instant placedAt, Instant cancellationWindowClosesAt, ShipmentView shipment,
+                     RefundView refund, List<TimelineView> timeline) {
+    }
+
+    record OrderLine(String orderId, String title, String size, String condition, Money total, String status,
+                     Instant placedAt) {
+    }
+
+    record Page<T>(List<T> items, int page, int size, boolean hasMore) {
+    }
+
+    record Conditions(String refundMethod, Money refund, String recordWarning) {
+    }
+
+    record EligibilityView(String orderId, long version, boolean allowed, String reasonCode, String detail,
+                           String trackingNumber, Instant deadline, Conditions conditions) {
+    }
+
+    record CancellationStatus(String commandId, String orderId, String status, String reasonCode, String detail,
+                              String trackingNumber, Money refund, Instant decidedAt) {
+    }
+
+    static OrderView of(Order o) {
+        var a = o.amounts();
+        var refund = o.cancellation() == null ? null
+                : new RefundView("REFUNDED_AS_STORE_CREDIT", o.cancellation().refundCents(), a.currency(), "STORE_CREDIT");
+        return new OrderView(o.orderId(), o.buyerId(), o.sellerId(),
+                new ItemView(o.item().listingId(), o.item().title(), o.item().size(), o.item().condition()),
+                new AmountsView(a.priceCents(), a.shippingCents(), a.taxCents(), a.creditsAppliedCents(), a.totalCents(),
+                        a.currency()),
+                o.status().name(), o.version(), Instant.ofEpochMilli(o.placedAt()),
+                Instant.ofEpochMilli(o.windowClosesAt()),
+                o.shipment() == null ? null : new ShipmentView(o.shipment().trackingNumber(), o.shipment().carrier(),
+                        Instant.ofEpochMilli(o.shipment().shippedAt())),
+                refund,
+                o.timeline().stream().map(OrderViews::of).toList());
+    }
+
+    static TimelineView of(TimelineEntry e) {
+        return new TimelineView(e.event(), Instant.ofEpochMilli(e.at()), e.detail());
+    }
+
+    static OrderLine of(PartyOrder p) {
+        return new OrderLine(p.orderId(), p.title(), p.size(), p.condition(), new Money(p.totalCents(), p.currency()),
+                p.status().name(), Instant.ofEpochMilli(p.placedAt()));
+    }
+
+    static EligibilityView of(Eligibility e) {
+        var conditions = new Conditions("STORE_CREDIT", new Money(e.refundCents(), e.currency()),
+                e.affectsRecord()
+                        ? "This cancellation will count on your buyer record, which sellers can see."
+                        : null);
+        return switch (e.decision()) {
+            case Decision.Allowed allowed -> new EligibilityView(e.orderId(), e.version(), true, null, null, null,
+                    e.deadline() == null ? null : Instant.ofEpochMilli(e.deadline()), conditions);
+            case Decision.Refused refused -> new EligibilityView(e.orderId(), e.version(), false, refused.code().name(),
+                    refused.detail(), refused.trackingNumber(),
+                    e.deadline() == null ? null : Instant.ofEpochMilli(e.deadline()), null);
+        };
+    }
+
+    static CancellationStatus of(String orderId, Attempt a, String currency) {
+        return new CancellationStatus(a.commandId(), orderId, a.cancelled() ? "CANCELLED" : "REJECTED",
+                a.code() == null ? null : a.code().name(), a.detail(), a.trackingNumber(),
+                a.cancelled() ? new Money(a.refundCents(), currency) : null, Instant.ofEpochMilli(a.decidedAt()));
+    }
+
+    static CancellationStatus pending(String orderId, String commandId) {
+        return new CancellationStatus(commandId, orderId, "PENDING", null, null, null, null, null);
+    }
+}

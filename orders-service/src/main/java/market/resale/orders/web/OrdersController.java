@@ -1,0 +1,261 @@
+package market.resale.orders.web;
+
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Size;
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.function.Supplier;
+import market.resale.orders.config.OrdersSettings;
+import market.resale.orders.domain.Actor;
+import market.resale.orders.domain.Attempt;
+import market.resale.orders.domain.CancellationPolicy;
+import market.resale.orders.domain.Order;
+import market.resale.orders.domain.OrderStatus;
+import market.resale.orders.stream.OrdersTopology;
+import market.resale.orders.stream.PartyOrder;
+import market.resale.platform.kafka.EventPublisher;
+import market.resale.platform.kafka.KeyOwnerRouter;
+import market.resale.platform.security.Caller;
+import market.resale.platform.security.Role;
+import market.resale.platform.web.ApiProblem;
+import market.resale.platform.web.Forwarder;
+import market.resale.schemas.orders.CancelOrderCommand;
+import market.resale.schemas.orders.CancelReason;
+import market.resale.schemas.topics.Topics;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.http.server.reactive.ServerHttpRequest;
+import org.springframework.security.core.Authentication;
+import org.springframework.validation.annotation.Validated;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The orders API for the apps. Every query and confirmation about an order is answered by the
+ * instance that owns the order's partition (others forward to it), so any instance gives the same
+ * answer. A caller who is not a party to an order gets 404, whether or not it exists.
+ */
+@RestController
+@Validated
+public class OrdersController {
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final String ID = "[A-Za-z0-9._:-]{1,64}";
+
+    public record CancelBody(@NotNull CancelReason reason, @Size(max = 500) String note, @Min(1) Long expectedVersion) {
+    }
+
+    private final KeyOwnerRouter router;
+    private final Forwarder forwarder;
+    private final EventPublisher publisher;
+    private final CancellationPolicy policy;
+    private final OrdersSettings settings;
+    private final Clock clock;
+
+    public OrdersController(KeyOwnerRouter router, Forwarder forwarder, EventPublisher publisher, OrdersSettings settings,
+                            Clock clock) {
+        this.router = router;
+        this.forwarder = forwarder;
+        this.publisher = publisher;
+        this.policy = new CancellationPolicy(settings.buyerWindow());
+        this.settings = settings;
+        this.clock = clock;
+    }
+
+    @GetMapping("/orders/{orderId}")
+    public Mono<ResponseEntity<?>> order(@PathVariable String orderId, Authentication auth, ServerHttpRequest request) {
+        var caller = Caller.of(auth);
+        return owned(OrdersTopology.ORDERS_STORE, checkId(orderId), request, null,
+                () -> Mono.just(ResponseEntity.ok(OrderViews.of(visibleOrder(orderId, caller)))));
+    }
+
+    @GetMapping("/orders/{orderId}/cancellation-eligibility")
+    public Mono<ResponseEntity<?>> eligibility(@PathVariable String orderId, Authentication auth, ServerHttpRequest request) {
+        var caller = Caller.of(auth);
+        return owned(OrdersTopology.ORDERS_STORE, checkId(orderId), request, null, () -> {
+            var order = visibleOrder(orderId, caller);
+            var eligibility = policy.eligibility(order, actorFor(order, caller), caller.userId(), clock.millis());
+            return Mono.just(ResponseEntity.ok(OrderViews.of(eligibility)));
+        });
+    }
+
+    @PostMapping(path = "/orders/{orderId}/cancellations", consumes = MediaType.APPLICATION_JSON_VALUE)
+    public Mono<ResponseEntity<?>> cancel(@PathVariable String orderId, @Valid @RequestBody CancelBody body,
+                                          @RequestHeader(name = "Idempotency-Key", required = false) String idempotencyKey,
+                                          Authentication auth, ServerHttpRequest request) {
+        var caller = Caller.of(auth);
+        if (idempotencyKey != null && !idempotencyKey.matches("[A-Za-z0-9_-]{8,64}")) {
+            throw ApiProblem.badRequest("invalid-idempotency-key", "Idempotency-Key must be 8-64 letters, digits, '-' or '_'");
+        }
+        return owned(OrdersTopology.ORDERS_STORE, checkId(orderId), request, JSON.writeValueAsBytes(body), () -> {
+            var order = visibleOrder(orderId, caller);
+            var actor = actorFor(order, caller);
+            // The command id is scoped to the caller so that one user's key can never answer for another's.
+            var commandId = idempotencyKey == null ? UUID.randomUUID().toString() : caller.userId() + ":" + idempotencyKey;
+            var previous = order.attempts().get(commandId);
+            if (previous != null) {
+                return Mono.just(decided(order, previous));
+            }
+            var command = CancelOrderCommand.newBuilder()
+                    .setCommandId(commandId).setOrderId(orderId)
+                    .setActor(market.resale.schemas.orders.Actor.valueOf(actor.name())).setActorId(caller.userId())
+                    .setReason(body.reason()).setNote(body.note()).setExpectedVersion(body.expectedVersion())
+                    .setRequestedAt(clock.instant())
+                    .build();
+            return Mono.fromFuture(() -> publisher.publish(Topics.CANCEL_COMMANDS, orderId, command))
+                    .then(awaitDecision(orderId, commandId))
+                    .map(attempt -> attempt.<ResponseEntity<?>>map(a -> decided(order, a))
+                            .orElseGet(() -> pending(orderId, commandId)));
+        });
+    }
+
+    @GetMapping("/orders/{orderId}/cancellations/{commandId}")
+    public Mono<ResponseEntity<?>> cancellation(@PathVariable String orderId, @PathVariable String commandId,
+                                                Authentication auth, ServerHttpRequest request) {
+        var caller = Caller.of(auth);
+        return owned(OrdersTopology.ORDERS_STORE, checkId(orderId), request, null, () -> {
+            var order = visibleOrder(orderId, caller);
+            var attempt = order.attempts().get(commandId);
+            if (attempt == null || !(attempt.actorId().equals(caller.userId()) || caller.is(Role.SUPPORT))) {
+                throw ApiProblem.notFound("Cancellation");
+            }
+            return Mono.just(ResponseEntity.ok(OrderViews.of(orderId, attempt, order.amounts().currency())));
+        });
+    }
+
+    @GetMapping("/purchases")
+    public Mono<ResponseEntity<?>> purchases(@RequestParam(required = false) OrderStatus status,
+                                             @RequestParam(defaultValue = "0") @Min(0) @Max(10_000) int page,
+                                             @RequestParam(defaultValue = "20") @Min(1) @Max(100) int size,
+                                             Authentication auth, ServerHttpRequest request) {
+        return partyOrders(PartyOrder.BUYER, Role.BUYER, status, page, size, auth, request);
+    }
+
+    @GetMapping("/sales")
+    public Mono<ResponseEntity<?>> sales(@RequestParam(required = false) OrderStatus status,
+                                         @RequestParam(defaultValue = "0") @Min(0) @Max(10_000) int page,
+                                         @RequestParam(defaultValue = "20") @Min(1) @Max(100) int size,
+                                         Authentication auth, ServerHttpRequest request) {
+        return partyOrders(PartyOrder.SELLER, Role.SELLER, status, page, size, auth, request);
+    }
+
+    private Mono<ResponseEntity<?>> partyOrders(String role, Role required, OrderStatus status, int page, int size,
+                                                Authentication auth, ServerHttpRequest request) {
+        var caller = Caller.of(auth);
+        if (!caller.is(required)) {
+            throw new ApiProblem(HttpStatus.FORBIDDEN, "forbidden", "Only a " + required.name().toLowerCase() + " has " + (
+                    required == Role.BUYER ? "purchases" : "sales"));
+        }
+        return owned(OrdersTopology.PARTY_ORDERS_STORE, caller.userId(), request, null, () -> {
+            var store = router.<PartyOrder>localStore(OrdersTopology.PARTY_ORDERS_STORE);
+            var lines = new ArrayList<OrderViews.OrderLine>();
+            var skip = (long) page * size;
+            var hasMore = false;
+            try (var it = store.prefixScan(PartyOrder.prefix(role, caller.userId()),
+                    org.apache.kafka.common.serialization.Serdes.String().serializer())) {
+                while (it.hasNext()) {
+                    var line = it.next().value;
+                    if (status != null && line.status() != status) {
+                        continue;
+                    }
+                    if (skip > 0) {
+                        skip--;
+                    } else if (lines.size() < size) {
+                        lines.add(OrderViews.of(line));
+                    } else {
+                        hasMore = true;
+                        break;
+                    }
+                }
+            }
+            return Mono.just(ResponseEntity.ok(new OrderViews.Page<>(lines, page, size, hasMore)));
+        });
+    }
+
+    private ResponseEntity<?> decided(Order order, Attempt attempt) {
+        var view = OrderViews.of(order.orderId(), attempt, order.amounts().currency());
+        if (attempt.cancelled()) {
+            return ResponseEntity.ok(view);
+        }
+        var code = attempt.code().name().toLowerCase().replace('_', '-');
+        throw new ApiProblem(HttpStatus.CONFLICT, code, attempt.detail())
+                .with("orderId", order.orderId())
+                .with("commandId", attempt.commandId())
+                .with("trackingNumber", attempt.trackingNumber());
+    }
+
+    private static ResponseEntity<?> pending(String orderId, String commandId) {
+        return ResponseEntity.accepted()
+                .location(URI.create("/orders/" + orderId + "/cancellations/" + commandId))
+                .body(OrderViews.pending(orderId, commandId));
+    }
+
+    private Mono<Optional<Attempt>> awaitDecision(String orderId, String commandId) {
+        // The decision is made by this instance's stream thread (the command is keyed by order id,
+        // like the order); watching the local store avoids a reply topic.
+        return Flux.interval(Duration.ZERO, Duration.ofMillis(5))
+                .map(tick -> Optional.ofNullable(localOrder(orderId)).map(o -> o.attempts().get(commandId)))
+                .filter(Optional::isPresent)
+                .next()
+                .timeout(settings.decisionWait(), Mono.just(Optional.empty()));
+    }
+
+    private Order localOrder(String orderId) {
+        return router.<Order>localStore(OrdersTopology.ORDERS_STORE).get(orderId);
+    }
+
+    private Order visibleOrder(String orderId, Caller caller) {
+        var order = localOrder(orderId);
+        if (order == null || !(order.isParty(caller.userId()) || caller.is(Role.SUPPORT))) {
+            throw ApiProblem.notFound("Order " + orderId);
+        }
+        return order;
+    }
+
+    private static Actor actorFor(Order order, Caller caller) {
+        if (order.buyerId().equals(caller.userId()) && caller.is(Role.BUYER)) {
+            return Actor.BUYER;
+        }
+        if (order.sellerId().equals(caller.userId()) && caller.is(Role.SELLER)) {
+            return Actor.SELLER;
+        }
+        if (caller.is(Role.SUPPORT)) {
+            return Actor.SUPPORT;
+        }
+        throw ApiProblem.notFound("Order " + order.orderId());
+    }
+
+    private Mono<ResponseEntity<?>> owned(String store, String key, ServerHttpRequest request, byte[] body,
+                                          Supplier<Mono<ResponseEntity<?>>> local) {
+        if (!Forwarder.alreadyForwarded(request)) {
+            var owner = router.remoteOwner(store, key);
+            if (owner.isPresent()) {
+                return forwarder.forward(owner.get(), request, body).map(r -> (ResponseEntity<?>) r);
+            }
+        }
+        return Mono.defer(local);
+    }
+
+    private static String checkId(String id) {
+        if (!id.matches(ID)) {
+            throw ApiProblem.badRequest("invalid-id", "Ids are 1-64 letters, digits, '.', '_', ':' or '-'");
+        }
+        return id;
+    }
+}

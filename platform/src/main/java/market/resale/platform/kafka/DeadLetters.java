@@ -1,0 +1,52 @@
+package market.resale.platform.kafka;
+
+import java.nio.charset.StandardCharsets;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.streams.processor.api.Record;
+
+/**
+ * Dead-letter records: the original record (or its bytes, when it could not be deserialized) with
+ * the reason in headers, so that an operator can see why and re-drive it after a fix.
+ */
+public final class DeadLetters {
+
+    public static final String REASON = "dlt.reason";
+    public static final String DETAIL = "dlt.detail";
+    public static final String SOURCE_TOPIC = "dlt.source.topic";
+    public static final String SOURCE_PARTITION = "dlt.source.partition";
+    public static final String SOURCE_OFFSET = "dlt.source.offset";
+    public static final String APPLICATION = "dlt.application";
+
+    /** Stable reason codes, also the {@code reason} tag of {@code dead_lettered_records_total}. */
+    public static final String NOT_DESERIALIZABLE = "not-deserializable";
+    public static final String UNKNOWN_ORDER = "unknown-order";
+    public static final String INVALID = "invalid";
+
+    private DeadLetters() {
+    }
+
+    public static void describe(Headers headers, String reason, String detail) {
+        headers.remove(REASON).remove(DETAIL);
+        headers.add(REASON, bytes(reason));
+        headers.add(DETAIL, bytes(detail == null ? "" : truncate(detail)));
+    }
+
+    public static <K, V> Record<K, V> describe(Record<K, V> record, String reason, String detail) {
+        var copy = record.withHeaders(new org.apache.kafka.common.header.internals.RecordHeaders(record.headers().toArray()));
+        describe(copy.headers(), reason, detail);
+        return copy;
+    }
+
+    public static String header(Headers headers, String name) {
+        var header = headers.lastHeader(name);
+        return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
+    }
+
+    static byte[] bytes(String value) {
+        return value.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static String truncate(String detail) {
+        return detail.length() > 1000 ? detail.substring(0, 1000) : detail;
+    }
+}

@@ -1,0 +1,50 @@
+package market.resale.platform.kafka;
+
+import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
+import market.resale.schemas.registry.SchemaRegistryClient;
+import market.resale.schemas.serde.AvroSerializer;
+import market.resale.schemas.topics.Topic;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/**
+ * Publishes commands accepted over HTTP. Idempotent and acks=all: once the future completes the
+ * command is durable, and only then does the HTTP caller hear that it was accepted.
+ */
+public class EventPublisher implements AutoCloseable {
+
+    private final KafkaProducer<String, SpecificRecord> producer;
+
+    public EventPublisher(KafkaSettings settings, String clientId, SchemaRegistryClient registry) {
+        var props = new Properties();
+        props.putAll(settings.client());
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
+        props.put(ProducerConfig.CLIENT_ID_CONFIG, clientId);
+        props.put(ProducerConfig.ACKS_CONFIG, "all");
+        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        props.put(ProducerConfig.LINGER_MS_CONFIG, 1);
+        producer = new KafkaProducer<>(props, new StringSerializer(), new AvroSerializer<>(registry, false));
+    }
+
+    public <V extends SpecificRecord> CompletableFuture<RecordMetadata> publish(Topic<V> topic, String key, V value) {
+        var result = new CompletableFuture<RecordMetadata>();
+        producer.send(new ProducerRecord<>(topic.name(), key, value), (metadata, error) -> {
+            if (error != null) {
+                result.completeExceptionally(error);
+            } else {
+                result.complete(metadata);
+            }
+        });
+        return result;
+    }
+
+    @Override
+    public void close() {
+        producer.close();
+    }
+}

@@ -1,0 +1,77 @@
+package market.resale.platform.kafka;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.Properties;
+import market.resale.schemas.registry.SchemaRegistryClient;
+import market.resale.schemas.registry.SchemaRegistryClients;
+import market.resale.schemas.serde.TrustedPackages;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.Topology;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.context.ApplicationContext;
+import org.springframework.context.annotation.Bean;
+
+/** Kafka Streams, the registry client and the command publisher, configured the same way in every service. */
+@AutoConfiguration
+@EnableConfigurationProperties(KafkaSettings.class)
+public class KafkaConfiguration {
+
+    static {
+        TrustedPackages.register();
+    }
+
+    @Bean
+    SchemaRegistryClient schemaRegistryClient(KafkaSettings settings) {
+        return SchemaRegistryClients.forSettings(settings.registry());
+    }
+
+    @Bean(destroyMethod = "close")
+    EventPublisher eventPublisher(KafkaSettings settings, SchemaRegistryClient registry,
+                                  @Value("${spring.application.name}") String application) {
+        return new EventPublisher(settings, application + "-http", registry);
+    }
+
+    @Bean
+    @ConditionalOnBean(Topology.class)
+    StreamsRunner streamsRunner(Topology topology, KafkaSettings settings, ApplicationContext context,
+                                MeterRegistry meters, @Value("${spring.application.name}") String application) {
+        return new StreamsRunner(topology, () -> streamsProperties(settings, application, serverPort(context)),
+                context, meters);
+    }
+
+    @Bean
+    @ConditionalOnBean(Topology.class)
+    KeyOwnerRouter keyOwnerRouter(StreamsRunner runner, KafkaSettings settings, ApplicationContext context) {
+        return new KeyOwnerRouter(runner, () -> settings.advertisedHost() + ":" + serverPort(context));
+    }
+
+    static int serverPort(ApplicationContext context) {
+        if (context instanceof WebServerApplicationContext web && web.getWebServer() != null) {
+            return web.getWebServer().getPort();
+        }
+        return context.getEnvironment().getProperty("server.port", Integer.class, 8080);
+    }
+
+    public static Properties streamsProperties(KafkaSettings settings, String applicationId, int httpPort) {
+        var props = new Properties();
+        props.putAll(settings.client());
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
+        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        props.put(StreamsConfig.STATE_DIR_CONFIG, settings.stateDir());
+        props.put(StreamsConfig.APPLICATION_SERVER_CONFIG, settings.advertisedHost() + ":" + httpPort);
+        props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, settings.commitInterval().toMillis());
+        props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, settings.streamThreads());
+        props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, settings.replicationFactor());
+        props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterDeserializationHandler.class);
+        props.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
+        props.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 5);
+        return props;
+    }
+}

@@ -1,0 +1,42 @@
+package market.resale.platform.kafka;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import market.resale.schemas.registry.RegistrySettings;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * How a service reaches Kafka and the schema registry, and how its Kafka Streams client runs.
+ *
+ * @param bootstrapServers   the brokers
+ * @param registryUrl        a Confluent-compatible registry API (Apicurio: {@code .../apis/ccompat/v7})
+ * @param stateDir           where the persistent state stores live; keep it on a volume so a restart does not rebuild
+ * @param advertisedHost     host other instances use to forward queries to this one (the pod IP on Kubernetes)
+ * @param replicationFactor  of the internal changelog and repartition topics
+ * @param commitInterval     exactly-once commit interval: the upper bound of the latency a transaction adds
+ * @param streamThreads      stream threads per instance
+ * @param client             extra Kafka client settings passed through unchanged (security, tuning)
+ */
+@ConfigurationProperties("app.kafka")
+public record KafkaSettings(
+        @DefaultValue("127.0.0.1:9092") String bootstrapServers,
+        @DefaultValue("http://127.0.0.1:8085/apis/ccompat/v7") String registryUrl,
+        @DefaultValue("${java.io.tmpdir}/kafka-streams") String stateDir,
+        @DefaultValue("127.0.0.1") String advertisedHost,
+        @DefaultValue("1") int replicationFactor,
+        @DefaultValue("100ms") Duration commitInterval,
+        @DefaultValue("1") int streamThreads,
+        Map<String, String> client) {
+
+    public KafkaSettings {
+        client = client == null ? Map.of() : Map.copyOf(client);
+    }
+
+    public RegistrySettings registry() {
+        var config = new HashMap<String, Object>(client);
+        config.put(RegistrySettings.URL, registryUrl);
+        return RegistrySettings.from(config);
+    }
+}

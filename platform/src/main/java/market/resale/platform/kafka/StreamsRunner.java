@@ -1,0 +1,109 @@
+package market.resale.platform.kafka;
+
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+import java.time.Duration;
+import java.util.Properties;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.availability.AvailabilityChangeEvent;
+import org.springframework.boot.availability.LivenessState;
+import org.springframework.boot.availability.ReadinessState;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.context.SmartLifecycle;
+
+/**
+ * Runs the service's Kafka Streams topology for the lifetime of the application, and ties the
+ * client's state to the probes: ready only while RUNNING (so a rebalancing or restoring instance
+ * gets no traffic), broken once the client is in ERROR (so Kubernetes restarts it).
+ */
+public class StreamsRunner implements SmartLifecycle {
+
+    private static final Logger log = LoggerFactory.getLogger(StreamsRunner.class);
+
+    private final Topology topology;
+    private final Supplier<Properties> properties;
+    private final ApplicationEventPublisher events;
+    private final MeterRegistry meters;
+    private final AtomicReference<KafkaStreams.State> state = new AtomicReference<>(KafkaStreams.State.CREATED);
+    private volatile KafkaStreams streams;
+    private KafkaStreamsMetrics streamsMetrics;
+
+    public StreamsRunner(Topology topology, Supplier<Properties> properties, ApplicationEventPublisher events, MeterRegistry meters) {
+        this.topology = topology;
+        this.properties = properties;
+        this.events = events;
+        this.meters = meters;
+        Gauge.builder("kafka_streams_running", state, s -> s.get() == KafkaStreams.State.RUNNING ? 1 : 0)
+                .description("1 while the Kafka Streams client is RUNNING, 0 otherwise")
+                .register(meters);
+    }
+
+    @Override
+    public void start() {
+        var client = new KafkaStreams(topology, properties.get());
+        client.setStateListener((now, before) -> {
+            state.set(now);
+            log.info("Kafka Streams {} -> {}", before, now);
+            if (now == KafkaStreams.State.RUNNING) {
+                AvailabilityChangeEvent.publish(events, this, ReadinessState.ACCEPTING_TRAFFIC);
+            } else if (now == KafkaStreams.State.ERROR) {
+                AvailabilityChangeEvent.publish(events, this, LivenessState.BROKEN);
+                AvailabilityChangeEvent.publish(events, this, ReadinessState.REFUSING_TRAFFIC);
+            } else {
+                AvailabilityChangeEvent.publish(events, this, ReadinessState.REFUSING_TRAFFIC);
+            }
+        });
+        client.setUncaughtExceptionHandler(e -> {
+            log.error("Stream thread failed; replacing it", e);
+            return StreamThreadExceptionResponse.REPLACE_THREAD;
+        });
+        streamsMetrics = new KafkaStreamsMetrics(client);
+        streamsMetrics.bindTo(meters);
+        AvailabilityChangeEvent.publish(events, this, ReadinessState.REFUSING_TRAFFIC);
+        client.start();
+        streams = client;
+    }
+
+    @Override
+    public void stop() {
+        var client = streams;
+        if (client != null) {
+            client.close(Duration.ofSeconds(30));
+            DeadLetterDeserializationHandler.closeAll();
+            if (streamsMetrics != null) {
+                streamsMetrics.close();
+            }
+            streams = null;
+        }
+    }
+
+    @Override
+    public boolean isRunning() {
+        return streams != null;
+    }
+
+    /** Starts after the web server so that forwarding peers can already reach it. */
+    @Override
+    public int getPhase() {
+        return Integer.MAX_VALUE - 100;
+    }
+
+    public KafkaStreams streams() {
+        var client = streams;
+        if (client == null) {
+            throw new IllegalStateException("Kafka Streams is not started");
+        }
+        return client;
+    }
+
+    public KafkaStreams.State state() {
+        return state.get();
+    }
+}

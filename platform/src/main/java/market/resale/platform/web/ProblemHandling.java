@@ -1,0 +1,75 @@
+package market.resale.platform.web;
+
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.core.codec.DecodingException;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.bind.support.WebExchangeBindException;
+import org.springframework.web.server.ResponseStatusException;
+import org.springframework.web.server.ServerWebInputException;
+
+/** Every error an HTTP caller can cause becomes a problem+json answer with a stable code; nothing leaks a stack trace. */
+@RestControllerAdvice
+public class ProblemHandling {
+
+    private static final Logger log = LoggerFactory.getLogger(ProblemHandling.class);
+
+    @ExceptionHandler(ApiProblem.class)
+    ResponseEntity<ProblemDetail> apiProblem(ApiProblem problem) {
+        var response = ResponseEntity.status(problem.status()).contentType(MediaType.APPLICATION_PROBLEM_JSON);
+        if (problem.retryAfter() != null) {
+            response.header(HttpHeaders.RETRY_AFTER, problem.retryAfter().toString());
+        }
+        return response.body(problem.toProblemDetail());
+    }
+
+    @ExceptionHandler(WebExchangeBindException.class)
+    ResponseEntity<ProblemDetail> invalid(WebExchangeBindException e) {
+        var fields = e.getFieldErrors().stream().collect(Collectors.toMap(
+                f -> f.getField(), f -> String.valueOf(f.getDefaultMessage()), (a, b) -> a + "; " + b));
+        return respond(HttpStatus.BAD_REQUEST, "invalid-request", "The request has invalid fields", Map.of("fields", fields));
+    }
+
+    @ExceptionHandler(ServerWebInputException.class)
+    ResponseEntity<ProblemDetail> unreadable(ServerWebInputException e) {
+        var cause = e.getMostSpecificCause();
+        var detail = cause instanceof DecodingException || e.getCause() instanceof DecodingException
+                ? "The request body is not valid JSON for this endpoint"
+                : e.getReason() == null ? "The request could not be read" : e.getReason();
+        return respond(HttpStatus.BAD_REQUEST, "malformed-request", detail, Map.of());
+    }
+
+    @ExceptionHandler(ResponseStatusException.class)
+    ResponseEntity<ProblemDetail> status(ResponseStatusException e) {
+        var status = HttpStatus.resolve(e.getStatusCode().value());
+        status = status == null ? HttpStatus.BAD_REQUEST : status;
+        var code = switch (status) {
+            case NOT_FOUND -> "not-found";
+            case METHOD_NOT_ALLOWED -> "method-not-allowed";
+            case UNSUPPORTED_MEDIA_TYPE -> "unsupported-media-type";
+            case NOT_ACCEPTABLE -> "not-acceptable";
+            case CONTENT_TOO_LARGE -> "body-too-large";
+            default -> status.is4xxClientError() ? "bad-request" : "server-error";
+        };
+        return respond(status, code, e.getReason() == null ? status.getReasonPhrase() : e.getReason(), Map.of());
+    }
+
+    @ExceptionHandler(Exception.class)
+    ResponseEntity<ProblemDetail> unexpected(Exception e) {
+        log.error("Unexpected error", e);
+        return respond(HttpStatus.INTERNAL_SERVER_ERROR, "server-error", "Something went wrong on our side", Map.of());
+    }
+
+    private static ResponseEntity<ProblemDetail> respond(HttpStatus status, String code, String detail, Map<String, Object> props) {
+        return ResponseEntity.status(status).contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                .body(ApiProblem.problem(status, code, detail, props));
+    }
+}

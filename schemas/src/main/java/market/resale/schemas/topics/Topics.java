@@ -1,0 +1,81 @@
+package market.resale.schemas.topics;
+
+import java.util.List;
+import market.resale.schemas.carrier.CarrierScan;
+import market.resale.schemas.checkout.OrderPlaced;
+import market.resale.schemas.credits.CreditIssued;
+import market.resale.schemas.credits.CreditRedeemed;
+import market.resale.schemas.credits.RedeemCredit;
+import market.resale.schemas.credits.RedemptionRejected;
+import market.resale.schemas.orders.CancelOrderCommand;
+import market.resale.schemas.orders.CancellationRejected;
+import market.resale.schemas.orders.CancellationWindowClosed;
+import market.resale.schemas.orders.OrderCancelled;
+import market.resale.schemas.shipping.LabelVoided;
+import market.resale.schemas.shipping.OrderShipped;
+import market.resale.schemas.shipping.ScanConflict;
+
+/**
+ * Every topic of the system, declared once. Services refer to these constants and never spell a
+ * topic name. Topics keyed by {@code orderId} share one partition count so that a service can
+ * process them together (co-partitioned) and decide everything about one order in one place.
+ */
+public final class Topics {
+
+    /** Partitions of every topic keyed by order or user: the most instances any service can use. */
+    public static final int PARTITIONS = 6;
+
+    // Upstream contract (SPEC.md): keyed by orderId.
+    public static final Topic<OrderPlaced> ORDER_PLACED =
+            new Topic<>("checkout.order-placed", OrderPlaced.class, PARTITIONS, false);
+    public static final Topic<CarrierScan> CARRIER_SCANS =
+            new Topic<>("carrier.scans", CarrierScan.class, PARTITIONS, false);
+
+    // orders-service, keyed by orderId.
+    public static final Topic<CancelOrderCommand> CANCEL_COMMANDS =
+            new Topic<>("orders.cancel-commands", CancelOrderCommand.class, PARTITIONS, false);
+    public static final Topic<OrderCancelled> ORDER_CANCELLED =
+            new Topic<>("orders.order-cancelled", OrderCancelled.class, PARTITIONS, false);
+    public static final Topic<CancellationRejected> CANCELLATION_REJECTED =
+            new Topic<>("orders.cancellation-rejected", CancellationRejected.class, PARTITIONS, false);
+    public static final Topic<CancellationWindowClosed> WINDOW_CLOSED =
+            new Topic<>("orders.window-closed", CancellationWindowClosed.class, PARTITIONS, false);
+
+    // shipping-service, keyed by orderId.
+    public static final Topic<OrderShipped> ORDER_SHIPPED =
+            new Topic<>("shipping.order-shipped", OrderShipped.class, PARTITIONS, false);
+    public static final Topic<LabelVoided> LABEL_VOIDED =
+            new Topic<>("shipping.label-voided", LabelVoided.class, PARTITIONS, false);
+    public static final Topic<ScanConflict> SCAN_CONFLICTS =
+            new Topic<>("shipping.scan-conflicts", ScanConflict.class, PARTITIONS, false);
+
+    // credits-service, keyed by userId.
+    public static final Topic<RedeemCredit> REDEMPTION_REQUESTS =
+            new Topic<>("credits.redemption-requests", RedeemCredit.class, PARTITIONS, false);
+    public static final Topic<CreditIssued> CREDIT_ISSUED =
+            new Topic<>("credits.credit-issued", CreditIssued.class, PARTITIONS, false);
+    public static final Topic<CreditRedeemed> CREDIT_REDEEMED =
+            new Topic<>("credits.credit-redeemed", CreditRedeemed.class, PARTITIONS, false);
+    public static final Topic<RedemptionRejected> REDEMPTION_REJECTED =
+            new Topic<>("credits.redemption-rejected", RedemptionRejected.class, PARTITIONS, false);
+
+    public static final List<Topic<?>> ALL = List.of(
+            ORDER_PLACED, CARRIER_SCANS,
+            CANCEL_COMMANDS, ORDER_CANCELLED, CANCELLATION_REJECTED, WINDOW_CLOSED,
+            ORDER_SHIPPED, LABEL_VOIDED, SCAN_CONFLICTS,
+            REDEMPTION_REQUESTS, CREDIT_ISSUED, CREDIT_REDEEMED, REDEMPTION_REJECTED);
+
+    /** Application ids of the services; each has one dead-letter topic, {@code <application-id>.dlt}. */
+    public static final List<String> APPLICATIONS = List.of("orders-service", "shipping-service", "credits-service");
+
+    /** Every topic name to create, dead-letter topics included. */
+    public static List<String> allNames() {
+        var names = new java.util.ArrayList<String>();
+        ALL.forEach(t -> names.add(t.name()));
+        APPLICATIONS.forEach(a -> names.add(Topic.deadLetterTopic(a)));
+        return List.copyOf(names);
+    }
+
+    private Topics() {
+    }
+}
