@@ -226,9 +226,9 @@ class OrderProcessor implements Processor<String, OrderInput, String, Object> {
 
     private void deadLetter(Record<String, OrderInput> record, SpecificRecord value, String reason, String detail) {
         var described = DeadLetters.describe(record, reason, detail);
-        context.forward(new Record<String, Object>(record.key(), Outbound.deadLetter(applicationId, value),
-                record.timestamp(), described.headers()));
         var topic = context.recordMetadata().map(m -> m.topic()).orElse("unknown");
+        context.forward(new Record<String, Object>(record.key(), Outbound.deadLetter(applicationId, topic, value),
+                record.timestamp(), described.headers()));
         Metrics.counter("dead_lettered_records_total", "topic", topic, "reason", reason).increment();
     }
 

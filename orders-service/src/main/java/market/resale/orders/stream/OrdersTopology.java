@@ -5,13 +5,12 @@ import market.resale.orders.domain.CancellationPolicy;
 import market.resale.orders.domain.Order;
 import market.resale.platform.kafka.JsonSerde;
 import market.resale.platform.kafka.Outbound;
+import market.resale.platform.kafka.Sources;
 import market.resale.schemas.registry.SchemaRegistryClient;
-import market.resale.schemas.topics.Topic;
 import market.resale.schemas.topics.Topics;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
-import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Repartitioned;
@@ -46,11 +45,11 @@ public final class OrdersTopology {
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(WINDOW_DEADLINES_STORE),
                 Serdes.String(), Serdes.String()));
 
-        var placed = builder.stream(Topics.ORDER_PLACED.name(), consumed(Topics.ORDER_PLACED, registry, "order-placed"))
+        var placed = Sources.avro(builder, Topics.ORDER_PLACED, registry, applicationId)
                 .mapValues(v -> (OrderInput) new OrderInput.Placed(v), Named.as("as-placed"));
-        var shipped = builder.stream(Topics.ORDER_SHIPPED.name(), consumed(Topics.ORDER_SHIPPED, registry, "order-shipped"))
+        var shipped = Sources.avro(builder, Topics.ORDER_SHIPPED, registry, applicationId)
                 .mapValues(v -> (OrderInput) new OrderInput.Shipped(v), Named.as("as-shipped"));
-        var commands = builder.stream(Topics.CANCEL_COMMANDS.name(), consumed(Topics.CANCEL_COMMANDS, registry, "cancel-commands"))
+        var commands = Sources.avro(builder, Topics.CANCEL_COMMANDS, registry, applicationId)
                 .mapValues(v -> (OrderInput) new OrderInput.Cancel(v), Named.as("as-cancel"));
 
         var results = placed.merge(shipped, Named.as("merge-shipped")).merge(commands, Named.as("merge-commands"))
@@ -75,8 +74,4 @@ public final class OrdersTopology {
                 .process(PartyIndexProcessor::new, Named.as("index-party"), PARTY_ORDERS_STORE);
     }
 
-    private static <V extends org.apache.avro.specific.SpecificRecord> Consumed<String, V> consumed(
-            Topic<V> topic, SchemaRegistryClient registry, String name) {
-        return Consumed.with(topic.keySerde(), topic.valueSerde(registry)).withName(name);
-    }
 }

@@ -18,14 +18,29 @@ import org.apache.kafka.streams.processor.TopicNameExtractor;
  * (cancelled, rejected, window closed, dead letter) from one processor, in the same transaction as
  * the state change; routing them by value keeps the topology to one sink.
  */
-public record Outbound(String topic, SpecificRecord value) {
+public record Outbound(String topic, Object value, String subjectTopic) {
 
-    public static <V extends SpecificRecord> Outbound to(Topic<V> topic, V value) {
-        return new Outbound(topic.name(), value);
+    public Outbound {
+        if (!(value instanceof SpecificRecord || value instanceof byte[])) {
+            throw new IllegalArgumentException("An outbound value is an Avro record or raw bytes");
+        }
     }
 
-    public static Outbound deadLetter(String applicationId, SpecificRecord value) {
-        return new Outbound(Topic.deadLetterTopic(applicationId), value);
+    public static <V extends SpecificRecord> Outbound to(Topic<V> topic, V value) {
+        return new Outbound(topic.name(), value, topic.name());
+    }
+
+    /** A dead letter of a record that could not be read: its bytes, unchanged. */
+    public static Outbound deadLetter(String applicationId, byte[] value) {
+        return new Outbound(Topic.deadLetterTopic(applicationId), value, null);
+    }
+
+    /**
+     * A dead letter of a record that was read but refused: written as it was on its source topic
+     * (the source topic's subject), so whoever re-drives it reads it with the source topic's schema.
+     */
+    public static Outbound deadLetter(String applicationId, String sourceTopic, SpecificRecord value) {
+        return new Outbound(Topic.deadLetterTopic(applicationId), value, sourceTopic);
     }
 
     /** The sink of a topology: each record to its own topic, serialized with the registry. */
@@ -46,7 +61,10 @@ public record Outbound(String topic, SpecificRecord value) {
 
             @Override
             public byte[] serialize(String topic, Outbound data) {
-                return data == null ? null : avro.serialize(topic, data.value());
+                if (data == null) {
+                    return null;
+                }
+                return data.value() instanceof byte[] raw ? raw : avro.serialize(data.subjectTopic(), (SpecificRecord) data.value());
             }
 
             @Override

@@ -76,7 +76,6 @@ public class StreamsRunner implements SmartLifecycle {
         var client = streams;
         if (client != null) {
             client.close(Duration.ofSeconds(30));
-            DeadLetterDeserializationHandler.closeAll();
             if (streamsMetrics != null) {
                 streamsMetrics.close();
             }

@@ -1,0 +1,362 @@
+package market.resale.orders.stream;
+
+import static market.resale.orders.OrderMother.PLACED_AT;
+import static market.resale.orders.OrderMother.REFUND_CENTS;
+import static market.resale.orders.OrderMother.WINDOW;
+import static market.resale.orders.OrderMother.buyerCancels;
+import static market.resale.orders.OrderMother.placed;
+import static market.resale.orders.OrderMother.sellerCancels;
+import static market.resale.orders.OrderMother.shipped;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Properties;
+import java.util.UUID;
+import market.resale.orders.config.OrdersSettings;
+import market.resale.orders.domain.Order;
+import market.resale.orders.domain.OrderStatus;
+import market.resale.platform.kafka.DeadLetters;
+import market.resale.schemas.checkout.OrderPlaced;
+import market.resale.schemas.orders.CancelOrderCommand;
+import market.resale.schemas.orders.CancellationRejected;
+import market.resale.schemas.orders.CancellationWindowClosed;
+import market.resale.schemas.orders.OrderCancelled;
+import market.resale.schemas.orders.Refund;
+import market.resale.schemas.orders.RejectionCode;
+import market.resale.schemas.orders.WindowClosedCause;
+import market.resale.schemas.registry.SchemaRegistryClient;
+import market.resale.schemas.registry.SchemaRegistryClients;
+import market.resale.schemas.registry.RegistrySettings;
+import market.resale.schemas.shipping.OrderShipped;
+import market.resale.schemas.topics.Topic;
+import market.resale.schemas.topics.Topics;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+
+/** The cancellation rules as the topology applies them, with time driven explicitly. */
+class OrdersTopologyTest {
+
+    private static final String APP = "orders-service";
+
+    private TopologyTestDriver driver;
+    private SchemaRegistryClient registry;
+    private TestInputTopic<String, OrderPlaced> placedTopic;
+    private TestInputTopic<String, OrderShipped> shippedTopic;
+    private TestInputTopic<String, CancelOrderCommand> commandTopic;
+    private TestOutputTopic<String, OrderCancelled> cancelledTopic;
+    private TestOutputTopic<String, CancellationRejected> rejectedTopic;
+    private TestOutputTopic<String, CancellationWindowClosed> windowTopic;
+    private TestOutputTopic<String, byte[]> deadLetterTopic;
+
+    @BeforeEach
+    void start() {
+        registry = SchemaRegistryClients.forSettings(RegistrySettings.of("mock://orders-" + UUID.randomUUID()));
+        var settings = new OrdersSettings(WINDOW, Duration.ofSeconds(1), 10_000, Duration.ofSeconds(5));
+        var props = new Properties();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, APP);
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+        props.put(StreamsConfig.STATE_DIR_CONFIG, System.getProperty("java.io.tmpdir") + "/orders-ttd-" + UUID.randomUUID());
+        driver = new TopologyTestDriver(OrdersTopology.build(settings, registry, APP), props, PLACED_AT);
+        placedTopic = input(Topics.ORDER_PLACED);
+        shippedTopic = input(Topics.ORDER_SHIPPED);
+        commandTopic = input(Topics.CANCEL_COMMANDS);
+        cancelledTopic = output(Topics.ORDER_CANCELLED);
+        rejectedTopic = output(Topics.CANCELLATION_REJECTED);
+        windowTopic = output(Topics.WINDOW_CLOSED);
+        deadLetterTopic = driver.createOutputTopic(Topic.deadLetterTopic(APP), new StringDeserializer(), new ByteArrayDeserializer());
+    }
+
+    @AfterEach
+    void stop() {
+        driver.close();
+    }
+
+    private <V extends org.apache.avro.specific.SpecificRecord> TestInputTopic<String, V> input(Topic<V> topic) {
+        return driver.createInputTopic(topic.name(), new StringSerializer(), topic.valueSerde(registry).serializer());
+    }
+
+    private <V extends org.apache.avro.specific.SpecificRecord> TestOutputTopic<String, V> output(Topic<V> topic) {
+        return driver.createOutputTopic(topic.name(), new StringDeserializer(), topic.valueSerde(registry).deserializer());
+    }
+
+    private void place(String orderId) {
+        placedTopic.pipeInput(orderId, placed(orderId).build());
+    }
+
+    private void at(Instant now) {
+        driver.advanceWallClockTime(Duration.between(wallClock, now));
+        wallClock = now;
+    }
+
+    private Instant wallClock = PLACED_AT;
+
+    private Order order(String orderId) {
+        KeyValueStore<String, Order> store = driver.getKeyValueStore(OrdersTopology.ORDERS_STORE);
+        return store.get(orderId);
+    }
+
+    private static Refund fullRefund() {
+        return Refund.newBuilder().setItemCents(4_500).setShippingCents(797).setTaxCents(360).setCreditsAppliedCents(500)
+                .setTotalCents(REFUND_CENTS).setCurrency("USD").build();
+    }
+
+    private OrderCancelled expectedCancellation(CancelOrderCommand command, Instant at) {
+        return OrderCancelled.newBuilder().setOrderId(command.getOrderId()).setCommandId(command.getCommandId())
+                .setBuyerId("buyer-ann").setSellerId("seller-sam").setActor(command.getActor())
+                .setActorId(command.getActorId()).setReason(command.getReason()).setRefund(fullRefund())
+                .setPlacedAt(PLACED_AT).setCancelledAt(at).build();
+    }
+
+    @Nested
+    class BuyerWindow {
+
+        @Test
+        void aBuyerCancelOneMillisecondBeforeThreeHoursIsAllowedWithTheFullRefund() {
+            place("o-1");
+            var command = buyerCancels("o-1", PLACED_AT.plus(WINDOW).minusMillis(1)).build();
+
+            commandTopic.pipeInput("o-1", command);
+
+            assertThat(cancelledTopic.readValuesToList()).containsExactly(expectedCancellation(command, PLACED_AT));
+            assertThat(rejectedTopic.isEmpty()).isTrue();
+            assertThat(order("o-1").status()).isEqualTo(OrderStatus.CANCELLED);
+        }
+
+        @Test
+        void aBuyerCancelAtExactlyThreeHoursIsRefusedWithTheWindowReason() {
+            place("o-2");
+
+            commandTopic.pipeInput("o-2", buyerCancels("o-2", PLACED_AT.plus(WINDOW)).build());
+
+            assertThat(cancelledTopic.isEmpty()).isTrue();
+            assertThat(rejectedTopic.readValuesToList()).extracting(CancellationRejected::getCode)
+                    .containsExactly(RejectionCode.WINDOW_EXPIRED);
+            assertThat(order("o-2").status()).isEqualTo(OrderStatus.PLACED);
+        }
+
+        @Test
+        void aBuyerCancelAfterThreeHoursIsRefusedWithTheWindowReason() {
+            place("o-3");
+
+            commandTopic.pipeInput("o-3", buyerCancels("o-3", PLACED_AT.plus(WINDOW).plusSeconds(60)).build());
+
+            assertThat(rejectedTopic.readValuesToList()).extracting(CancellationRejected::getCode)
+                    .containsExactly(RejectionCode.WINDOW_EXPIRED);
+        }
+
+        @Test
+        void theWindowTimerAnnouncesTheExpiryOnceWhenTheDeadlinePasses() {
+            place("o-4");
+            place("o-5");
+            placedTopic.pipeInput("o-late", placed("o-late").setPlacedAt(PLACED_AT.plus(Duration.ofHours(1))).build());
+
+            at(PLACED_AT.plus(WINDOW).minusMillis(1));
+            assertThat(windowTopic.isEmpty()).isTrue();
+
+            at(PLACED_AT.plus(WINDOW).plusMillis(500));
+            at(PLACED_AT.plus(WINDOW).plusSeconds(30));
+
+            var expiry = PLACED_AT.plus(WINDOW);
+            assertThat(windowTopic.readKeyValuesToList()).extracting(kv -> kv.value).containsExactly(
+                    closed("o-4", WindowClosedCause.EXPIRED, expiry),
+                    closed("o-5", WindowClosedCause.EXPIRED, expiry));
+            assertThat(order("o-4").windowOpen()).isFalse();
+            assertThat(order("o-late").windowOpen()).isTrue();
+        }
+
+        @Test
+        void aSellerMayCancelAfterTheBuyersWindowAsLongAsItHasNotShipped() {
+            place("o-6");
+            var command = sellerCancels("o-6", PLACED_AT.plus(Duration.ofHours(20))).build();
+
+            commandTopic.pipeInput("o-6", command);
+
+            assertThat(cancelledTopic.readValuesToList()).containsExactly(expectedCancellation(command, PLACED_AT));
+        }
+    }
+
+    @Nested
+    class Shipping {
+
+        @Test
+        void shippingClosesTheWindowAndTheRefusalNamesTheTrackingNumber() {
+            place("o-10");
+            shippedTopic.pipeInput("o-10", shipped("o-10", PLACED_AT.plusSeconds(600)).build());
+
+            commandTopic.pipeInput("o-10", buyerCancels("o-10", PLACED_AT.plusSeconds(700)).build());
+
+            assertThat(windowTopic.readValuesToList()).containsExactly(
+                    closed("o-10", WindowClosedCause.SHIPPED, PLACED_AT.plusSeconds(600)));
+            var refusal = rejectedTopic.readValue();
+            assertThat(refusal.getCode()).isEqualTo(RejectionCode.ALREADY_SHIPPED);
+            assertThat(refusal.getTrackingNumber()).isEqualTo("1Z999AA10123456784");
+            assertThat(refusal.getDetail()).contains("1Z999AA10123456784");
+        }
+
+        @Test
+        void aSellerCancelIsRefusedOnceTheOrderShipped() {
+            place("o-11");
+            shippedTopic.pipeInput("o-11", shipped("o-11", PLACED_AT.plusSeconds(600)).build());
+
+            commandTopic.pipeInput("o-11", sellerCancels("o-11", PLACED_AT.plusSeconds(700)).build());
+
+            assertThat(rejectedTopic.readValuesToList()).extracting(CancellationRejected::getCode)
+                    .containsExactly(RejectionCode.ALREADY_SHIPPED);
+            assertThat(cancelledTopic.isEmpty()).isTrue();
+        }
+
+        @Test
+        void aShippedOrderIsNotExpiredLater() {
+            place("o-12");
+            shippedTopic.pipeInput("o-12", shipped("o-12", PLACED_AT.plusSeconds(60)).build());
+            windowTopic.readValuesToList();
+
+            at(PLACED_AT.plus(WINDOW).plusSeconds(5));
+
+            assertThat(windowTopic.isEmpty()).isTrue();
+        }
+    }
+
+    @Nested
+    class Race {
+
+        @Test
+        void cancelFirstThenScanTheCancellationWinsAndTheScanIsRecorded() {
+            place("o-20");
+            var command = buyerCancels("o-20", PLACED_AT.plusSeconds(100)).build();
+
+            commandTopic.pipeInput("o-20", command);
+            shippedTopic.pipeInput("o-20", shipped("o-20", PLACED_AT.plusSeconds(101)).build());
+
+            assertThat(cancelledTopic.readValuesToList()).containsExactly(expectedCancellation(command, PLACED_AT));
+            assertThat(rejectedTopic.isEmpty()).isTrue();
+            assertThat(windowTopic.isEmpty()).isTrue();
+            var order = order("o-20");
+            assertThat(order.status()).isEqualTo(OrderStatus.CANCELLED);
+            assertThat(order.timeline()).extracting(e -> e.event()).endsWith("SCAN_AFTER_CANCELLATION");
+        }
+
+        @Test
+        void scanFirstThenCancelTheShipmentWinsAndTheCallerIsToldWhy() {
+            place("o-21");
+
+            shippedTopic.pipeInput("o-21", shipped("o-21", PLACED_AT.plusSeconds(100)).build());
+            commandTopic.pipeInput("o-21", buyerCancels("o-21", PLACED_AT.plusSeconds(99)).build());
+
+            assertThat(cancelledTopic.isEmpty()).isTrue();
+            assertThat(rejectedTopic.readValuesToList()).extracting(CancellationRejected::getCode)
+                    .containsExactly(RejectionCode.ALREADY_SHIPPED);
+            assertThat(order("o-21").status()).isEqualTo(OrderStatus.SHIPPED);
+        }
+    }
+
+    @Nested
+    class LookThenConfirm {
+
+        @Test
+        void aConfirmationOfTheVersionShownIsApplied() {
+            place("o-30");
+            var command = buyerCancels("o-30", PLACED_AT.plusSeconds(100)).setExpectedVersion(order("o-30").version()).build();
+
+            commandTopic.pipeInput("o-30", command);
+
+            assertThat(cancelledTopic.readValuesToList()).containsExactly(expectedCancellation(command, PLACED_AT));
+        }
+
+        @Test
+        void aConfirmationOfAnOrderThatShippedSinceItWasShownIsRefusedAsStale() {
+            place("o-31");
+            var shown = order("o-31").version();
+            shippedTopic.pipeInput("o-31", shipped("o-31", PLACED_AT.plusSeconds(50)).build());
+
+            commandTopic.pipeInput("o-31", buyerCancels("o-31", PLACED_AT.plusSeconds(100)).setExpectedVersion(shown).build());
+
+            var refusal = rejectedTopic.readValue();
+            assertThat(refusal.getCode()).isEqualTo(RejectionCode.STALE_CONFIRMATION);
+            assertThat(refusal.getTrackingNumber()).isEqualTo("1Z999AA10123456784");
+            assertThat(order("o-31").status()).isEqualTo(OrderStatus.SHIPPED);
+        }
+
+        @Test
+        void aRedeliveredCommandIsDecidedOnce() {
+            place("o-32");
+            var command = buyerCancels("o-32", PLACED_AT.plusSeconds(100)).build();
+
+            commandTopic.pipeInput("o-32", command);
+            commandTopic.pipeInput("o-32", command);
+
+            assertThat(cancelledTopic.readValuesToList()).hasSize(1);
+            assertThat(rejectedTopic.isEmpty()).isTrue();
+        }
+
+        @Test
+        void aSecondCancellationOfACancelledOrderIsRefused() {
+            place("o-33");
+            commandTopic.pipeInput("o-33", buyerCancels("o-33", PLACED_AT.plusSeconds(100)).build());
+
+            commandTopic.pipeInput("o-33", sellerCancels("o-33", PLACED_AT.plusSeconds(200)).build());
+
+            assertThat(cancelledTopic.readValuesToList()).hasSize(1);
+            assertThat(rejectedTopic.readValuesToList()).extracting(CancellationRejected::getCode)
+                    .containsExactly(RejectionCode.ALREADY_CANCELLED);
+        }
+
+        @Test
+        void someoneElsesCancellationIsRefused() {
+            place("o-34");
+
+            commandTopic.pipeInput("o-34", buyerCancels("o-34", PLACED_AT.plusSeconds(100)).setActorId("buyer-bob").build());
+
+            assertThat(rejectedTopic.readValuesToList()).extracting(CancellationRejected::getCode)
+                    .containsExactly(RejectionCode.NOT_A_PARTY);
+            assertThat(order("o-34").status()).isEqualTo(OrderStatus.PLACED);
+        }
+    }
+
+    @Nested
+    class DeadLetters_ {
+
+        @Test
+        void poisonRecordsOnEveryConsumedTopicAreDeadLetteredAndTheNextRecordIsProcessed() {
+            var raw = driver.createInputTopic(Topics.ORDER_PLACED.name(), new StringSerializer(),
+                    new org.apache.kafka.common.serialization.ByteArraySerializer());
+            for (var topic : List.of(Topics.ORDER_PLACED, Topics.ORDER_SHIPPED, Topics.CANCEL_COMMANDS)) {
+                driver.createInputTopic(topic.name(), new StringSerializer(), new org.apache.kafka.common.serialization.ByteArraySerializer())
+                        .pipeInput("poison", "not avro".getBytes(StandardCharsets.UTF_8));
+            }
+            raw.pipeInput("unknown-id", new byte[] {0, 0, 0, 0x7f, 0x12}); // wire format, unknown schema id
+            shippedTopic.pipeInput("o-missing", shipped("o-missing", PLACED_AT).build());
+            placedTopic.pipeInput("o-bad", placed("o-bad").setPriceCents(-1).build());
+
+            place("o-40");
+            commandTopic.pipeInput("o-40", buyerCancels("o-40", PLACED_AT.plusSeconds(5)).build());
+
+            var dead = deadLetterTopic.readRecordsToList();
+            assertThat(dead).extracting(r -> DeadLetters.header(r.headers(), DeadLetters.REASON)).containsExactly(
+                    "not-deserializable", "not-deserializable", "not-deserializable", "not-deserializable",
+                    "unknown-order", "invalid");
+            assertThat(dead.get(0).value()).isEqualTo("not avro".getBytes(StandardCharsets.UTF_8));
+            assertThat(DeadLetters.header(dead.get(0).headers(), DeadLetters.SOURCE_TOPIC)).isEqualTo("checkout.order-placed");
+            assertThat(DeadLetters.header(dead.get(5).headers(), DeadLetters.DETAIL)).contains("negative amount");
+            assertThat(cancelledTopic.readValuesToList()).extracting(OrderCancelled::getOrderId).containsExactly("o-40");
+        }
+    }
+
+    private static CancellationWindowClosed closed(String orderId, WindowClosedCause cause, Instant at) {
+        return CancellationWindowClosed.newBuilder().setOrderId(orderId).setBuyerId("buyer-ann").setCause(cause)
+                .setClosedAt(at).build();
+    }
+}
