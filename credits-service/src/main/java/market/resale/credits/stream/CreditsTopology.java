@@ -1,0 +1,72 @@
+package market.resale.credits.stream;
+
+import market.resale.credits.domain.Account;
+import market.resale.credits.domain.LedgerEntry;
+import market.resale.credits.domain.RedemptionOutcome;
+import market.resale.platform.kafka.JsonSerde;
+import market.resale.platform.kafka.Outbound;
+import market.resale.platform.kafka.Sources;
+import market.resale.schemas.registry.SchemaRegistryClient;
+import market.resale.schemas.topics.Topics;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.kstream.Repartitioned;
+import org.apache.kafka.streams.state.Stores;
+
+/**
+ * credits-service's topology. Cancellations (keyed by order) are re-keyed by buyer and merged with
+ * redemption requests (keyed by user) into one ledger processor: every change to one user's credit
+ * is applied in sequence, and the credit for an order is issued once, because the order ids
+ * already credited are kept in the same transactional state as the balance.
+ */
+public final class CreditsTopology {
+
+    public static final String APPLICATION_ID = "credits-service";
+    public static final String ACCOUNTS_STORE = "accounts";
+    public static final String ENTRIES_STORE = "ledger-entries";
+    public static final String CREDITED_ORDERS_STORE = "credited-orders";
+    public static final String REDEMPTIONS_STORE = "redemptions";
+
+    private CreditsTopology() {
+    }
+
+    public static Topology build(SchemaRegistryClient registry, String applicationId) {
+        var builder = new StreamsBuilder();
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ACCOUNTS_STORE),
+                Serdes.String(), JsonSerde.of(Account.class)));
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ENTRIES_STORE),
+                Serdes.String(), JsonSerde.of(LedgerEntry.class)));
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(CREDITED_ORDERS_STORE),
+                Serdes.String(), Serdes.String()));
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(REDEMPTIONS_STORE),
+                Serdes.String(), JsonSerde.of(RedemptionOutcome.class)));
+
+        var refunds = Sources.avro(builder, Topics.ORDER_CANCELLED, registry, applicationId)
+                .selectKey((orderId, cancelled) -> cancelled.getBuyerId(), Named.as("key-by-buyer"))
+                .repartition(Repartitioned.with(Serdes.String(), Topics.ORDER_CANCELLED.valueSerde(registry))
+                        .withName("cancellations-by-buyer"))
+                .mapValues(c -> (CreditInput) new CreditInput.Refund(c), Named.as("as-refund"));
+        var redemptions = Sources.avro(builder, Topics.REDEMPTION_REQUESTS, registry, applicationId)
+                .mapValues(r -> (CreditInput) new CreditInput.Redeem(r), Named.as("as-redeem"));
+
+        refunds.merge(redemptions, Named.as("merge-redemptions"))
+                .process(() -> new LedgerProcessor(applicationId), Named.as("ledger"),
+                        ACCOUNTS_STORE, ENTRIES_STORE, CREDITED_ORDERS_STORE, REDEMPTIONS_STORE)
+                .to(Outbound.topicExtractor(), Outbound.produced(registry));
+        return builder.build();
+    }
+
+    public static String entryKey(String userId, long sequence) {
+        return userId + "|" + String.format("%019d", sequence);
+    }
+
+    public static String entryPrefix(String userId) {
+        return userId + "|";
+    }
+
+    public static String redemptionKey(String userId, String requestId) {
+        return userId + "|" + requestId;
+    }
+}

@@ -1,0 +1,153 @@
+package market.resale.credits.stream;
+
+import io.micrometer.core.instrument.Metrics;
+import java.time.Duration;
+import java.time.Instant;
+import market.resale.credits.domain.Account;
+import market.resale.credits.domain.EntryType;
+import market.resale.credits.domain.LedgerEntry;
+import market.resale.credits.domain.RedemptionOutcome;
+import market.resale.platform.kafka.DeadLetters;
+import market.resale.platform.kafka.Outbound;
+import market.resale.schemas.credits.CreditIssued;
+import market.resale.schemas.credits.CreditRedeemed;
+import market.resale.schemas.credits.RedemptionRejected;
+import market.resale.schemas.credits.RedemptionRejectionCode;
+import market.resale.schemas.topics.Topics;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+/** Applies refunds and redemptions to one user's account at a time; emits what happened. */
+class LedgerProcessor implements Processor<String, CreditInput, String, Outbound> {
+
+    private final String applicationId;
+    private ProcessorContext<String, Outbound> context;
+    private KeyValueStore<String, Account> accounts;
+    private KeyValueStore<String, LedgerEntry> entries;
+    private KeyValueStore<String, String> creditedOrders;
+    private KeyValueStore<String, RedemptionOutcome> redemptions;
+
+    LedgerProcessor(String applicationId) {
+        this.applicationId = applicationId;
+    }
+
+    @Override
+    public void init(ProcessorContext<String, Outbound> context) {
+        this.context = context;
+        accounts = context.getStateStore(CreditsTopology.ACCOUNTS_STORE);
+        entries = context.getStateStore(CreditsTopology.ENTRIES_STORE);
+        creditedOrders = context.getStateStore(CreditsTopology.CREDITED_ORDERS_STORE);
+        redemptions = context.getStateStore(CreditsTopology.REDEMPTIONS_STORE);
+    }
+
+    @Override
+    public void process(Record<String, CreditInput> record) {
+        switch (record.value()) {
+            case CreditInput.Refund refund -> refund(record, refund);
+            case CreditInput.Redeem redeem -> redeem(record, redeem);
+        }
+    }
+
+    private void refund(Record<String, CreditInput> record, CreditInput.Refund input) {
+        var c = input.cancellation();
+        var amount = c.getRefund().getTotalCents();
+        var currency = c.getRefund().getCurrency();
+        if (amount <= 0 || currency == null || !currency.matches("[A-Z]{3}")) {
+            deadLetter(record, Topics.ORDER_CANCELLED.name(), c, "refund amount must be positive in an ISO 4217 currency");
+            return;
+        }
+        if (creditedOrders.get(c.getOrderId()) != null) {
+            return; // this order's refund was issued already: a redelivery changes nothing (rule 6)
+        }
+        var userId = c.getBuyerId();
+        Account account;
+        try {
+            account = account(userId).credit(currency, amount);
+        } catch (ArithmeticException overflow) {
+            deadLetter(record, Topics.ORDER_CANCELLED.name(), c, "the balance would overflow");
+            return;
+        }
+        var now = context.currentSystemTimeMs();
+        var entry = new LedgerEntry("credit-" + c.getOrderId(), account.lastSequence(), EntryType.CREDIT, c.getOrderId(),
+                amount, currency, "CANCELLATION:" + c.getReason(), now, account.balance(currency));
+        save(account, entry);
+        creditedOrders.put(c.getOrderId(), entry.entryId());
+        emit(record, userId, Outbound.to(Topics.CREDIT_ISSUED, CreditIssued.newBuilder()
+                .setEntryId(entry.entryId()).setUserId(userId).setOrderId(c.getOrderId())
+                .setCancelCommandId(c.getCommandId()).setAmountCents(amount).setCurrency(currency)
+                .setBalanceAfterCents(entry.balanceAfterCents()).setIssuedAt(Instant.ofEpochMilli(now))
+                .build()));
+        Metrics.counter("credit_issued_total", "currency", currency).increment();
+        Metrics.counter("credit_issued_cents_total", "currency", currency).increment(amount);
+        Metrics.timer("cancellation_to_credit_seconds")
+                .record(Duration.ofMillis(Math.max(0, now - c.getCancelledAt().toEpochMilli())));
+    }
+
+    private void redeem(Record<String, CreditInput> record, CreditInput.Redeem input) {
+        var r = input.request();
+        if (!r.getUserId().equals(record.key()) || r.getAmountCents() <= 0 || r.getRequestId().isBlank()) {
+            deadLetter(record, Topics.REDEMPTION_REQUESTS.name(), r, "redemption must be keyed by its user, with a positive amount and a request id");
+            return;
+        }
+        var key = CreditsTopology.redemptionKey(r.getUserId(), r.getRequestId());
+        if (redemptions.get(key) != null) {
+            return; // the same idempotency key was answered already
+        }
+        var now = context.currentSystemTimeMs();
+        var before = account(r.getUserId());
+        switch (before.redeem(r.getCurrency(), r.getAmountCents())) {
+            case Account.Redemption.Done done -> {
+                var account = done.account();
+                var entry = new LedgerEntry("redemption-" + r.getRequestId(), account.lastSequence(), EntryType.REDEMPTION,
+                        r.getOrderId(), -r.getAmountCents(), r.getCurrency(), "PURCHASE", now, account.balance(r.getCurrency()));
+                save(account, entry);
+                redemptions.put(key, new RedemptionOutcome(r.getRequestId(), r.getUserId(), r.getOrderId(), true, null,
+                        r.getAmountCents(), r.getCurrency(), entry.balanceAfterCents(), entry.entryId(), now));
+                emit(record, r.getUserId(), Outbound.to(Topics.CREDIT_REDEEMED, CreditRedeemed.newBuilder()
+                        .setEntryId(entry.entryId()).setRequestId(r.getRequestId()).setUserId(r.getUserId())
+                        .setOrderId(r.getOrderId()).setAmountCents(r.getAmountCents()).setCurrency(r.getCurrency())
+                        .setBalanceAfterCents(entry.balanceAfterCents()).setRedeemedAt(Instant.ofEpochMilli(now))
+                        .build()));
+                Metrics.counter("credit_redeemed_cents_total", "currency", r.getCurrency()).increment(r.getAmountCents());
+            }
+            case Account.Redemption.Refused refused -> {
+                var balance = before.balance(r.getCurrency());
+                redemptions.put(key, new RedemptionOutcome(r.getRequestId(), r.getUserId(), r.getOrderId(), false,
+                        refused.code().name(), r.getAmountCents(), r.getCurrency(), balance, null, now));
+                var code = switch (refused.code()) {
+                    case INSUFFICIENT_BALANCE -> RedemptionRejectionCode.INSUFFICIENT_BALANCE;
+                    case CURRENCY_MISMATCH -> RedemptionRejectionCode.CURRENCY_MISMATCH;
+                    case INVALID_AMOUNT -> RedemptionRejectionCode.UNKNOWN;
+                };
+                emit(record, r.getUserId(), Outbound.to(Topics.REDEMPTION_REJECTED, RedemptionRejected.newBuilder()
+                        .setRequestId(r.getRequestId()).setUserId(r.getUserId()).setCode(code)
+                        .setBalanceCents(balance).setRejectedAt(Instant.ofEpochMilli(now)).build()));
+                Metrics.counter("credit_redemptions_refused_total", "code", refused.code().name()).increment();
+            }
+        }
+    }
+
+    private Account account(String userId) {
+        var account = accounts.get(userId);
+        return account == null ? Account.open(userId) : account;
+    }
+
+    private void save(Account account, LedgerEntry entry) {
+        accounts.put(account.userId(), account);
+        entries.put(CreditsTopology.entryKey(account.userId(), entry.sequence()), entry);
+    }
+
+    private void emit(Record<String, CreditInput> record, String key, Outbound outbound) {
+        context.forward(new Record<>(key, outbound, record.timestamp(), record.headers()));
+    }
+
+    private void deadLetter(Record<String, CreditInput> record, String sourceTopic, SpecificRecord value, String detail) {
+        var described = DeadLetters.describe(record, DeadLetters.INVALID, detail);
+        context.forward(new Record<>(record.key(), Outbound.deadLetter(applicationId, sourceTopic, value),
+                record.timestamp(), described.headers()));
+        Metrics.counter("dead_lettered_records_total", "topic", sourceTopic, "reason", DeadLetters.INVALID).increment();
+    }
+}

@@ -1,0 +1,242 @@
+package market.resale.credits.web;
+
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Positive;
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Supplier;
+import market.resale.credits.config.CreditsSettings;
+import market.resale.credits.domain.Account;
+import market.resale.credits.domain.LedgerEntry;
+import market.resale.credits.domain.RedemptionOutcome;
+import market.resale.credits.stream.CreditsTopology;
+import market.resale.platform.kafka.EventPublisher;
+import market.resale.platform.kafka.KeyOwnerRouter;
+import market.resale.platform.security.Caller;
+import market.resale.platform.security.Role;
+import market.resale.platform.web.ApiProblem;
+import market.resale.platform.web.Forwarder;
+import market.resale.schemas.credits.RedeemCredit;
+import market.resale.schemas.topics.Topics;
+import org.apache.kafka.common.serialization.Serdes;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.http.server.reactive.ServerHttpRequest;
+import org.springframework.security.core.Authentication;
+import org.springframework.validation.annotation.Validated;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Store credit of one user: balance, ledger, redemptions. Only the user (or a support agent, for
+ * reading) sees an account; anyone else gets 404 whether it exists or not. Served by the instance
+ * that owns the user's partition.
+ */
+@RestController
+@Validated
+public class CreditsController {
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final String ID = "[A-Za-z0-9._:-]{1,64}";
+
+    public record RedeemBody(@NotBlank @Pattern(regexp = ID) String orderId,
+                             @NotNull @Positive Long amountCents,
+                             @NotNull @Pattern(regexp = "[A-Z]{3}") String currency) {
+    }
+
+    record Balance(String userId, List<Money> balances) {
+    }
+
+    record Money(long amountCents, String currency) {
+    }
+
+    record Entry(String entryId, String type, String orderId, long amountCents, String currency, String reason,
+                 Instant at, long balanceAfterCents) {
+    }
+
+    record Ledger(String userId, List<Entry> entries, int page, int size, boolean hasMore) {
+    }
+
+    record RedemptionView(String requestId, String status, String orderId, long amountCents, String currency,
+                          long balanceAfterCents, Instant decidedAt) {
+    }
+
+    private final KeyOwnerRouter router;
+    private final Forwarder forwarder;
+    private final EventPublisher publisher;
+    private final CreditsSettings settings;
+    private final Clock clock;
+
+    public CreditsController(KeyOwnerRouter router, Forwarder forwarder, EventPublisher publisher, CreditsSettings settings,
+                             Clock clock) {
+        this.router = router;
+        this.forwarder = forwarder;
+        this.publisher = publisher;
+        this.settings = settings;
+        this.clock = clock;
+    }
+
+    @GetMapping("/accounts/{userId}")
+    public Mono<ResponseEntity<?>> balance(@PathVariable String userId, Authentication auth, ServerHttpRequest request) {
+        readable(userId, Caller.of(auth));
+        return owned(userId, request, null, () -> {
+            var account = Optional.ofNullable(router.<Account>localStore(CreditsTopology.ACCOUNTS_STORE).get(userId))
+                    .orElse(Account.open(userId));
+            var balances = account.balances().entrySet().stream().sorted(Map.Entry.comparingByKey())
+                    .map(e -> new Money(e.getValue(), e.getKey())).toList();
+            return Mono.just(ResponseEntity.ok(new Balance(userId, balances)));
+        });
+    }
+
+    @GetMapping("/accounts/{userId}/ledger")
+    public Mono<ResponseEntity<?>> ledger(@PathVariable String userId,
+                                          @RequestParam(defaultValue = "0") @Min(0) @Max(10_000) int page,
+                                          @RequestParam(defaultValue = "50") @Min(1) @Max(200) int size,
+                                          Authentication auth, ServerHttpRequest request) {
+        readable(userId, Caller.of(auth));
+        return owned(userId, request, null, () -> {
+            var store = router.<LedgerEntry>localStore(CreditsTopology.ENTRIES_STORE);
+            var lines = new ArrayList<Entry>();
+            long skip = (long) page * size;
+            var hasMore = false;
+            try (var it = store.prefixScan(CreditsTopology.entryPrefix(userId), Serdes.String().serializer())) {
+                while (it.hasNext()) {
+                    var e = it.next().value;
+                    if (skip > 0) {
+                        skip--;
+                    } else if (lines.size() < size) {
+                        lines.add(new Entry(e.entryId(), e.type().name(), e.orderId(), e.amountCents(), e.currency(),
+                                e.reason(), Instant.ofEpochMilli(e.at()), e.balanceAfterCents()));
+                    } else {
+                        hasMore = true;
+                        break;
+                    }
+                }
+            }
+            return Mono.just(ResponseEntity.ok(new Ledger(userId, lines, page, size, hasMore)));
+        });
+    }
+
+    @PostMapping(path = "/accounts/{userId}/redemptions", consumes = MediaType.APPLICATION_JSON_VALUE)
+    public Mono<ResponseEntity<?>> redeem(@PathVariable String userId, @Valid @RequestBody RedeemBody body,
+                                          @RequestHeader(name = "Idempotency-Key") String idempotencyKey,
+                                          Authentication auth, ServerHttpRequest request) {
+        owner(userId, Caller.of(auth));
+        if (!idempotencyKey.matches("[A-Za-z0-9_-]{8,64}")) {
+            throw ApiProblem.badRequest("invalid-idempotency-key", "Idempotency-Key must be 8-64 letters, digits, '-' or '_'");
+        }
+        if (body.amountCents() > settings.maxRedemptionCents()) {
+            throw ApiProblem.badRequest("amount-too-large", "A redemption is at most " + settings.maxRedemptionCents() + " cents");
+        }
+        return owned(userId, request, JSON.writeValueAsBytes(body), () -> {
+            var previous = outcome(userId, idempotencyKey);
+            if (previous != null) {
+                return Mono.just(answer(previous));
+            }
+            var command = RedeemCredit.newBuilder().setRequestId(idempotencyKey).setUserId(userId)
+                    .setOrderId(body.orderId()).setAmountCents(body.amountCents()).setCurrency(body.currency())
+                    .setRequestedAt(clock.instant()).build();
+            return Mono.fromFuture(() -> publisher.publish(Topics.REDEMPTION_REQUESTS, userId, command))
+                    .then(Flux.interval(Duration.ZERO, Duration.ofMillis(5))
+                            .map(tick -> Optional.ofNullable(outcome(userId, idempotencyKey)))
+                            .filter(Optional::isPresent)
+                            .next()
+                            .timeout(settings.decisionWait(), Mono.just(Optional.empty())))
+                    .map(found -> found.<ResponseEntity<?>>map(this::answer).orElseGet(() -> ResponseEntity.accepted()
+                            .location(URI.create("/accounts/" + userId + "/redemptions/" + idempotencyKey))
+                            .body(Map.of("requestId", idempotencyKey, "status", "PENDING"))));
+        });
+    }
+
+    @GetMapping("/accounts/{userId}/redemptions/{requestId}")
+    public Mono<ResponseEntity<?>> redemption(@PathVariable String userId, @PathVariable String requestId,
+                                              Authentication auth, ServerHttpRequest request) {
+        readable(userId, Caller.of(auth));
+        return owned(userId, request, null, () -> {
+            var outcome = outcome(userId, requestId);
+            if (outcome == null) {
+                throw ApiProblem.notFound("Redemption");
+            }
+            return Mono.just(answer(outcome));
+        });
+    }
+
+    /** Store credit is never paid out (rule 6): the request is understood and refused, with what to do instead. */
+    @PostMapping("/accounts/{userId}/cash-outs")
+    public ResponseEntity<?> cashOut(@PathVariable String userId, Authentication auth) {
+        owner(userId, Caller.of(auth));
+        throw new ApiProblem(HttpStatus.UNPROCESSABLE_CONTENT, "cash-out-not-supported",
+                "Store credit from cancellations cannot be paid out as cash. It stays on your balance and is applied "
+                        + "to your next purchase.");
+    }
+
+    private ResponseEntity<?> answer(RedemptionOutcome outcome) {
+        if (outcome.redeemed()) {
+            return ResponseEntity.ok(new RedemptionView(outcome.requestId(), "REDEEMED", outcome.orderId(),
+                    outcome.amountCents(), outcome.currency(), outcome.balanceAfterCents(),
+                    Instant.ofEpochMilli(outcome.decidedAt())));
+        }
+        var code = outcome.refusal().toLowerCase().replace('_', '-');
+        throw new ApiProblem(HttpStatus.CONFLICT, code, switch (outcome.refusal()) {
+            case "INSUFFICIENT_BALANCE" -> "The balance is lower than the amount to redeem";
+            case "CURRENCY_MISMATCH" -> "The credit is held in another currency";
+            default -> "The redemption was refused";
+        }).with("requestId", outcome.requestId()).with("balanceCents", outcome.balanceAfterCents());
+    }
+
+    private RedemptionOutcome outcome(String userId, String requestId) {
+        return router.<RedemptionOutcome>localStore(CreditsTopology.REDEMPTIONS_STORE)
+                .get(CreditsTopology.redemptionKey(userId, requestId));
+    }
+
+    private static void readable(String userId, Caller caller) {
+        checkId(userId);
+        if (!caller.userId().equals(userId) && !caller.is(Role.SUPPORT)) {
+            throw ApiProblem.notFound("Account");
+        }
+    }
+
+    private static void owner(String userId, Caller caller) {
+        checkId(userId);
+        if (!caller.userId().equals(userId)) {
+            throw ApiProblem.notFound("Account");
+        }
+    }
+
+    private Mono<ResponseEntity<?>> owned(String userId, ServerHttpRequest request, byte[] body,
+                                          Supplier<Mono<ResponseEntity<?>>> local) {
+        if (!Forwarder.alreadyForwarded(request)) {
+            var owner = router.remoteOwner(CreditsTopology.ACCOUNTS_STORE, userId);
+            if (owner.isPresent()) {
+                return forwarder.forward(owner.get(), request, body).map(r -> (ResponseEntity<?>) r);
+            }
+        }
+        return Mono.defer(local);
+    }
+
+    private static void checkId(String id) {
+        if (!id.matches(ID)) {
+            throw ApiProblem.badRequest("invalid-id", "Ids are 1-64 letters, digits, '.', '_', ':' or '-'");
+        }
+    }
+}
