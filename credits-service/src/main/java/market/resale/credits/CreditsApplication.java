@@ -5,7 +5,7 @@ import market.resale.credits.stream.CreditsTopology;
 import market.resale.schemas.registry.SchemaRegistryClient;
 import org.apache.kafka.streams.Topology;
 import org.springframework.beans.factory.annotation.Value;
-import org.springframework.boot.SpringApplication;
+import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
@@ -20,6 +20,7 @@ public class CreditsApplication {
     }
 
     public static void main(String[] args) {
-        SpringApplication.run(CreditsApplication.class, args);
+        // Its own config file name, so that several services can share a classpath (system tests).
+        new SpringApplicationBuilder(CreditsApplication.class).properties("spring.config.name=credits-service").run(args);
     }
 }

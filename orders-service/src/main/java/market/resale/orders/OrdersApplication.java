@@ -5,7 +5,7 @@ import market.resale.orders.stream.OrdersTopology;
 import market.resale.schemas.registry.SchemaRegistryClient;
 import org.apache.kafka.streams.Topology;
 import org.springframework.beans.factory.annotation.Value;
-import org.springframework.boot.SpringApplication;
+import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
@@ -21,6 +21,7 @@ public class OrdersApplication {
     }
 
     public static void main(String[] args) {
-        SpringApplication.run(OrdersApplication.class, args);
+        // Its own config file name, so that several services can share a classpath (system tests).
+        new SpringApplicationBuilder(OrdersApplication.class).properties("spring.config.name=orders-service").run(args);
     }
 }

@@ -41,8 +41,12 @@ public class KafkaConfiguration {
     @ConditionalOnBean(Topology.class)
     StreamsRunner streamsRunner(Topology topology, KafkaSettings settings, ApplicationContext context,
                                 MeterRegistry meters, @Value("${spring.application.name}") String application) {
-        return new StreamsRunner(topology, () -> streamsProperties(settings, application, serverPort(context)),
-                context, meters);
+        return new StreamsRunner(topology, () -> {
+            if (settings.createTopics()) {
+                TopicProvisioner.ensureTopics(settings);
+            }
+            return streamsProperties(settings, application, serverPort(context));
+        }, context, meters);
     }
 
     @Bean

@@ -17,6 +17,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param replicationFactor  of the internal changelog and repartition topics
  * @param commitInterval     exactly-once commit interval: the upper bound of the latency a transaction adds
  * @param streamThreads      stream threads per instance
+ * @param createTopics       create the catalogue's missing topics at start (local stack and tests; off where
+ *                           topics are declared as Strimzi KafkaTopics)
  * @param client             extra Kafka client settings passed through unchanged (security, tuning)
  */
 @ConfigurationProperties("app.kafka")
@@ -28,6 +30,7 @@ public record KafkaSettings(
         @DefaultValue("1") int replicationFactor,
         @DefaultValue("100ms") Duration commitInterval,
         @DefaultValue("1") int streamThreads,
+        @DefaultValue("false") boolean createTopics,
         Map<String, String> client) {
 
     public KafkaSettings {

@@ -1,0 +1,73 @@
+package market.resale.platform.kafka;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import market.resale.schemas.topics.Topic;
+import market.resale.schemas.topics.Topics;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Creates every topic of the catalogue that does not exist yet (local stack and tests). On
+ * Kubernetes the topics are declared as Strimzi {@code KafkaTopic}s instead and this stays off.
+ */
+public final class TopicProvisioner {
+
+    private static final Logger log = LoggerFactory.getLogger(TopicProvisioner.class);
+
+    private TopicProvisioner() {
+    }
+
+    public static void ensureTopics(KafkaSettings settings) {
+        var config = new HashMap<String, Object>(settings.client());
+        config.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
+        try (var admin = Admin.create(config)) {
+            var existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
+            var missing = new ArrayList<NewTopic>();
+            for (var topic : Topics.ALL) {
+                if (!existing.contains(topic.name())) {
+                    missing.add(newTopic(topic.name(), topic.partitions(), topic.compacted(), settings));
+                }
+            }
+            for (var application : Topics.APPLICATIONS) {
+                var dlt = Topic.deadLetterTopic(application);
+                if (!existing.contains(dlt)) {
+                    missing.add(newTopic(dlt, 1, false, settings));
+                }
+            }
+            if (missing.isEmpty()) {
+                return;
+            }
+            for (var result : admin.createTopics(missing).values().entrySet()) {
+                try {
+                    result.getValue().get(30, TimeUnit.SECONDS);
+                    log.info("Created topic {}", result.getKey());
+                } catch (ExecutionException e) {
+                    if (!(e.getCause() instanceof TopicExistsException)) {
+                        throw e;
+                    }
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while creating topics", e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("Could not create the topics on " + settings.bootstrapServers(), e);
+        }
+    }
+
+    private static NewTopic newTopic(String name, int partitions, boolean compacted, KafkaSettings settings) {
+        var configs = new HashMap<String, String>();
+        configs.put(TopicConfig.CLEANUP_POLICY_CONFIG, compacted ? TopicConfig.CLEANUP_POLICY_COMPACT : TopicConfig.CLEANUP_POLICY_DELETE);
+        return new NewTopic(name, partitions, (short) settings.replicationFactor()).configs(Map.copyOf(configs));
+    }
+}

@@ -1,0 +1,179 @@
+package market.resale.systemtests;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import market.resale.credits.CreditsApplication;
+import market.resale.orders.OrdersApplication;
+import market.resale.schemas.checkout.ItemCondition;
+import market.resale.schemas.checkout.OrderPlaced;
+import market.resale.schemas.registry.RegistrySettings;
+import market.resale.schemas.serde.AvroSerializer;
+import market.resale.schemas.topics.Topics;
+import market.resale.testsupport.ApicurioRegistry;
+import market.resale.testsupport.KafkaSeam;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The cancellation path end to end, on a real broker and the real Apicurio Registry: an upstream
+ * app publishes an order, a buyer looks at it and confirms, the order is cancelled and the refund
+ * lands on the buyer's store-credit balance. orders-service runs as two instances sharing the
+ * partitions; every question is asked of both.
+ */
+class CancellationPathTest {
+
+    private static ServiceProcess orders1;
+    private static ServiceProcess orders2;
+    private static ServiceProcess credits;
+    private static KafkaProducer<String, SpecificRecord> upstream;
+
+    @BeforeAll
+    static void startTheSystem() {
+        var kafka = KafkaSeam.shared();
+        var registry = ApicurioRegistry.shared();
+        orders1 = ServiceProcess.start(OrdersApplication.class, "orders-service", "orders-1", kafka.bootstrapServers(), registry.ccompatUrl(), Map.of());
+        orders2 = ServiceProcess.start(OrdersApplication.class, "orders-service", "orders-2", kafka.bootstrapServers(), registry.ccompatUrl(), Map.of());
+        credits = ServiceProcess.start(CreditsApplication.class, "credits-service", "credits", kafka.bootstrapServers(), registry.ccompatUrl(), Map.of());
+        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200))
+                .until(() -> orders1.ready() && orders2.ready() && credits.ready());
+
+        var props = new Properties();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
+        props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, AvroSerializer.class);
+        props.put(RegistrySettings.URL, registry.ccompatUrl());
+        upstream = new KafkaProducer<>(props);
+    }
+
+    @AfterAll
+    static void stopTheSystem() {
+        for (var closeable : new AutoCloseable[] {upstream, credits, orders2, orders1}) {
+            try {
+                if (closeable != null) {
+                    closeable.close();
+                }
+            } catch (Exception e) {
+                // keep stopping the rest
+            }
+        }
+    }
+
+    private static String placeOrder(String buyerId) throws Exception {
+        var orderId = "o-" + UUID.randomUUID();
+        var order = OrderPlaced.newBuilder().setOrderId(orderId).setBuyerId(buyerId).setSellerId("seller-" + buyerId)
+                .setListingId("l-" + orderId).setTitle("Linen shirt").setSize("L").setCondition(ItemCondition.GOOD)
+                .setPriceCents(2_000).setShippingCents(500).setTaxCents(160).setCreditsAppliedCents(300)
+                .setCurrency("USD").setPlacedAt(Instant.now()).build();
+        upstream.send(new ProducerRecord<>(Topics.ORDER_PLACED.name(), orderId, order)).get();
+        return orderId;
+    }
+
+    @Test
+    void anOrderPlacedUpstreamIsCancelledByItsBuyerAndTheRefundBecomesStoreCredit() throws Exception {
+        var buyer = "buyer-" + UUID.randomUUID().toString().substring(0, 8);
+        var token = orders1.token(buyer, "BUYER");
+        var orderId = placeOrder(buyer);
+
+        var path = "/orders/" + orderId + "/cancellation-eligibility";
+        await().atMost(Duration.ofSeconds(30)).until(() -> orders1.get(path, token).status() == 200);
+        var eligibility = orders1.get(path, token).body();
+        assertThat(eligibility.get("allowed").asBoolean()).isTrue();
+        assertThat(eligibility.at("/conditions/refund/amountCents").asLong()).isEqualTo(2_960);
+        assertThat(eligibility.at("/conditions/refundMethod").asString()).isEqualTo("STORE_CREDIT");
+        assertThat(orders2.get(path, token).body()).isEqualTo(eligibility);
+
+        var confirmation = orders2.post("/orders/" + orderId + "/cancellations", token,
+                "{\"reason\":\"CHANGED_MIND\",\"expectedVersion\":" + eligibility.get("version").asLong() + "}", Map.of());
+        assertThat(confirmation.status()).isEqualTo(200);
+        assertThat(confirmation.body().get("status").asString()).isEqualTo("CANCELLED");
+        assertThat(confirmation.body().at("/refund/amountCents").asLong()).isEqualTo(2_960);
+
+        var buyerCredit = credits.token(buyer, "BUYER");
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                assertThat(credits.get("/accounts/" + buyer, buyerCredit).body().at("/balances/0/amountCents").asLong())
+                        .isEqualTo(2_960));
+        var ledger = credits.get("/accounts/" + buyer + "/ledger", buyerCredit).body().get("entries");
+        assertThat(ledger).hasSize(1);
+        assertThat(ledger.get(0).get("orderId").asString()).isEqualTo(orderId);
+
+        var order1 = orders1.get("/orders/" + orderId, token);
+        assertThat(order1.body().get("status").asString()).isEqualTo("CANCELLED");
+        assertThat(orders2.get("/orders/" + orderId, token).body()).isEqualTo(order1.body());
+    }
+
+    @Test
+    void nobodyElseSeesOrCancelsTheOrderOrTheBalance() throws Exception {
+        var buyer = "buyer-" + UUID.randomUUID().toString().substring(0, 8);
+        var orderId = placeOrder(buyer);
+        var owner = orders1.token(buyer, "BUYER");
+        await().atMost(Duration.ofSeconds(30)).until(() -> orders1.get("/orders/" + orderId, owner).status() == 200);
+
+        var stranger = orders1.token("someone-else", "BUYER");
+        var otherSeller = orders1.token("another-seller", "SELLER");
+        for (var instance : List.of(orders1, orders2)) {
+            var seen = instance.get("/orders/" + orderId, stranger);
+            assertThat(seen.status()).isEqualTo(404);
+            assertThat(seen.contentType()).startsWith("application/problem+json");
+            assertThat(instance.post("/orders/" + orderId + "/cancellations", stranger, "{\"reason\":\"OTHER\"}", Map.of())
+                    .status()).isEqualTo(404);
+            assertThat(instance.post("/orders/" + orderId + "/cancellations", otherSeller, "{\"reason\":\"OTHER\"}", Map.of())
+                    .status()).isEqualTo(404);
+            assertThat(instance.get("/orders/" + orderId, null).status()).isEqualTo(401);
+        }
+        assertThat(credits.get("/accounts/" + buyer, credits.token("someone-else", "BUYER")).status()).isEqualTo(404);
+
+        var cashOut = credits.post("/accounts/" + buyer + "/cash-outs", credits.token(buyer, "BUYER"), "{}", Map.of());
+        assertThat(cashOut.status()).isEqualTo(422);
+        assertThat(cashOut.body().get("code").asString()).isEqualTo("cash-out-not-supported");
+    }
+
+    @Test
+    void bothInstancesGiveTheSameAnswersForOrdersOnEitherInstance() throws Exception {
+        var buyer = "buyer-" + UUID.randomUUID().toString().substring(0, 8);
+        var token = orders1.token(buyer, "BUYER");
+        var orderIds = new ArrayList<String>();
+        for (int i = 0; i < 12; i++) {
+            orderIds.add(placeOrder(buyer));
+        }
+        await().atMost(Duration.ofSeconds(30)).until(() ->
+                orders1.get("/purchases?size=100", token).body().get("items").size() == 12);
+
+        for (var orderId : orderIds) {
+            var one = orders1.get("/orders/" + orderId, token);
+            var two = orders2.get("/orders/" + orderId, token);
+            assertThat(one.status()).isEqualTo(200);
+            assertThat(two.body()).isEqualTo(one.body());
+        }
+        assertThat(orders2.get("/purchases?size=5&page=1", token).body())
+                .isEqualTo(orders1.get("/purchases?size=5&page=1", token).body());
+
+        // Confirm half the cancellations on each instance: each gets its decision, whoever owns the order.
+        for (int i = 0; i < orderIds.size(); i++) {
+            var instance = i % 2 == 0 ? orders1 : orders2;
+            var answer = instance.post("/orders/" + orderIds.get(i) + "/cancellations", token, "{\"reason\":\"ORDERED_BY_MISTAKE\"}", Map.of());
+            assertThat(answer.status()).as("cancel %s on %s", orderIds.get(i), instance).isEqualTo(200);
+        }
+        var again = orders2.post("/orders/" + orderIds.get(0) + "/cancellations", token, "{\"reason\":\"OTHER\"}", Map.of());
+        assertThat(again.status()).isEqualTo(409);
+        assertThat(again.body().get("code").asString()).isEqualTo("already-cancelled");
+        // Purchases are indexed by buyer through a repartition topic: they follow shortly after the decision.
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                assertThat(orders1.get("/purchases?status=CANCELLED&size=100", token).body().get("items")).hasSize(12));
+        assertThat(orders2.get("/purchases?status=CANCELLED&size=100", token).body())
+                .isEqualTo(orders1.get("/purchases?status=CANCELLED&size=100", token).body());
+    }
+}

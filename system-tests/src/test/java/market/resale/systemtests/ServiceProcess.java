@@ -1,0 +1,125 @@
+package market.resale.systemtests;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.context.ConfigurableApplicationContext;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/** One service instance started as it runs for real (its own port, state directory and Streams client), with an HTTP client. */
+final class ServiceProcess implements AutoCloseable {
+
+    static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    record Response(int status, String contentType, JsonNode body) {
+    }
+
+    private final String name;
+    private final ConfigurableApplicationContext context;
+
+    private ServiceProcess(String name, ConfigurableApplicationContext context) {
+        this.name = name;
+        this.context = context;
+    }
+
+    static ServiceProcess start(Class<?> application, String configName, String name, String bootstrapServers,
+                                String registryUrl, Map<String, Object> extra) {
+        try {
+            var stateDir = Files.createTempDirectory("state-" + name);
+            var properties = new HashMap<String, Object>();
+            properties.put("spring.config.name", configName);
+            properties.put("server.port", 0);
+            properties.put("server.address", "127.0.0.1");
+            properties.put("spring.profiles.active", "local");
+            properties.put("app.kafka.bootstrap-servers", bootstrapServers);
+            properties.put("app.kafka.registry-url", registryUrl);
+            properties.put("app.kafka.state-dir", stateDir.toString());
+            properties.put("app.kafka.create-topics", true);
+            properties.put("app.kafka.commit-interval", "50ms");
+            properties.putAll(extra);
+            // As command-line arguments: they take precedence over the service's application.yml.
+            var args = properties.entrySet().stream().map(e -> "--" + e.getKey() + "=" + e.getValue()).toArray(String[]::new);
+            var context = new SpringApplicationBuilder(application).run(args);
+            return new ServiceProcess(name, context);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    int port() {
+        return ((WebServerApplicationContext) context).getWebServer().getPort();
+    }
+
+    String baseUrl() {
+        return "http://127.0.0.1:" + port();
+    }
+
+    boolean ready() {
+        try {
+            return get("/actuator/health/readiness", null).status() == 200;
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
+    String token(String userId, String... roles) {
+        var body = JSON.createObjectNode().put("userId", userId);
+        var array = body.putArray("roles");
+        for (var role : roles) {
+            array.add(role);
+        }
+        return post("/dev/tokens", null, body.toString(), Map.of()).body().get("token").asString();
+    }
+
+    Response get(String path, String token) {
+        return send(HttpRequest.newBuilder(URI.create(baseUrl() + path)).GET(), token);
+    }
+
+    Response post(String path, String token, String json, Map<String, String> headers) {
+        var request = HttpRequest.newBuilder(URI.create(baseUrl() + path))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json));
+        headers.forEach(request::header);
+        return send(request, token);
+    }
+
+    private Response send(HttpRequest.Builder request, String token) {
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        try {
+            var response = HTTP.send(request.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+            var body = response.body() == null || response.body().isBlank() ? null : JSON.readTree(response.body());
+            return new Response(response.statusCode(), response.headers().firstValue("Content-Type").orElse(""), body);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        context.close();
+    }
+
+    @Override
+    public String toString() {
+        return name + "@" + port();
+    }
+
+    static Path tempDir(String prefix) throws java.io.IOException {
+        return Files.createTempDirectory(prefix);
+    }
+}
