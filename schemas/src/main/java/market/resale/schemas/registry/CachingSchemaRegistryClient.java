@@ -6,7 +6,8 @@ import java.util.Map;
 import org.apache.avro.Schema;
 
 /**
- * Caches both directions: (subject, schema) to id, so a serializer asks the registry once per schema,
+ * Caches both directions: (subject, schema) to id, so a serializer asks the registry once per schema
+ * (whether it registers or only looks the schema up),
  * and id to schema, so a deserializer asks once per writer schema. Schemas under an id never change,
  * so entries never expire; the caches are bounded only to survive a misbehaving producer.
  */
@@ -28,6 +29,20 @@ public final class CachingSchemaRegistryClient implements SchemaRegistryClient {
         Integer id = ids.get(key);
         if (id == null) {
             id = delegate.register(subject, schema);
+            ids.put(key, id);
+            schemas.putIfAbsent(id, schema);
+        }
+        return id;
+    }
+
+    @Override
+    public int lookup(String subject, Schema schema) {
+        // Registered or looked up, (subject, schema) has the same id; a miss (404) is not cached, so a
+        // schema registered later (by a deployment pipeline) is found on the next call.
+        SubjectSchema key = new SubjectSchema(subject, schema);
+        Integer id = ids.get(key);
+        if (id == null) {
+            id = delegate.lookup(subject, schema);
             ids.put(key, id);
             schemas.putIfAbsent(id, schema);
         }

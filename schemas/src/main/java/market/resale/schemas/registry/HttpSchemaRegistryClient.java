@@ -10,6 +10,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.util.HashSet;
+import java.util.Set;
 import org.apache.avro.Schema;
 
 /**
@@ -38,9 +40,45 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
     }
 
     @Override
+    public int lookup(String subject, Schema schema) {
+        JsonNode body = send("POST", "/subjects/" + encode(subject), schemaBody(schema));
+        JsonNode id = body.path("id");
+        if (!id.canConvertToInt()) {
+            throw new SchemaRegistryException("schema registry POST /subjects/" + subject + " answered without an id: " + body, 200, 0, null);
+        }
+        return id.asInt();
+    }
+
+    /**
+     * The schema with this id, its references resolved: a writer that registers nested named types as
+     * subjects of their own (Apicurio's serializer does by default) stores a schema that names types it
+     * does not define, and lists where they are in {@code references}. Those schemas (and, depth-first,
+     * the ones they reference) go into the same parser before the schema itself, each once.
+     */
+    @Override
     public Schema getById(int id) {
         JsonNode body = send("GET", "/schemas/ids/" + id, null);
-        return new Schema.Parser().parse(body.path("schema").asText());
+        Schema.Parser parser = new Schema.Parser();
+        parseReferences(body.path("references"), parser, new HashSet<>());
+        return parser.parse(body.path("schema").asText());
+    }
+
+    private void parseReferences(JsonNode references, Schema.Parser parser, Set<String> seen) {
+        for (JsonNode reference : references) {
+            String name = reference.path("name").asText("");
+            String subject = reference.path("subject").asText("");
+            String version = reference.path("version").asText("");
+            if (subject.isEmpty() || version.isEmpty()) {
+                throw new SchemaRegistryException("schema registry answered a reference without subject or version: " + reference, 200, 0, null);
+            }
+            // As Confluent's client: a reference name is the full name of the type it brings, defined once.
+            if (!seen.add(name.isEmpty() ? subject + "/" + version : name)) {
+                continue;
+            }
+            JsonNode referenced = send("GET", "/subjects/" + encode(subject) + "/versions/" + encode(version), null);
+            parseReferences(referenced.path("references"), parser, seen);
+            parser.parse(referenced.path("schema").asText());
+        }
     }
 
     @Override

@@ -47,6 +47,18 @@ public final class InMemorySchemaRegistry implements SchemaRegistryClient {
     }
 
     @Override
+    public synchronized int lookup(String subject, Schema schema) {
+        List<Schema> versions = subjects.get(subject);
+        if (versions == null) {
+            throw new SchemaRegistryException("Subject '" + subject + "' not found.", 404, 40401, null);
+        }
+        if (!versions.contains(schema)) {
+            throw new SchemaRegistryException("Schema not found under subject '" + subject + "'", 404, 40403, null);
+        }
+        return idBySchema.get(schema);
+    }
+
+    @Override
     public synchronized Schema getById(int id) {
         Schema schema = byId.get(id);
         if (schema == null) {

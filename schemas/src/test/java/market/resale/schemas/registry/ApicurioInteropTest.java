@@ -23,6 +23,7 @@ import market.resale.testsupport.SharedInfrastructure;
 import org.apache.avro.specific.SpecificRecord;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
@@ -40,19 +41,34 @@ class ApicurioInteropTest {
         this.apicurio = apicurio;
     }
 
-    static Stream<Topic<?>> topics() {
-        return Topics.ALL.stream();
+    /**
+     * How Apicurio's serializer registers a schema that uses named types of its own (our enums, Refund):
+     * by default each nested type becomes an artifact of its own that the top-level schema references;
+     * dereferenced, the whole schema goes into the one subject.
+     */
+    enum Nesting {
+        REFERENCES(false), DEREFERENCED(true);
+
+        final boolean dereference;
+
+        Nesting(boolean dereference) {
+            this.dereference = dereference;
+        }
     }
 
-    @ParameterizedTest(name = "{0}")
+    static Stream<Arguments> topics() {
+        return Stream.of(Nesting.values()).flatMap(nesting -> Topics.ALL.stream().map(topic -> Arguments.of(nesting, topic)));
+    }
+
+    @ParameterizedTest(name = "{0} {1}")
     @MethodSource("topics")
-    <V extends SpecificRecord> void weReadWhatApicuriosSerializerWrites(Topic<V> topic) {
+    <V extends SpecificRecord> void weReadWhatApicuriosSerializerWrites(Nesting nesting, Topic<V> topic) {
         // Given: an upstream producer on Apicurio's stock serializer, registering under <topic>-value
         String topicName = topic.name() + "." + run;
         V value = RecordMother.sample(topic.valueType());
         byte[] bytes;
         try (var theirs = new AvroKafkaSerializer<V>()) {
-            theirs.configure(apicurioConfig(), false);
+            theirs.configure(apicurioConfig(nesting), false);
             bytes = theirs.serialize(topicName, value);
         }
 
@@ -64,16 +80,19 @@ class ApicurioInteropTest {
             read = ours.deserialize(topicName, bytes);
         }
 
-        // Then: Confluent framing with the id the Confluent API knows the subject's schema by
+        // Then: Confluent framing with the id the Confluent API knows the subject's schema by, references resolved
         assertThat(bytes[0]).isZero();
         int id = ByteBuffer.wrap(bytes, 1, 4).getInt();
-        assertThat(id).isEqualTo(ccompat().register(topicName + "-value", value.getSchema()));
+        assertThat(ccompat().getById(id)).isEqualTo(value.getSchema());
+        if (nesting == Nesting.DEREFERENCED) {
+            assertThat(id).isEqualTo(ccompat().register(topicName + "-value", value.getSchema()));
+        }
         assertThat(read).isEqualTo(value);
     }
 
-    @ParameterizedTest(name = "{0}")
+    @ParameterizedTest(name = "{0} {1}")
     @MethodSource("topics")
-    <V extends SpecificRecord> void apicuriosDeserializerReadsWhatWeWrite(Topic<V> topic) {
+    <V extends SpecificRecord> void apicuriosDeserializerReadsWhatWeWrite(Nesting nesting, Topic<V> topic) {
         // Given
         String topicName = topic.name() + "." + run;
         V value = RecordMother.sample(topic.valueType());
@@ -86,7 +105,7 @@ class ApicurioInteropTest {
         // When
         Object read;
         try (var theirs = new AvroKafkaDeserializer<V>()) {
-            Map<String, Object> config = apicurioConfig();
+            Map<String, Object> config = apicurioConfig(nesting);
             config.put(AvroSerdeConfig.USE_SPECIFIC_AVRO_READER, true);
             theirs.configure(config, false);
             read = theirs.deserialize(topicName, bytes);
@@ -100,11 +119,9 @@ class ApicurioInteropTest {
      * Apicurio's serdes, set up the way this project's registry is used: auto-registration under the
      * topic-name strategy ({@code <topic>-value} in the default group, which is what the Confluent API
      * calls a subject), the schema id in the payload (not in headers) as the 4-byte content id that the
-     * Confluent API hands out, and the whole schema in one subject: by default Apicurio's serializer
-     * registers every nested named type (our enums, Refund) as an artifact of its own with references,
-     * which a Confluent-style reader that does not follow references cannot parse.
+     * Confluent API hands out. Nested named types as references (Apicurio's default) or inlined.
      */
-    private Map<String, Object> apicurioConfig() {
+    private Map<String, Object> apicurioConfig(Nesting nesting) {
         Map<String, Object> config = new HashMap<>();
         config.put(SchemaResolverConfig.REGISTRY_URL, apicurio.nativeUrl());
         config.put(SchemaResolverConfig.AUTO_REGISTER_ARTIFACT, true);
@@ -112,7 +129,7 @@ class ApicurioInteropTest {
         config.put(KafkaSerdeConfig.ENABLE_HEADERS, false);
         config.put(SerdeConfig.ID_HANDLER, io.apicurio.registry.serde.Default4ByteIdHandler.class.getName());
         config.put(SerdeConfig.USE_ID, "contentId");
-        config.put(SchemaResolverConfig.DEREFERENCE_SCHEMA, true);
+        config.put(SchemaResolverConfig.DEREFERENCE_SCHEMA, nesting.dereference);
         return config;
     }
 

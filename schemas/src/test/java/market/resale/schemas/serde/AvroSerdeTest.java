@@ -14,6 +14,7 @@ import market.resale.schemas.checkout.OrderPlaced;
 import market.resale.schemas.registry.InMemorySchemaRegistry;
 import market.resale.schemas.registry.RegistrySettings;
 import market.resale.schemas.registry.SchemaRegistryClient;
+import market.resale.schemas.registry.SchemaRegistryException;
 import market.resale.schemas.topics.Topic;
 import market.resale.schemas.topics.Topics;
 import org.apache.avro.Schema;
@@ -92,6 +93,49 @@ class AvroSerdeTest {
             // Then: the class named by the writer schema, without being told
             assertThat(read).isEqualTo(order);
         }
+    }
+
+    @Test
+    void withoutAutoRegistrationWritesWithTheIdTheSchemaIsRegisteredUnder() {
+        // Given: the schema registered beforehand (by a deployment step), two versions under the subject
+        registry.register("checkout.order-placed-value", withoutField(OrderPlaced.getClassSchema(), "size"));
+        int id = registry.register("checkout.order-placed-value", OrderPlaced.getClassSchema());
+        OrderPlaced order = RecordMother.orderPlaced().build();
+
+        // When
+        byte[] bytes;
+        try (var serializer = new AvroSerializer<OrderPlaced>()) {
+            serializer.configure(Map.of(RegistrySettings.URL, "mock://" + scope, AvroSerializer.AUTO_REGISTER, "false"), false);
+            bytes = serializer.serialize("checkout.order-placed", order);
+        }
+
+        // Then: the exact schema's id, and readable
+        assertThat(WireFormat.schemaId(bytes)).isEqualTo(id).isEqualTo(registry.lookup("checkout.order-placed-value", OrderPlaced.getClassSchema()));
+        assertThat(new AvroDeserializer<>(registry, OrderPlaced.class).deserialize("checkout.order-placed", bytes)).isEqualTo(order);
+    }
+
+    @Test
+    void withoutAutoRegistrationRefusesASchemaThatIsNotRegisteredAndRegistersNothing() {
+        // Given
+        var serializer = new AvroSerializer<OrderPlaced>();
+        serializer.configure(Map.of(RegistrySettings.URL, "mock://" + scope, AvroSerializer.AUTO_REGISTER, false), false);
+        OrderPlaced order = RecordMother.orderPlaced().build();
+
+        // When no subject / Then
+        assertThatThrownBy(() -> serializer.serialize("checkout.order-placed", order))
+                .isInstanceOf(SerializationException.class)
+                .hasMessageContaining("not registered under subject checkout.order-placed-value")
+                .hasMessageContaining("auto.register.schemas is false");
+        assertThatThrownBy(() -> registry.lookup("checkout.order-placed-value", OrderPlaced.getClassSchema()))
+                .isInstanceOfSatisfying(SchemaRegistryException.class, e -> assertThat(e.errorCode()).isEqualTo(40401));
+
+        // When the subject holds only an older version / Then: the exact schema is required
+        registry.register("checkout.order-placed-value", withoutField(OrderPlaced.getClassSchema(), "size"));
+        assertThatThrownBy(() -> serializer.serialize("checkout.order-placed", order))
+                .isInstanceOf(SerializationException.class)
+                .hasMessageContaining("not registered under subject checkout.order-placed-value");
+        assertThatThrownBy(() -> registry.lookup("checkout.order-placed-value", OrderPlaced.getClassSchema()))
+                .isInstanceOfSatisfying(SchemaRegistryException.class, e -> assertThat(e.errorCode()).isEqualTo(40403));
     }
 
     @Test
