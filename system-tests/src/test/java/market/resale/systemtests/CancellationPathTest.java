@@ -12,6 +12,7 @@ import java.util.Properties;
 import java.util.UUID;
 import market.resale.credits.CreditsApplication;
 import market.resale.orders.OrdersApplication;
+import market.resale.shipping.ShippingApplication;
 import market.resale.schemas.checkout.ItemCondition;
 import market.resale.schemas.checkout.OrderPlaced;
 import market.resale.schemas.registry.RegistrySettings;
@@ -39,6 +40,7 @@ class CancellationPathTest {
     private static ServiceProcess orders1;
     private static ServiceProcess orders2;
     private static ServiceProcess credits;
+    private static ServiceProcess shipping;
     private static KafkaProducer<String, SpecificRecord> upstream;
 
     @BeforeAll
@@ -48,8 +50,9 @@ class CancellationPathTest {
         orders1 = ServiceProcess.start(OrdersApplication.class, "orders-service", "orders-1", kafka.bootstrapServers(), registry.ccompatUrl(), Map.of());
         orders2 = ServiceProcess.start(OrdersApplication.class, "orders-service", "orders-2", kafka.bootstrapServers(), registry.ccompatUrl(), Map.of());
         credits = ServiceProcess.start(CreditsApplication.class, "credits-service", "credits", kafka.bootstrapServers(), registry.ccompatUrl(), Map.of());
+        shipping = ServiceProcess.start(ShippingApplication.class, "shipping-service", "shipping", kafka.bootstrapServers(), registry.ccompatUrl(), Map.of());
         await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200))
-                .until(() -> orders1.ready() && orders2.ready() && credits.ready());
+                .until(() -> orders1.ready() && orders2.ready() && credits.ready() && shipping.ready());
 
         var props = new Properties();
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
@@ -61,7 +64,7 @@ class CancellationPathTest {
 
     @AfterAll
     static void stopTheSystem() {
-        for (var closeable : new AutoCloseable[] {upstream, credits, orders2, orders1}) {
+        for (var closeable : new AutoCloseable[] {upstream, shipping, credits, orders2, orders1}) {
             try {
                 if (closeable != null) {
                     closeable.close();
@@ -175,5 +178,59 @@ class CancellationPathTest {
                 assertThat(orders1.get("/purchases?status=CANCELLED&size=100", token).body().get("items")).hasSize(12));
         assertThat(orders2.get("/purchases?status=CANCELLED&size=100", token).body())
                 .isEqualTo(orders1.get("/purchases?status=CANCELLED&size=100", token).body());
+    }
+
+    @Test
+    void aCarrierScanShipsTheOrderAndAConfirmationOfWhatWasShownBeforeIsRefusedAsStale() throws Exception {
+        var buyer = "buyer-" + UUID.randomUUID().toString().substring(0, 8);
+        var token = orders1.token(buyer, "BUYER");
+        var orderId = placeOrder(buyer);
+        var eligibilityPath = "/orders/" + orderId + "/cancellation-eligibility";
+        await().atMost(Duration.ofSeconds(30)).until(() -> orders1.get(eligibilityPath, token).status() == 200);
+        var shown = orders1.get(eligibilityPath, token).body().get("version").asLong();
+
+        var carrier = shipping.token("carrier-ups", "CARRIER");
+        var scan = "{\"scanId\":\"s-" + orderId + "\",\"orderId\":\"" + orderId + "\",\"trackingNumber\":\"1Z-" + orderId
+                + "\",\"carrier\":\"UPS\",\"scanType\":\"ACCEPTED\",\"scannedAt\":\"" + Instant.now() + "\"}";
+        assertThat(shipping.post("/carrier/scans", carrier, scan, Map.of()).status()).isEqualTo(202);
+        await().atMost(Duration.ofSeconds(30)).until(() ->
+                "SHIPPED".equals(orders2.get("/orders/" + orderId, token).body().get("status").asString()));
+
+        var stale = orders2.post("/orders/" + orderId + "/cancellations", token,
+                "{\"reason\":\"CHANGED_MIND\",\"expectedVersion\":" + shown + "}", Map.of());
+        assertThat(stale.status()).isEqualTo(409);
+        assertThat(stale.contentType()).startsWith("application/problem+json");
+        assertThat(stale.body().get("code").asString()).isEqualTo("stale-confirmation");
+
+        var refused = orders1.post("/orders/" + orderId + "/cancellations", token, "{\"reason\":\"CHANGED_MIND\"}", Map.of());
+        assertThat(refused.status()).isEqualTo(409);
+        assertThat(refused.body().get("code").asString()).isEqualTo("already-shipped");
+        assertThat(refused.body().get("trackingNumber").asString()).isEqualTo("1Z-" + orderId);
+        assertThat(shipping.get("/orders/" + orderId + "/shipment", token).body().get("trackingNumber").asString())
+                .isEqualTo("1Z-" + orderId);
+    }
+
+    @Test
+    void badInputIsAnsweredWithAProblemAndAStableCode() throws Exception {
+        var buyer = "buyer-" + UUID.randomUUID().toString().substring(0, 8);
+        var token = orders1.token(buyer, "BUYER");
+        var orderId = placeOrder(buyer);
+        await().atMost(Duration.ofSeconds(30)).until(() -> orders1.get("/orders/" + orderId, token).status() == 200);
+        var path = "/orders/" + orderId + "/cancellations";
+
+        var malformed = orders1.post(path, token, "{\"reason\":", Map.of());
+        var badEnum = orders1.post(path, token, "{\"reason\":\"BECAUSE\"}", Map.of());
+        var missing = orders1.post(path, token, "{}", Map.of());
+        var negative = credits.post("/accounts/" + buyer + "/redemptions", credits.token(buyer, "BUYER"),
+                "{\"orderId\":\"x\",\"amountCents\":-5,\"currency\":\"USD\"}", Map.of("Idempotency-Key", "key-12345678"));
+
+        assertThat(List.of(malformed, badEnum, missing, negative)).allSatisfy(r -> {
+            assertThat(r.status()).isEqualTo(400);
+            assertThat(r.contentType()).startsWith("application/problem+json");
+        });
+        assertThat(malformed.body().get("code").asString()).isEqualTo("malformed-request");
+        assertThat(missing.body().get("code").asString()).isEqualTo("invalid-request");
+        assertThat(negative.body().get("code").asString()).isEqualTo("invalid-request");
+        assertThat(orders1.get("/orders/" + orderId, token).body().get("status").asString()).isEqualTo("PLACED");
     }
 }

@@ -157,6 +157,9 @@ public class CreditsController {
                     .setOrderId(body.orderId()).setAmountCents(body.amountCents()).setCurrency(body.currency())
                     .setRequestedAt(clock.instant()).build();
             return Mono.fromFuture(() -> publisher.publish(Topics.REDEMPTION_REQUESTS, userId, command))
+                    .subscribeOn(reactor.core.scheduler.Schedulers.boundedElastic())
+                    .onErrorMap(e -> !(e instanceof ApiProblem), e -> new ApiProblem(HttpStatus.SERVICE_UNAVAILABLE, "not-stored",
+                            "The request could not be stored; nothing was changed. Retry shortly.").retryAfterSeconds(1))
                     .then(Flux.interval(Duration.ZERO, Duration.ofMillis(5))
                             .map(tick -> Optional.ofNullable(outcome(userId, idempotencyKey)))
                             .filter(Optional::isPresent)

@@ -119,6 +119,9 @@ public class OrdersController {
                     .setRequestedAt(clock.instant())
                     .build();
             return Mono.fromFuture(() -> publisher.publish(Topics.CANCEL_COMMANDS, orderId, command))
+                    .subscribeOn(reactor.core.scheduler.Schedulers.boundedElastic())
+                    .onErrorMap(e -> !(e instanceof ApiProblem), e -> new ApiProblem(HttpStatus.SERVICE_UNAVAILABLE, "not-stored",
+                            "The request could not be stored; nothing was changed. Retry shortly.").retryAfterSeconds(1))
                     .then(awaitDecision(orderId, commandId))
                     .map(attempt -> attempt.<ResponseEntity<?>>map(a -> decided(order, a))
                             .orElseGet(() -> pending(orderId, commandId)));

@@ -28,9 +28,17 @@ public class EventPublisher implements AutoCloseable {
         props.put(ProducerConfig.ACKS_CONFIG, "all");
         props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         props.put(ProducerConfig.LINGER_MS_CONFIG, 1);
+        // An HTTP caller waits for this send: fail in seconds, not the default minute, when the broker is away.
+        props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 5_000);
+        props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 10_000);
+        props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000);
         producer = new KafkaProducer<>(props, new StringSerializer(), new AvroSerializer<>(registry, false));
     }
 
+    /**
+     * Sends a record; the future completes once the broker has it. {@code send} itself may block
+     * (metadata, schema registration), so reactive callers subscribe to it off the event loop.
+     */
     public <V extends SpecificRecord> CompletableFuture<RecordMetadata> publish(Topic<V> topic, String key, V value) {
         var result = new CompletableFuture<RecordMetadata>();
         producer.send(new ProducerRecord<>(topic.name(), key, value), (metadata, error) -> {

@@ -52,7 +52,7 @@ public class DevTokens {
             try {
                 Role.valueOf(role);
             } catch (IllegalArgumentException e) {
-                throw ApiProblem.badRequest("invalid-role", "Unknown role " + role + "; use BUYER, SELLER or SUPPORT");
+                throw ApiProblem.badRequest("invalid-role", "Unknown role " + role + "; use BUYER, SELLER, SUPPORT or CARRIER");
             }
         }
         var now = clock.instant();

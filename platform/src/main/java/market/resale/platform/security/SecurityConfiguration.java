@@ -29,7 +29,7 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Every endpoint needs a bearer JWT, except health and metrics. The subject is the user id; the
- * {@code roles} claim lists BUYER / SELLER / SUPPORT. What each role may see is decided per
+ * {@code roles} claim lists BUYER / SELLER / SUPPORT / CARRIER. What each role may see is decided per
  * endpoint against the data (ownership), not here.
  */
 @AutoConfiguration

@@ -1,0 +1,27 @@
+package market.resale.shipping;
+
+import market.resale.schemas.registry.SchemaRegistryClient;
+import market.resale.shipping.config.ShippingSettings;
+import market.resale.shipping.stream.ShippingTopology;
+import org.apache.kafka.streams.Topology;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+
+@SpringBootApplication
+@EnableConfigurationProperties(ShippingSettings.class)
+public class ShippingApplication {
+
+    @Bean
+    Topology shippingTopology(ShippingSettings settings, SchemaRegistryClient registry,
+                              @Value("${spring.application.name}") String applicationId) {
+        return ShippingTopology.build(settings, registry, applicationId);
+    }
+
+    public static void main(String[] args) {
+        // Its own config file name, so that several services can share a classpath (system tests).
+        new SpringApplicationBuilder(ShippingApplication.class).properties("spring.config.name=shipping-service").run(args);
+    }
+}

@@ -1,0 +1,187 @@
+package market.resale.shipping.stream;
+
+import io.micrometer.core.instrument.Metrics;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import market.resale.platform.kafka.DeadLetters;
+import market.resale.platform.kafka.Outbound;
+import market.resale.schemas.carrier.CarrierScan;
+import market.resale.schemas.shipping.LabelVoided;
+import market.resale.schemas.shipping.OrderShipped;
+import market.resale.schemas.shipping.ScanConflict;
+import market.resale.schemas.topics.Topics;
+import market.resale.shipping.domain.Cancellation;
+import market.resale.shipping.domain.Change;
+import market.resale.shipping.domain.Scan;
+import market.resale.shipping.domain.ScanType;
+import market.resale.shipping.domain.Shipment;
+import market.resale.shipping.domain.ShipmentPolicy;
+import market.resale.shipping.domain.ShippingEvent;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+/** Owns every order's shipment: applies each input through {@link ShipmentPolicy} and emits what it announces. */
+class ShipmentProcessor implements Processor<String, ShipmentInput, String, Outbound> {
+
+    private final ShipmentPolicy policy;
+    private final String applicationId;
+    private ProcessorContext<String, Outbound> context;
+    private KeyValueStore<String, Shipment> shipments;
+
+    ShipmentProcessor(ShipmentPolicy policy, String applicationId) {
+        this.policy = policy;
+        this.applicationId = applicationId;
+    }
+
+    @Override
+    public void init(ProcessorContext<String, Outbound> context) {
+        this.context = context;
+        this.shipments = context.getStateStore(ShippingTopology.SHIPMENTS_STORE);
+    }
+
+    @Override
+    public void process(Record<String, ShipmentInput> record) {
+        switch (record.value()) {
+            case ShipmentInput.Placed placed -> place(record, placed);
+            case ShipmentInput.Scanned scanned -> scan(record, scanned);
+            case ShipmentInput.Cancelled cancelled -> cancel(record, cancelled);
+        }
+    }
+
+    private void place(Record<String, ShipmentInput> record, ShipmentInput.Placed placed) {
+        var e = placed.event();
+        var problem = keyProblem(record, e.getOrderId());
+        if (problem == null && (e.getBuyerId().isBlank() || e.getSellerId().isBlank())) {
+            problem = "blank buyerId or sellerId";
+        }
+        if (problem != null) {
+            deadLetter(record, e, problem);
+            return;
+        }
+        apply(record, policy.placed(current(e.getOrderId()), e.getBuyerId(), e.getSellerId()));
+    }
+
+    private void scan(Record<String, ShipmentInput> record, ShipmentInput.Scanned scanned) {
+        var s = scanned.scan();
+        var problem = keyProblem(record, s.getOrderId());
+        if (problem == null && (s.getScanId().isBlank() || s.getTrackingNumber().isBlank() || s.getCarrier().isBlank())) {
+            problem = "blank scanId, trackingNumber or carrier";
+        }
+        if (problem != null) {
+            deadLetter(record, s, problem);
+            return;
+        }
+        var change = policy.scanned(current(s.getOrderId()), scan(s), context.currentSystemTimeMs());
+        apply(record, change);
+        Metrics.counter("scans_total", "type", s.getScanType().name(), "outcome", change.outcome().name()).increment();
+    }
+
+    private void cancel(Record<String, ShipmentInput> record, ShipmentInput.Cancelled cancelled) {
+        var e = cancelled.event();
+        var problem = keyProblem(record, e.getOrderId());
+        if (problem == null && e.getCommandId().isBlank()) {
+            problem = "blank commandId";
+        }
+        if (problem != null) {
+            deadLetter(record, e, problem);
+            return;
+        }
+        apply(record, policy.cancelled(current(e.getOrderId()),
+                new Cancellation(e.getCommandId(), e.getCancelledAt().toEpochMilli()),
+                e.getBuyerId(), e.getSellerId(), context.currentSystemTimeMs()));
+    }
+
+    private static String keyProblem(Record<String, ShipmentInput> record, String orderId) {
+        if (orderId.isBlank()) {
+            return "blank orderId";
+        }
+        if (!orderId.equals(record.key())) {
+            return "record key " + record.key() + " differs from orderId " + orderId;
+        }
+        return null;
+    }
+
+    private static Scan scan(CarrierScan s) {
+        return new Scan(s.getScanId(), ScanType.valueOf(s.getScanType().name()), s.getTrackingNumber(), s.getCarrier(),
+                s.getScannedAt().toEpochMilli());
+    }
+
+    private Shipment current(String orderId) {
+        var shipment = shipments.get(orderId);
+        return shipment == null ? Shipment.start(orderId) : shipment;
+    }
+
+    private void apply(Record<String, ShipmentInput> record, Change change) {
+        if (!change.changed()) {
+            return; // a redelivery changes nothing
+        }
+        var shipment = change.shipment();
+        shipments.put(shipment.orderId(), shipment);
+        for (var event : change.events()) {
+            emit(record, announcement(shipment, event));
+        }
+    }
+
+    private static Outbound announcement(Shipment shipment, ShippingEvent event) {
+        return switch (event) {
+            case ShippingEvent.Shipped shipped -> {
+                var scan = shipped.scan();
+                Metrics.counter("orders_shipped_total").increment();
+                yield Outbound.to(Topics.ORDER_SHIPPED, OrderShipped.newBuilder()
+                        .setOrderId(shipment.orderId()).setTrackingNumber(scan.trackingNumber()).setCarrier(scan.carrier())
+                        .setScanId(scan.scanId()).setScanType(avro(scan.type()))
+                        .setShippedAt(Instant.ofEpochMilli(scan.scannedAt()))
+                        .build());
+            }
+            case ShippingEvent.LabelVoided voided -> {
+                Metrics.counter("labels_voided_total").increment();
+                yield Outbound.to(Topics.LABEL_VOIDED, LabelVoided.newBuilder()
+                        .setOrderId(shipment.orderId()).setTrackingNumber(voided.trackingNumber())
+                        .setCarrier(voided.carrier()).setCancelCommandId(voided.cancelCommandId())
+                        .setVoidedAt(Instant.ofEpochMilli(voided.voidedAt()))
+                        .build());
+            }
+            case ShippingEvent.Conflict conflict -> {
+                var scan = conflict.scan();
+                Metrics.counter("scan_conflicts_total", "type", scan.type().name()).increment();
+                yield Outbound.to(Topics.SCAN_CONFLICTS, ScanConflict.newBuilder()
+                        .setOrderId(shipment.orderId()).setScanId(scan.scanId())
+                        .setTrackingNumber(scan.trackingNumber()).setCarrier(scan.carrier())
+                        .setScanType(avro(scan.type())).setScannedAt(Instant.ofEpochMilli(scan.scannedAt()))
+                        .setCancelledAt(Instant.ofEpochMilli(conflict.cancelledAt()))
+                        .setDetectedAt(Instant.ofEpochMilli(conflict.detectedAt()))
+                        .build());
+            }
+        };
+    }
+
+    private static market.resale.schemas.carrier.ScanType avro(ScanType type) {
+        return market.resale.schemas.carrier.ScanType.valueOf(type.name());
+    }
+
+    private void emit(Record<String, ShipmentInput> record, Outbound outbound) {
+        context.forward(new Record<>(record.key(), outbound, record.timestamp(), record.headers()));
+    }
+
+    /** Like an undecodable record's dead letter, it names where it came from, so that it can be re-driven. */
+    private void deadLetter(Record<String, ShipmentInput> record, SpecificRecord value, String detail) {
+        var headers = DeadLetters.describe(record, DeadLetters.INVALID, detail).headers();
+        var topic = context.recordMetadata().map(m -> m.topic()).orElse("unknown");
+        context.recordMetadata().ifPresent(m -> {
+            headers.add(DeadLetters.SOURCE_TOPIC, utf8(m.topic()));
+            headers.add(DeadLetters.SOURCE_PARTITION, utf8(Integer.toString(m.partition())));
+            headers.add(DeadLetters.SOURCE_OFFSET, utf8(Long.toString(m.offset())));
+        });
+        headers.add(DeadLetters.APPLICATION, utf8(applicationId));
+        context.forward(new Record<>(record.key(), Outbound.deadLetter(applicationId, topic, value),
+                record.timestamp(), headers));
+        Metrics.counter("dead_lettered_records_total", "topic", topic, "reason", DeadLetters.INVALID).increment();
+    }
+
+    private static byte[] utf8(String value) {
+        return value.getBytes(StandardCharsets.UTF_8);
+    }
+}

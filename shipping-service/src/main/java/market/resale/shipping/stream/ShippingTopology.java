@@ -1,0 +1,53 @@
+package market.resale.shipping.stream;
+
+import market.resale.platform.kafka.JsonSerde;
+import market.resale.platform.kafka.Outbound;
+import market.resale.platform.kafka.Sources;
+import market.resale.schemas.registry.SchemaRegistryClient;
+import market.resale.schemas.topics.Topics;
+import market.resale.shipping.config.ShippingSettings;
+import market.resale.shipping.domain.Shipment;
+import market.resale.shipping.domain.ShipmentPolicy;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.state.Stores;
+
+/**
+ * shipping-service's topology. Placements (for the parties), carrier scans and cancellations are
+ * merged into one processor keyed by order id, so a scan and a cancellation of the same order are
+ * applied one after the other, never interleaved. The announced events, the shipment's new state
+ * and the consumed offsets commit in one transaction (exactly_once_v2).
+ */
+public final class ShippingTopology {
+
+    public static final String APPLICATION_ID = "shipping-service";
+    public static final String SHIPMENTS_STORE = "shipments";
+
+    private ShippingTopology() {
+    }
+
+    public static Topology build(ShippingSettings settings, SchemaRegistryClient registry, String applicationId) {
+        var builder = new StreamsBuilder();
+        define(builder, settings, registry, applicationId);
+        return builder.build();
+    }
+
+    static void define(StreamsBuilder builder, ShippingSettings settings, SchemaRegistryClient registry, String applicationId) {
+        var policy = new ShipmentPolicy(settings.scansKept(), settings.scanIdsRemembered());
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(SHIPMENTS_STORE),
+                Serdes.String(), JsonSerde.of(Shipment.class)));
+
+        var placed = Sources.avro(builder, Topics.ORDER_PLACED, registry, applicationId)
+                .mapValues(v -> (ShipmentInput) new ShipmentInput.Placed(v), Named.as("as-placed"));
+        var scans = Sources.avro(builder, Topics.CARRIER_SCANS, registry, applicationId)
+                .mapValues(v -> (ShipmentInput) new ShipmentInput.Scanned(v), Named.as("as-scanned"));
+        var cancelled = Sources.avro(builder, Topics.ORDER_CANCELLED, registry, applicationId)
+                .mapValues(v -> (ShipmentInput) new ShipmentInput.Cancelled(v), Named.as("as-cancelled"));
+
+        placed.merge(scans, Named.as("merge-scans")).merge(cancelled, Named.as("merge-cancelled"))
+                .process(() -> new ShipmentProcessor(policy, applicationId), Named.as("apply"), SHIPMENTS_STORE)
+                .to(Outbound.topicExtractor(), Outbound.produced(registry));
+    }
+}

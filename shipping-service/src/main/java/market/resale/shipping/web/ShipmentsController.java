@@ -1,0 +1,66 @@
+package market.resale.shipping.web;
+
+import java.util.function.Supplier;
+import market.resale.platform.kafka.KeyOwnerRouter;
+import market.resale.platform.security.Caller;
+import market.resale.platform.security.Role;
+import market.resale.platform.web.ApiProblem;
+import market.resale.platform.web.Forwarder;
+import market.resale.shipping.domain.Shipment;
+import market.resale.shipping.stream.ShippingTopology;
+import org.springframework.http.ResponseEntity;
+import org.springframework.http.server.reactive.ServerHttpRequest;
+import org.springframework.security.core.Authentication;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RestController;
+import reactor.core.publisher.Mono;
+
+/**
+ * An order's shipment and its scans, answered by the instance that owns the order's partition
+ * (others forward to it). Support and carriers see every shipment; a buyer or seller sees the
+ * shipments of their own orders. Anyone else gets 404, whether or not it exists.
+ */
+@RestController
+public class ShipmentsController {
+
+    private static final String ID = "[A-Za-z0-9._:-]{1,64}";
+
+    private final KeyOwnerRouter router;
+    private final Forwarder forwarder;
+
+    public ShipmentsController(KeyOwnerRouter router, Forwarder forwarder) {
+        this.router = router;
+        this.forwarder = forwarder;
+    }
+
+    @GetMapping("/orders/{orderId}/shipment")
+    public Mono<ResponseEntity<?>> shipment(@PathVariable String orderId, Authentication auth, ServerHttpRequest request) {
+        var caller = Caller.of(auth);
+        return owned(ShippingTopology.SHIPMENTS_STORE, checkId(orderId), request, () -> {
+            var shipment = router.<Shipment>localStore(ShippingTopology.SHIPMENTS_STORE).get(orderId);
+            if (shipment == null || !(shipment.isParty(caller.userId()) || caller.is(Role.SUPPORT) || caller.is(Role.CARRIER))) {
+                throw ApiProblem.notFound("Shipment of order " + orderId);
+            }
+            return Mono.just(ResponseEntity.ok(ShipmentViews.of(shipment)));
+        });
+    }
+
+    private Mono<ResponseEntity<?>> owned(String store, String key, ServerHttpRequest request,
+                                          Supplier<Mono<ResponseEntity<?>>> local) {
+        if (!Forwarder.alreadyForwarded(request)) {
+            var owner = router.remoteOwner(store, key);
+            if (owner.isPresent()) {
+                return forwarder.forward(owner.get(), request, null).map(r -> (ResponseEntity<?>) r);
+            }
+        }
+        return Mono.defer(local);
+    }
+
+    private static String checkId(String id) {
+        if (!id.matches(ID)) {
+            throw ApiProblem.badRequest("invalid-id", "Ids are 1-64 letters, digits, '.', '_', ':' or '-'");
+        }
+        return id;
+    }
+}

@@ -1,0 +1,77 @@
+package market.resale.shipping.web;
+
+import static market.resale.shipping.ShipmentMother.BUYER;
+import static market.resale.shipping.ShipmentMother.PLACED_AT;
+import static market.resale.shipping.ShipmentMother.SELLER;
+import static market.resale.shipping.ShipmentMother.domainScan;
+import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.when;
+
+import java.util.List;
+import java.util.Optional;
+import market.resale.platform.kafka.KeyOwnerRouter;
+import market.resale.platform.web.Forwarder;
+import market.resale.platform.web.ProblemHandling;
+import market.resale.shipping.domain.ScanType;
+import market.resale.shipping.domain.Shipment;
+import market.resale.shipping.domain.ShipmentPolicy;
+import market.resale.shipping.stream.ShippingTopology;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.security.authentication.TestingAuthenticationToken;
+import org.springframework.test.web.reactive.server.WebTestClient;
+import org.springframework.web.server.WebFilter;
+import reactor.core.publisher.Mono;
+
+/** Who sees an order's shipment: its parties, support and carriers; nobody else learns it exists. */
+class ShipmentsControllerTest {
+
+    private static final ShipmentPolicy POLICY = new ShipmentPolicy(50, 500);
+
+    private KeyOwnerRouter router;
+
+    @BeforeEach
+    @SuppressWarnings("unchecked")
+    void setUp() {
+        router = mock(KeyOwnerRouter.class);
+        ReadOnlyKeyValueStore<String, Shipment> store = mock(ReadOnlyKeyValueStore.class);
+        when(router.remoteOwner(ShippingTopology.SHIPMENTS_STORE, "o-1")).thenReturn(Optional.empty());
+        when(router.<Shipment>localStore(ShippingTopology.SHIPMENTS_STORE)).thenReturn(store);
+        var shipment = POLICY.placed(Shipment.start("o-1"), BUYER, SELLER).shipment();
+        shipment = POLICY.scanned(shipment, domainScan("o-1", ScanType.IN_TRANSIT, PLACED_AT.plusSeconds(600)), 0).shipment();
+        shipment = POLICY.scanned(shipment, domainScan("o-1", ScanType.ACCEPTED, PLACED_AT.plusSeconds(300)), 0).shipment();
+        when(store.get("o-1")).thenReturn(shipment);
+    }
+
+    private WebTestClient.ResponseSpec get(String userId, String role) {
+        WebFilter authenticated = (exchange, chain) -> chain.filter(exchange.mutate()
+                .principal(Mono.just(new TestingAuthenticationToken(userId, null, "ROLE_" + role))).build());
+        return WebTestClient.bindToController(new ShipmentsController(router, mock(Forwarder.class)))
+                .controllerAdvice(new ProblemHandling())
+                .webFilter(authenticated)
+                .build()
+                .get().uri("/orders/o-1/shipment").exchange();
+    }
+
+    @Test
+    void theBuyerSeesTheShipmentWithItsScansInTheOrderTheyHappened() {
+        get(BUYER, "BUYER").expectStatus().isOk().expectBody()
+                .jsonPath("$.status").isEqualTo("SHIPPED")
+                .jsonPath("$.trackingNumber").isEqualTo("1Z999AA10123456784")
+                .jsonPath("$.shippedByScanId").isEqualTo("o-1-in_transit")
+                .jsonPath("$.scans[*].scanType").isEqualTo(List.of("ACCEPTED", "IN_TRANSIT"));
+    }
+
+    @Test
+    void theSellerSupportAndCarriersSeeIt() {
+        get(SELLER, "SELLER").expectStatus().isOk();
+        get("agent-1", "SUPPORT").expectStatus().isOk();
+        get("ups-integration", "CARRIER").expectStatus().isOk();
+    }
+
+    @Test
+    void anotherBuyerGetsNotFound() {
+        get("buyer-bob", "BUYER").expectStatus().isNotFound().expectBody().jsonPath("$.code").isEqualTo("not-found");
+    }
+}
