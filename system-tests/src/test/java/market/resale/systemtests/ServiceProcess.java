@@ -85,6 +85,18 @@ final class ServiceProcess implements AutoCloseable {
         return send(HttpRequest.newBuilder(URI.create(baseUrl() + path)).GET(), token);
     }
 
+    String getText(String path) {
+        try {
+            return HTTP.send(HttpRequest.newBuilder(URI.create(baseUrl() + path)).GET().build(),
+                    HttpResponse.BodyHandlers.ofString()).body();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     Response post(String path, String token, String json, Map<String, String> headers) {
         var request = HttpRequest.newBuilder(URI.create(baseUrl() + path))
                 .header("Content-Type", "application/json")
@@ -111,7 +123,9 @@ final class ServiceProcess implements AutoCloseable {
 
     @Override
     public void close() {
-        context.close();
+        if (context.isActive()) {
+            context.close();
+        }
     }
 
     @Override
