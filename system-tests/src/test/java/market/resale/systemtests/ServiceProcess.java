@@ -110,7 +110,15 @@ final class ServiceProcess implements AutoCloseable {
             request.header("Authorization", "Bearer " + token);
         }
         try {
-            var response = HTTP.send(request.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+            var built = request.timeout(Duration.ofSeconds(30)).build();
+            var response = HTTP.send(built, HttpResponse.BodyHandlers.ofString());
+            // Like any client of the API: a 503 with Retry-After (partitions moving between instances) is retried.
+            var deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (response.statusCode() == 503 && response.headers().firstValue("Retry-After").isPresent()
+                    && System.nanoTime() < deadline) {
+                Thread.sleep(Duration.ofSeconds(Long.parseLong(response.headers().firstValue("Retry-After").get())));
+                response = HTTP.send(built, HttpResponse.BodyHandlers.ofString());
+            }
             var body = response.body() == null || response.body().isBlank() ? null : JSON.readTree(response.body());
             return new Response(response.statusCode(), response.headers().firstValue("Content-Type").orElse(""), body);
         } catch (java.io.IOException e) {

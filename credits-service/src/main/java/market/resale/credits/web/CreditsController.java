@@ -26,7 +26,7 @@ import market.resale.platform.kafka.KeyOwnerRouter;
 import market.resale.platform.security.Caller;
 import market.resale.platform.security.Role;
 import market.resale.platform.web.ApiProblem;
-import market.resale.platform.web.Forwarder;
+import market.resale.platform.web.OwnerRouting;
 import market.resale.schemas.credits.RedeemCredit;
 import market.resale.schemas.topics.Topics;
 import org.apache.kafka.common.serialization.Serdes;
@@ -57,9 +57,8 @@ import tools.jackson.databind.json.JsonMapper;
 public class CreditsController {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
-    private static final String ID = "[A-Za-z0-9._:-]{1,64}";
 
-    public record RedeemBody(@NotBlank @Pattern(regexp = ID) String orderId,
+    public record RedeemBody(@NotBlank @Pattern(regexp = OwnerRouting.ID) String orderId,
                              @NotNull @Positive Long amountCents,
                              @NotNull @Pattern(regexp = "[A-Z]{3}") String currency) {
     }
@@ -82,15 +81,15 @@ public class CreditsController {
     }
 
     private final KeyOwnerRouter router;
-    private final Forwarder forwarder;
+    private final OwnerRouting routing;
     private final EventPublisher publisher;
     private final CreditsSettings settings;
     private final Clock clock;
 
-    public CreditsController(KeyOwnerRouter router, Forwarder forwarder, EventPublisher publisher, CreditsSettings settings,
+    public CreditsController(KeyOwnerRouter router, OwnerRouting routing, EventPublisher publisher, CreditsSettings settings,
                              Clock clock) {
         this.router = router;
-        this.forwarder = forwarder;
+        this.routing = routing;
         this.publisher = publisher;
         this.settings = settings;
         this.clock = clock;
@@ -99,7 +98,7 @@ public class CreditsController {
     @GetMapping("/accounts/{userId}")
     public Mono<ResponseEntity<?>> balance(@PathVariable String userId, Authentication auth, ServerHttpRequest request) {
         readable(userId, Caller.of(auth));
-        return owned(userId, request, null, () -> {
+        return routing.answer(CreditsTopology.ACCOUNTS_STORE, userId, request, null, () -> {
             var account = Optional.ofNullable(router.<Account>localStore(CreditsTopology.ACCOUNTS_STORE).get(userId))
                     .orElse(Account.open(userId));
             var balances = account.balances().entrySet().stream().sorted(Map.Entry.comparingByKey())
@@ -114,7 +113,7 @@ public class CreditsController {
                                           @RequestParam(defaultValue = "50") @Min(1) @Max(200) int size,
                                           Authentication auth, ServerHttpRequest request) {
         readable(userId, Caller.of(auth));
-        return owned(userId, request, null, () -> {
+        return routing.answer(CreditsTopology.ACCOUNTS_STORE, userId, request, null, () -> {
             var store = router.<LedgerEntry>localStore(CreditsTopology.ENTRIES_STORE);
             var lines = new ArrayList<Entry>();
             long skip = (long) page * size;
@@ -148,7 +147,7 @@ public class CreditsController {
         if (body.amountCents() > settings.maxRedemptionCents()) {
             throw ApiProblem.badRequest("amount-too-large", "A redemption is at most " + settings.maxRedemptionCents() + " cents");
         }
-        return owned(userId, request, JSON.writeValueAsBytes(body), () -> {
+        return routing.answer(CreditsTopology.ACCOUNTS_STORE, userId, request, JSON.writeValueAsBytes(body), () -> {
             var previous = outcome(userId, idempotencyKey);
             if (previous != null) {
                 return Mono.just(answer(previous));
@@ -175,7 +174,7 @@ public class CreditsController {
     public Mono<ResponseEntity<?>> redemption(@PathVariable String userId, @PathVariable String requestId,
                                               Authentication auth, ServerHttpRequest request) {
         readable(userId, Caller.of(auth));
-        return owned(userId, request, null, () -> {
+        return routing.answer(CreditsTopology.ACCOUNTS_STORE, userId, request, null, () -> {
             var outcome = outcome(userId, requestId);
             if (outcome == null) {
                 throw ApiProblem.notFound("Redemption");
@@ -213,33 +212,16 @@ public class CreditsController {
     }
 
     private static void readable(String userId, Caller caller) {
-        checkId(userId);
+        OwnerRouting.checkId(userId);
         if (!caller.userId().equals(userId) && !caller.is(Role.SUPPORT)) {
             throw ApiProblem.notFound("Account");
         }
     }
 
     private static void owner(String userId, Caller caller) {
-        checkId(userId);
+        OwnerRouting.checkId(userId);
         if (!caller.userId().equals(userId)) {
             throw ApiProblem.notFound("Account");
-        }
-    }
-
-    private Mono<ResponseEntity<?>> owned(String userId, ServerHttpRequest request, byte[] body,
-                                          Supplier<Mono<ResponseEntity<?>>> local) {
-        if (!Forwarder.alreadyForwarded(request)) {
-            var owner = router.remoteOwner(CreditsTopology.ACCOUNTS_STORE, userId);
-            if (owner.isPresent()) {
-                return forwarder.forward(owner.get(), request, body).map(r -> (ResponseEntity<?>) r);
-            }
-        }
-        return Mono.defer(local);
-    }
-
-    private static void checkId(String id) {
-        if (!id.matches(ID)) {
-            throw ApiProblem.badRequest("invalid-id", "Ids are 1-64 letters, digits, '.', '_', ':' or '-'");
         }
     }
 }

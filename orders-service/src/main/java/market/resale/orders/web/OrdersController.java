@@ -25,7 +25,7 @@ import market.resale.platform.kafka.KeyOwnerRouter;
 import market.resale.platform.security.Caller;
 import market.resale.platform.security.Role;
 import market.resale.platform.web.ApiProblem;
-import market.resale.platform.web.Forwarder;
+import market.resale.platform.web.OwnerRouting;
 import market.resale.schemas.orders.CancelOrderCommand;
 import market.resale.schemas.orders.CancelReason;
 import market.resale.schemas.topics.Topics;
@@ -56,22 +56,21 @@ import tools.jackson.databind.json.JsonMapper;
 public class OrdersController {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
-    private static final String ID = "[A-Za-z0-9._:-]{1,64}";
 
     public record CancelBody(@NotNull CancelReason reason, @Size(max = 500) String note, @Min(1) Long expectedVersion) {
     }
 
     private final KeyOwnerRouter router;
-    private final Forwarder forwarder;
+    private final OwnerRouting routing;
     private final EventPublisher publisher;
     private final CancellationPolicy policy;
     private final OrdersSettings settings;
     private final Clock clock;
 
-    public OrdersController(KeyOwnerRouter router, Forwarder forwarder, EventPublisher publisher, OrdersSettings settings,
+    public OrdersController(KeyOwnerRouter router, OwnerRouting routing, EventPublisher publisher, OrdersSettings settings,
                             Clock clock) {
         this.router = router;
-        this.forwarder = forwarder;
+        this.routing = routing;
         this.publisher = publisher;
         this.policy = new CancellationPolicy(settings.buyerWindow());
         this.settings = settings;
@@ -81,14 +80,14 @@ public class OrdersController {
     @GetMapping("/orders/{orderId}")
     public Mono<ResponseEntity<?>> order(@PathVariable String orderId, Authentication auth, ServerHttpRequest request) {
         var caller = Caller.of(auth);
-        return owned(OrdersTopology.ORDERS_STORE, checkId(orderId), request, null,
+        return routing.answer(OrdersTopology.ORDERS_STORE, OwnerRouting.checkId(orderId), request, null,
                 () -> Mono.just(ResponseEntity.ok(OrderViews.of(visibleOrder(orderId, caller)))));
     }
 
     @GetMapping("/orders/{orderId}/cancellation-eligibility")
     public Mono<ResponseEntity<?>> eligibility(@PathVariable String orderId, Authentication auth, ServerHttpRequest request) {
         var caller = Caller.of(auth);
-        return owned(OrdersTopology.ORDERS_STORE, checkId(orderId), request, null, () -> {
+        return routing.answer(OrdersTopology.ORDERS_STORE, OwnerRouting.checkId(orderId), request, null, () -> {
             var order = visibleOrder(orderId, caller);
             var eligibility = policy.eligibility(order, actorFor(order, caller), caller.userId(), clock.millis());
             return Mono.just(ResponseEntity.ok(OrderViews.of(eligibility)));
@@ -103,7 +102,7 @@ public class OrdersController {
         if (idempotencyKey != null && !idempotencyKey.matches("[A-Za-z0-9_-]{8,64}")) {
             throw ApiProblem.badRequest("invalid-idempotency-key", "Idempotency-Key must be 8-64 letters, digits, '-' or '_'");
         }
-        return owned(OrdersTopology.ORDERS_STORE, checkId(orderId), request, JSON.writeValueAsBytes(body), () -> {
+        return routing.answer(OrdersTopology.ORDERS_STORE, OwnerRouting.checkId(orderId), request, JSON.writeValueAsBytes(body), () -> {
             var order = visibleOrder(orderId, caller);
             var actor = actorFor(order, caller);
             // The command id is scoped to the caller so that one user's key can never answer for another's.
@@ -132,7 +131,7 @@ public class OrdersController {
     public Mono<ResponseEntity<?>> cancellation(@PathVariable String orderId, @PathVariable String commandId,
                                                 Authentication auth, ServerHttpRequest request) {
         var caller = Caller.of(auth);
-        return owned(OrdersTopology.ORDERS_STORE, checkId(orderId), request, null, () -> {
+        return routing.answer(OrdersTopology.ORDERS_STORE, OwnerRouting.checkId(orderId), request, null, () -> {
             var order = visibleOrder(orderId, caller);
             var attempt = order.attempts().get(commandId);
             if (attempt == null || !(attempt.actorId().equals(caller.userId()) || caller.is(Role.SUPPORT))) {
@@ -165,7 +164,7 @@ public class OrdersController {
             throw new ApiProblem(HttpStatus.FORBIDDEN, "forbidden", "Only a " + required.name().toLowerCase() + " has " + (
                     required == Role.BUYER ? "purchases" : "sales"));
         }
-        return owned(OrdersTopology.PARTY_ORDERS_STORE, caller.userId(), request, null, () -> {
+        return routing.answer(OrdersTopology.PARTY_ORDERS_STORE, caller.userId(), request, null, () -> {
             var store = router.<PartyOrder>localStore(OrdersTopology.PARTY_ORDERS_STORE);
             var lines = new ArrayList<OrderViews.OrderLine>();
             var skip = (long) page * size;
@@ -242,23 +241,5 @@ public class OrdersController {
             return Actor.SUPPORT;
         }
         throw ApiProblem.notFound("Order " + order.orderId());
-    }
-
-    private Mono<ResponseEntity<?>> owned(String store, String key, ServerHttpRequest request, byte[] body,
-                                          Supplier<Mono<ResponseEntity<?>>> local) {
-        if (!Forwarder.alreadyForwarded(request)) {
-            var owner = router.remoteOwner(store, key);
-            if (owner.isPresent()) {
-                return forwarder.forward(owner.get(), request, body).map(r -> (ResponseEntity<?>) r);
-            }
-        }
-        return Mono.defer(local);
-    }
-
-    private static String checkId(String id) {
-        if (!id.matches(ID)) {
-            throw ApiProblem.badRequest("invalid-id", "Ids are 1-64 letters, digits, '.', '_', ':' or '-'");
-        }
-        return id;
     }
 }

@@ -55,6 +55,12 @@ public class KafkaConfiguration {
         return new KeyOwnerRouter(runner, () -> settings.advertisedHost() + ":" + serverPort(context));
     }
 
+    @Bean
+    @ConditionalOnBean(Topology.class)
+    market.resale.platform.web.OwnerRouting ownerRouting(KeyOwnerRouter router, market.resale.platform.web.Forwarder forwarder) {
+        return new market.resale.platform.web.OwnerRouting(router, forwarder);
+    }
+
     static int serverPort(ApplicationContext context) {
         if (context instanceof WebServerApplicationContext web && web.getWebServer() != null) {
             return web.getWebServer().getPort();

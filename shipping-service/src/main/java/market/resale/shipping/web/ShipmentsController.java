@@ -5,7 +5,7 @@ import market.resale.platform.kafka.KeyOwnerRouter;
 import market.resale.platform.security.Caller;
 import market.resale.platform.security.Role;
 import market.resale.platform.web.ApiProblem;
-import market.resale.platform.web.Forwarder;
+import market.resale.platform.web.OwnerRouting;
 import market.resale.shipping.domain.Shipment;
 import market.resale.shipping.stream.ShippingTopology;
 import org.springframework.http.ResponseEntity;
@@ -24,43 +24,24 @@ import reactor.core.publisher.Mono;
 @RestController
 public class ShipmentsController {
 
-    private static final String ID = "[A-Za-z0-9._:-]{1,64}";
 
     private final KeyOwnerRouter router;
-    private final Forwarder forwarder;
+    private final OwnerRouting routing;
 
-    public ShipmentsController(KeyOwnerRouter router, Forwarder forwarder) {
+    public ShipmentsController(KeyOwnerRouter router, OwnerRouting routing) {
         this.router = router;
-        this.forwarder = forwarder;
+        this.routing = routing;
     }
 
     @GetMapping("/orders/{orderId}/shipment")
     public Mono<ResponseEntity<?>> shipment(@PathVariable String orderId, Authentication auth, ServerHttpRequest request) {
         var caller = Caller.of(auth);
-        return owned(ShippingTopology.SHIPMENTS_STORE, checkId(orderId), request, () -> {
+        return routing.answer(ShippingTopology.SHIPMENTS_STORE, OwnerRouting.checkId(orderId), request, null, () -> {
             var shipment = router.<Shipment>localStore(ShippingTopology.SHIPMENTS_STORE).get(orderId);
             if (shipment == null || !(shipment.isParty(caller.userId()) || caller.is(Role.SUPPORT) || caller.is(Role.CARRIER))) {
                 throw ApiProblem.notFound("Shipment of order " + orderId);
             }
             return Mono.just(ResponseEntity.ok(ShipmentViews.of(shipment)));
         });
-    }
-
-    private Mono<ResponseEntity<?>> owned(String store, String key, ServerHttpRequest request,
-                                          Supplier<Mono<ResponseEntity<?>>> local) {
-        if (!Forwarder.alreadyForwarded(request)) {
-            var owner = router.remoteOwner(store, key);
-            if (owner.isPresent()) {
-                return forwarder.forward(owner.get(), request, null).map(r -> (ResponseEntity<?>) r);
-            }
-        }
-        return Mono.defer(local);
-    }
-
-    private static String checkId(String id) {
-        if (!id.matches(ID)) {
-            throw ApiProblem.badRequest("invalid-id", "Ids are 1-64 letters, digits, '.', '_', ':' or '-'");
-        }
-        return id;
     }
 }

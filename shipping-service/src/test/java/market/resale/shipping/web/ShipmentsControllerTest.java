@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Optional;
 import market.resale.platform.kafka.KeyOwnerRouter;
 import market.resale.platform.web.Forwarder;
+import market.resale.platform.web.OwnerRouting;
 import market.resale.platform.web.ProblemHandling;
 import market.resale.shipping.domain.ScanType;
 import market.resale.shipping.domain.Shipment;
@@ -47,7 +48,7 @@ class ShipmentsControllerTest {
     private WebTestClient.ResponseSpec get(String userId, String role) {
         WebFilter authenticated = (exchange, chain) -> chain.filter(exchange.mutate()
                 .principal(Mono.just(new TestingAuthenticationToken(userId, null, "ROLE_" + role))).build());
-        return WebTestClient.bindToController(new ShipmentsController(router, mock(Forwarder.class)))
+        return WebTestClient.bindToController(new ShipmentsController(router, new OwnerRouting(router, mock(Forwarder.class))))
                 .controllerAdvice(new ProblemHandling())
                 .webFilter(authenticated)
                 .build()
