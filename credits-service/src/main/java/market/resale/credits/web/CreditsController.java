@@ -9,7 +9,6 @@ import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Positive;
 import java.net.URI;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,6 +25,7 @@ import market.resale.platform.kafka.KeyOwnerRouter;
 import market.resale.platform.security.Caller;
 import market.resale.platform.security.Role;
 import market.resale.platform.web.ApiProblem;
+import market.resale.platform.web.Commands;
 import market.resale.platform.web.OwnerRouting;
 import market.resale.schemas.credits.RedeemCredit;
 import market.resale.schemas.topics.Topics;
@@ -43,7 +43,6 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
-import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -155,15 +154,10 @@ public class CreditsController {
             var command = RedeemCredit.newBuilder().setRequestId(idempotencyKey).setUserId(userId)
                     .setOrderId(body.orderId()).setAmountCents(body.amountCents()).setCurrency(body.currency())
                     .setRequestedAt(clock.instant()).build();
-            return Mono.fromFuture(() -> publisher.publish(Topics.REDEMPTION_REQUESTS, userId, command))
-                    .subscribeOn(reactor.core.scheduler.Schedulers.boundedElastic())
-                    .onErrorMap(e -> !(e instanceof ApiProblem), e -> new ApiProblem(HttpStatus.SERVICE_UNAVAILABLE, "not-stored",
-                            "The request could not be stored; nothing was changed. Retry shortly.").retryAfterSeconds(1))
-                    .then(Flux.interval(Duration.ZERO, Duration.ofMillis(5))
-                            .map(tick -> Optional.ofNullable(outcome(userId, idempotencyKey)))
-                            .filter(Optional::isPresent)
-                            .next()
-                            .timeout(settings.decisionWait(), Mono.just(Optional.empty())))
+            return Commands.store(() -> publisher.publish(Topics.REDEMPTION_REQUESTS, userId, command), Commands.STORE_TIMEOUT,
+                            "Retry shortly with the same Idempotency-Key.")
+                    .then(Commands.awaitOutcome(() -> Optional.ofNullable(outcome(userId, idempotencyKey)),
+                            settings.decisionWait()))
                     .map(found -> found.<ResponseEntity<?>>map(this::answer).orElseGet(() -> ResponseEntity.accepted()
                             .location(URI.create("/accounts/" + userId + "/redemptions/" + idempotencyKey))
                             .body(Map.of("requestId", idempotencyKey, "status", "PENDING"))));

@@ -7,7 +7,6 @@ import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Size;
 import java.net.URI;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Optional;
 import java.util.UUID;
@@ -25,6 +24,7 @@ import market.resale.platform.kafka.KeyOwnerRouter;
 import market.resale.platform.security.Caller;
 import market.resale.platform.security.Role;
 import market.resale.platform.web.ApiProblem;
+import market.resale.platform.web.Commands;
 import market.resale.platform.web.OwnerRouting;
 import market.resale.schemas.orders.CancelOrderCommand;
 import market.resale.schemas.orders.CancelReason;
@@ -42,7 +42,6 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
-import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -117,10 +116,8 @@ public class OrdersController {
                     .setReason(body.reason()).setNote(body.note()).setExpectedVersion(body.expectedVersion())
                     .setRequestedAt(clock.instant())
                     .build();
-            return Mono.fromFuture(() -> publisher.publish(Topics.CANCEL_COMMANDS, orderId, command))
-                    .subscribeOn(reactor.core.scheduler.Schedulers.boundedElastic())
-                    .onErrorMap(e -> !(e instanceof ApiProblem), e -> new ApiProblem(HttpStatus.SERVICE_UNAVAILABLE, "not-stored",
-                            "The request could not be stored; nothing was changed. Retry shortly.").retryAfterSeconds(1))
+            return Commands.store(() -> publisher.publish(Topics.CANCEL_COMMANDS, orderId, command), Commands.STORE_TIMEOUT,
+                            "Retry shortly (with the same Idempotency-Key).")
                     .then(awaitDecision(orderId, commandId))
                     .map(attempt -> attempt.<ResponseEntity<?>>map(a -> decided(order, a))
                             .orElseGet(() -> pending(orderId, commandId)));
@@ -211,11 +208,8 @@ public class OrdersController {
     private Mono<Optional<Attempt>> awaitDecision(String orderId, String commandId) {
         // The decision is made by this instance's stream thread (the command is keyed by order id,
         // like the order); watching the local store avoids a reply topic.
-        return Flux.interval(Duration.ZERO, Duration.ofMillis(5))
-                .map(tick -> Optional.ofNullable(localOrder(orderId)).map(o -> o.attempts().get(commandId)))
-                .filter(Optional::isPresent)
-                .next()
-                .timeout(settings.decisionWait(), Mono.just(Optional.empty()));
+        return Commands.awaitOutcome(
+                () -> Optional.ofNullable(localOrder(orderId)).map(o -> o.attempts().get(commandId)), settings.decisionWait());
     }
 
     private Order localOrder(String orderId) {

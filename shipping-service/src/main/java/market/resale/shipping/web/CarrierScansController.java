@@ -10,6 +10,7 @@ import market.resale.platform.kafka.EventPublisher;
 import market.resale.platform.security.Caller;
 import market.resale.platform.security.Role;
 import market.resale.platform.web.ApiProblem;
+import market.resale.platform.web.Commands;
 import market.resale.schemas.carrier.CarrierScan;
 import market.resale.schemas.carrier.ScanType;
 import market.resale.schemas.topics.Topics;
@@ -22,7 +23,6 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RestController;
 import reactor.core.publisher.Mono;
-import reactor.core.scheduler.Schedulers;
 
 /**
  * The webhook for carriers that push scans over HTTP instead of publishing to {@code carrier.scans}.
@@ -63,12 +63,8 @@ public class CarrierScansController {
                 .setTrackingNumber(body.trackingNumber()).setCarrier(body.carrier())
                 .setScanType(body.scanType()).setScannedAt(body.scannedAt())
                 .build();
-        // send() itself may block (waiting for metadata, registering the schema): keep it off the event loop.
-        return Mono.fromFuture(() -> publisher.publish(Topics.CARRIER_SCANS, body.orderId(), scan))
-                .subscribeOn(Schedulers.boundedElastic())
-                .timeout(settings.publishTimeout())
-                .onErrorMap(e -> !(e instanceof ApiProblem), e -> new ApiProblem(HttpStatus.SERVICE_UNAVAILABLE,
-                        "not-stored", "The scan could not be stored; retry it with the same scanId.").retryAfterSeconds(1))
+        return Commands.store(() -> publisher.publish(Topics.CARRIER_SCANS, body.orderId(), scan), settings.publishTimeout(),
+                        "Retry it with the same scanId.")
                 .thenReturn(ResponseEntity.accepted().body(new ScanAccepted(body.scanId(), body.orderId(), "ACCEPTED")));
     }
 }

@@ -1,0 +1,52 @@
+package market.resale.platform.web;
+
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
+import org.springframework.http.HttpStatus;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+
+/**
+ * How an HTTP request becomes a command on a topic and gets its answer: the command is stored
+ * durably first (off the event loop, because a producer's {@code send} can block on metadata or
+ * schema registration), then its outcome is awaited where the stream records it.
+ */
+public final class Commands {
+
+    /** Longer than the producer's own delivery timeout, so that it is the producer's verdict that counts. */
+    public static final Duration STORE_TIMEOUT = Duration.ofSeconds(12);
+
+    private static final Duration POLL_INTERVAL = Duration.ofMillis(5);
+
+    private Commands() {
+    }
+
+    /**
+     * Completes once the broker has the command; fails with 503 {@code not-stored} and Retry-After
+     * when it does not take it within {@code timeout}, in which case nothing was changed.
+     */
+    public static Mono<Void> store(Supplier<? extends CompletableFuture<?>> send, Duration timeout, String retryHint) {
+        return Mono.fromFuture(send)
+                .subscribeOn(Schedulers.boundedElastic())
+                .timeout(timeout)
+                .onErrorMap(e -> !(e instanceof ApiProblem), e -> new ApiProblem(HttpStatus.SERVICE_UNAVAILABLE,
+                        "not-stored", "The request could not be stored; nothing was changed. " + retryHint)
+                        .retryAfterSeconds(1))
+                .then();
+    }
+
+    /**
+     * The outcome of a stored command as soon as the local state store has it, or empty after
+     * {@code wait} (the caller then answers 202 with where to ask later).
+     */
+    public static <T> Mono<Optional<T>> awaitOutcome(Supplier<Optional<T>> lookup, Duration wait) {
+        return Flux.interval(Duration.ZERO, POLL_INTERVAL)
+                .map(tick -> lookup.get())
+                .filter(Optional::isPresent)
+                .next()
+                .timeout(wait, Mono.just(Optional.empty()));
+    }
+}
