@@ -2,8 +2,8 @@ package market.resale.orders;
 
 import java.time.Duration;
 import java.time.Instant;
+import market.resale.schemas.RecordMother;
 import market.resale.schemas.carrier.ScanType;
-import market.resale.schemas.checkout.ItemCondition;
 import market.resale.schemas.checkout.OrderPlaced;
 import market.resale.schemas.orders.Actor;
 import market.resale.schemas.orders.CancelOrderCommand;
@@ -13,24 +13,20 @@ import market.resale.schemas.shipping.OrderShipped;
 /** Test data: an order as checkout publishes it, its shipment, and cancellations of it. */
 public final class OrderMother {
 
-    public static final Instant PLACED_AT = Instant.parse("2026-11-20T10:00:00Z");
+    public static final Instant PLACED_AT = RecordMother.PLACED_AT;
     public static final Duration WINDOW = Duration.ofHours(3);
-    public static final String BUYER = "buyer-ann";
-    public static final String SELLER = "seller-sam";
+    public static final String BUYER = RecordMother.BUYER_ID;
+    public static final String SELLER = RecordMother.SELLER_ID;
 
     private OrderMother() {
     }
 
     public static OrderPlaced.Builder placed(String orderId) {
-        return OrderPlaced.newBuilder()
-                .setOrderId(orderId).setBuyerId(BUYER).setSellerId(SELLER).setListingId("listing-" + orderId)
-                .setTitle("Vintage denim jacket").setSize("M").setCondition(ItemCondition.EXCELLENT)
-                .setPriceCents(4_500).setShippingCents(797).setTaxCents(360).setCreditsAppliedCents(500)
-                .setCurrency("USD").setPlacedAt(PLACED_AT);
+        return RecordMother.orderPlaced(orderId);
     }
 
     /** price + shipping + tax + credits applied of {@link #placed}. */
-    public static final long REFUND_CENTS = 4_500 + 797 + 360 + 500;
+    public static final long REFUND_CENTS = RecordMother.TOTAL_CENTS;
 
     public static OrderShipped.Builder shipped(String orderId, Instant at) {
         return OrderShipped.newBuilder().setOrderId(orderId).setTrackingNumber("1Z999AA10123456784").setCarrier("UPS")

@@ -27,27 +27,36 @@ import market.resale.schemas.shipping.ScanConflict;
 import org.apache.avro.specific.SpecificRecord;
 
 /**
- * One consistent story as test data: order-1 bought by buyer-1 from seller-1, cancelled by the buyer
- * within the window. Each method returns a filled builder; a test changes only what it is about.
+ * One consistent story as test data, shared by every module's tests (through the schemas test jar):
+ * a jacket bought by buyer-ann from seller-sam for 4500 + 797 shipping + 360 tax, 500 of it paid
+ * with credit, cancelled by the buyer within the window. Each method returns a filled builder; a
+ * test changes only what it is about.
  */
 public final class RecordMother {
 
     public static final String ORDER_ID = "order-1";
-    public static final String BUYER_ID = "buyer-1";
-    public static final String SELLER_ID = "seller-1";
+    public static final String BUYER_ID = "buyer-ann";
+    public static final String SELLER_ID = "seller-sam";
     public static final String TRACKING_NUMBER = "1Z999AA10123456784";
     /** timestamp-millis keeps milliseconds only, so test instants have none finer. */
-    public static final Instant PLACED_AT = Instant.parse("2025-03-01T10:15:30.123Z");
+    public static final Instant PLACED_AT = Instant.parse("2026-11-20T10:00:00Z");
     public static final Instant CANCELLED_AT = PLACED_AT.plusSeconds(3600);
 
     private RecordMother() {
     }
 
+    /** What the buyer paid in total: price + shipping + tax + credits applied, the refund of a cancellation. */
+    public static final long TOTAL_CENTS = 4_500 + 797 + 360 + 500;
+
     public static OrderPlaced.Builder orderPlaced() {
+        return orderPlaced(ORDER_ID);
+    }
+
+    public static OrderPlaced.Builder orderPlaced(String orderId) {
         return OrderPlaced.newBuilder()
-                .setOrderId(ORDER_ID).setBuyerId(BUYER_ID).setSellerId(SELLER_ID).setListingId("listing-1")
+                .setOrderId(orderId).setBuyerId(BUYER_ID).setSellerId(SELLER_ID).setListingId("listing-" + orderId)
                 .setTitle("Vintage denim jacket").setSize("M").setCondition(ItemCondition.EXCELLENT)
-                .setPriceCents(4_500).setShippingCents(795).setTaxCents(360).setCreditsAppliedCents(500)
+                .setPriceCents(4_500).setShippingCents(797).setTaxCents(360).setCreditsAppliedCents(500)
                 .setCurrency("USD").setPlacedAt(PLACED_AT);
     }
 
@@ -66,15 +75,20 @@ public final class RecordMother {
 
     public static Refund.Builder refund() {
         return Refund.newBuilder()
-                .setItemCents(4_500).setShippingCents(795).setTaxCents(360).setCreditsAppliedCents(500)
-                .setTotalCents(6_155).setCurrency("USD");
+                .setItemCents(4_500).setShippingCents(797).setTaxCents(360).setCreditsAppliedCents(500)
+                .setTotalCents(TOTAL_CENTS).setCurrency("USD");
     }
 
     public static OrderCancelled.Builder orderCancelled() {
+        return orderCancelled(ORDER_ID, CANCELLED_AT).setCommandId("command-1").setReason(CancelReason.ORDERED_BY_MISTAKE);
+    }
+
+    /** The buyer's cancellation of {@link #orderPlaced(String)}, decided at {@code at}, with the full refund. */
+    public static OrderCancelled.Builder orderCancelled(String orderId, Instant at) {
         return OrderCancelled.newBuilder()
-                .setOrderId(ORDER_ID).setCommandId("command-1").setBuyerId(BUYER_ID).setSellerId(SELLER_ID)
-                .setActor(Actor.BUYER).setActorId(BUYER_ID).setReason(CancelReason.ORDERED_BY_MISTAKE)
-                .setRefund(refund().build()).setPlacedAt(PLACED_AT).setCancelledAt(CANCELLED_AT);
+                .setOrderId(orderId).setCommandId("cmd-" + orderId).setBuyerId(BUYER_ID).setSellerId(SELLER_ID)
+                .setActor(Actor.BUYER).setActorId(BUYER_ID).setReason(CancelReason.CHANGED_MIND)
+                .setRefund(refund().build()).setPlacedAt(PLACED_AT).setCancelledAt(at);
     }
 
     public static CancellationRejected.Builder cancellationRejected() {
@@ -118,20 +132,20 @@ public final class RecordMother {
     public static CreditIssued.Builder creditIssued() {
         return CreditIssued.newBuilder()
                 .setEntryId("entry-1").setUserId(BUYER_ID).setOrderId(ORDER_ID).setCancelCommandId("command-1")
-                .setAmountCents(6_155).setCurrency("USD").setBalanceAfterCents(6_155).setIssuedAt(CANCELLED_AT);
+                .setAmountCents(TOTAL_CENTS).setCurrency("USD").setBalanceAfterCents(TOTAL_CENTS).setIssuedAt(CANCELLED_AT);
     }
 
     public static CreditRedeemed.Builder creditRedeemed() {
         return CreditRedeemed.newBuilder()
                 .setEntryId("entry-2").setRequestId("redeem-1").setUserId(BUYER_ID).setOrderId("order-2")
-                .setAmountCents(2_000).setCurrency("USD").setBalanceAfterCents(4_155)
+                .setAmountCents(2_000).setCurrency("USD").setBalanceAfterCents(TOTAL_CENTS - 2_000)
                 .setRedeemedAt(CANCELLED_AT.plusSeconds(86_400));
     }
 
     public static RedemptionRejected.Builder redemptionRejected() {
         return RedemptionRejected.newBuilder()
                 .setRequestId("redeem-2").setUserId(BUYER_ID).setCode(RedemptionRejectionCode.INSUFFICIENT_BALANCE)
-                .setBalanceCents(4_155).setRejectedAt(CANCELLED_AT.plusSeconds(90_000));
+                .setBalanceCents(TOTAL_CENTS - 2_000).setRejectedAt(CANCELLED_AT.plusSeconds(90_000));
     }
 
     private static final Map<Class<?>, Supplier<SpecificRecord>> SAMPLES = Map.ofEntries(

@@ -1,23 +1,20 @@
 package market.resale.shipping;
 
 import java.time.Instant;
+import market.resale.schemas.RecordMother;
 import market.resale.schemas.carrier.CarrierScan;
 import market.resale.schemas.carrier.ScanType;
-import market.resale.schemas.checkout.ItemCondition;
 import market.resale.schemas.checkout.OrderPlaced;
-import market.resale.schemas.orders.Actor;
-import market.resale.schemas.orders.CancelReason;
 import market.resale.schemas.orders.OrderCancelled;
-import market.resale.schemas.orders.Refund;
 import market.resale.shipping.domain.Cancellation;
 import market.resale.shipping.domain.Scan;
 
 /** Test data: an order as checkout publishes it, its carrier scans, and its cancellation by orders-service. */
 public final class ShipmentMother {
 
-    public static final Instant PLACED_AT = Instant.parse("2026-11-20T10:00:00Z");
-    public static final String BUYER = "buyer-ann";
-    public static final String SELLER = "seller-sam";
+    public static final Instant PLACED_AT = RecordMother.PLACED_AT;
+    public static final String BUYER = RecordMother.BUYER_ID;
+    public static final String SELLER = RecordMother.SELLER_ID;
     public static final String TRACKING = "1Z999AA10123456784";
     public static final String CARRIER = "UPS";
 
@@ -25,11 +22,7 @@ public final class ShipmentMother {
     }
 
     public static OrderPlaced.Builder placed(String orderId) {
-        return OrderPlaced.newBuilder()
-                .setOrderId(orderId).setBuyerId(BUYER).setSellerId(SELLER).setListingId("listing-" + orderId)
-                .setTitle("Vintage denim jacket").setSize("M").setCondition(ItemCondition.EXCELLENT)
-                .setPriceCents(4_500).setShippingCents(797).setTaxCents(360).setCreditsAppliedCents(500)
-                .setCurrency("USD").setPlacedAt(PLACED_AT);
+        return RecordMother.orderPlaced(orderId);
     }
 
     /** A scan with id {@code <orderId>-<type>}: the same type for the same order is the same scan. */
@@ -39,12 +32,7 @@ public final class ShipmentMother {
     }
 
     public static OrderCancelled.Builder cancelled(String orderId, Instant at) {
-        return OrderCancelled.newBuilder().setOrderId(orderId).setCommandId("cmd-" + orderId)
-                .setBuyerId(BUYER).setSellerId(SELLER).setActor(Actor.BUYER).setActorId(BUYER)
-                .setReason(CancelReason.CHANGED_MIND)
-                .setRefund(Refund.newBuilder().setItemCents(4_500).setShippingCents(797).setTaxCents(360)
-                        .setCreditsAppliedCents(500).setTotalCents(6_157).setCurrency("USD").build())
-                .setPlacedAt(PLACED_AT).setCancelledAt(at);
+        return RecordMother.orderCancelled(orderId, at);
     }
 
     /** The domain's view of {@link #scan}. */

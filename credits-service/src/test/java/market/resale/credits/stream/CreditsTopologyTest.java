@@ -8,33 +8,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.Properties;
-import java.util.UUID;
 import market.resale.credits.domain.Account;
 import market.resale.credits.domain.LedgerEntry;
 import market.resale.platform.kafka.DeadLetters;
+import market.resale.platform.kafka.TopologyHarness;
 import market.resale.schemas.credits.CreditIssued;
 import market.resale.schemas.credits.CreditRedeemed;
 import market.resale.schemas.credits.RedeemCredit;
 import market.resale.schemas.credits.RedemptionRejected;
 import market.resale.schemas.credits.RedemptionRejectionCode;
 import market.resale.schemas.orders.OrderCancelled;
-import market.resale.schemas.registry.RegistrySettings;
-import market.resale.schemas.registry.SchemaRegistryClient;
-import market.resale.schemas.registry.SchemaRegistryClients;
-import market.resale.schemas.topics.Topic;
 import market.resale.schemas.topics.Topics;
-import org.apache.avro.specific.SpecificRecord;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KeyValue;
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
-import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -44,8 +32,7 @@ class CreditsTopologyTest {
 
     private static final String APP = "credits-service";
 
-    private TopologyTestDriver driver;
-    private SchemaRegistryClient registry;
+    private TopologyHarness harness;
     private TestInputTopic<String, OrderCancelled> cancellations;
     private TestInputTopic<String, RedeemCredit> redemptions;
     private TestOutputTopic<String, CreditIssued> issued;
@@ -55,35 +42,22 @@ class CreditsTopologyTest {
 
     @BeforeEach
     void start() {
-        registry = SchemaRegistryClients.forSettings(RegistrySettings.of("mock://credits-" + UUID.randomUUID()));
-        var props = new Properties();
-        props.put(StreamsConfig.APPLICATION_ID_CONFIG, APP);
-        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-        props.put(StreamsConfig.STATE_DIR_CONFIG, System.getProperty("java.io.tmpdir") + "/credits-ttd-" + UUID.randomUUID());
-        driver = new TopologyTestDriver(CreditsTopology.build(registry, APP), props, CANCELLED_AT);
-        cancellations = input(Topics.ORDER_CANCELLED);
-        redemptions = input(Topics.REDEMPTION_REQUESTS);
-        issued = output(Topics.CREDIT_ISSUED);
-        redeemed = output(Topics.CREDIT_REDEEMED);
-        rejected = output(Topics.REDEMPTION_REJECTED);
-        deadLetters = driver.createOutputTopic(Topic.deadLetterTopic(APP), new StringDeserializer(), new ByteArrayDeserializer());
+        harness = TopologyHarness.start(APP, registry -> CreditsTopology.build(registry, APP), CANCELLED_AT);
+        cancellations = harness.input(Topics.ORDER_CANCELLED);
+        redemptions = harness.input(Topics.REDEMPTION_REQUESTS);
+        issued = harness.output(Topics.CREDIT_ISSUED);
+        redeemed = harness.output(Topics.CREDIT_REDEEMED);
+        rejected = harness.output(Topics.REDEMPTION_REJECTED);
+        deadLetters = harness.deadLetters();
     }
 
     @AfterEach
     void stop() {
-        driver.close();
-    }
-
-    private <V extends SpecificRecord> TestInputTopic<String, V> input(Topic<V> topic) {
-        return driver.createInputTopic(topic.name(), new StringSerializer(), topic.valueSerde(registry).serializer());
-    }
-
-    private <V extends SpecificRecord> TestOutputTopic<String, V> output(Topic<V> topic) {
-        return driver.createOutputTopic(topic.name(), new StringDeserializer(), topic.valueSerde(registry).deserializer());
+        harness.close();
     }
 
     private List<LedgerEntry> ledger() {
-        KeyValueStore<String, LedgerEntry> store = driver.getKeyValueStore(CreditsTopology.ENTRIES_STORE);
+        KeyValueStore<String, LedgerEntry> store = harness.store(CreditsTopology.ENTRIES_STORE);
         var entries = new java.util.ArrayList<LedgerEntry>();
         try (var it = store.prefixScan(CreditsTopology.entryPrefix(BUYER), Serdes.String().serializer())) {
             it.forEachRemaining(kv -> entries.add(kv.value));
@@ -92,7 +66,7 @@ class CreditsTopologyTest {
     }
 
     private long balance() {
-        KeyValueStore<String, Account> store = driver.getKeyValueStore(CreditsTopology.ACCOUNTS_STORE);
+        KeyValueStore<String, Account> store = harness.store(CreditsTopology.ACCOUNTS_STORE);
         var account = store.get(BUYER);
         return account == null ? 0 : account.balance("USD");
     }
@@ -162,7 +136,7 @@ class CreditsTopologyTest {
     @Test
     void poisonAndInvalidRecordsAreDeadLetteredAndTheNextRecordIsProcessed() {
         for (var topic : List.of(Topics.ORDER_CANCELLED, Topics.REDEMPTION_REQUESTS)) {
-            driver.createInputTopic(topic.name(), new StringSerializer(), new ByteArraySerializer())
+            harness.rawInput(topic)
                     .pipeInput("poison", "{\"json\":true}".getBytes(StandardCharsets.UTF_8));
         }
         cancellations.pipeInput("o-6", cancelled("o-6").setRefund(

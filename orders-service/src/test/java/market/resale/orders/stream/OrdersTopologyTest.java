@@ -13,12 +13,12 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Properties;
-import java.util.UUID;
 import market.resale.orders.config.OrdersSettings;
 import market.resale.orders.domain.Order;
 import market.resale.orders.domain.OrderStatus;
 import market.resale.platform.kafka.DeadLetters;
+import market.resale.platform.kafka.TopologyHarness;
+import market.resale.schemas.RecordMother;
 import market.resale.schemas.checkout.OrderPlaced;
 import market.resale.schemas.orders.CancelOrderCommand;
 import market.resale.schemas.orders.CancellationRejected;
@@ -27,19 +27,10 @@ import market.resale.schemas.orders.OrderCancelled;
 import market.resale.schemas.orders.Refund;
 import market.resale.schemas.orders.RejectionCode;
 import market.resale.schemas.orders.WindowClosedCause;
-import market.resale.schemas.registry.SchemaRegistryClient;
-import market.resale.schemas.registry.SchemaRegistryClients;
-import market.resale.schemas.registry.RegistrySettings;
 import market.resale.schemas.shipping.OrderShipped;
-import market.resale.schemas.topics.Topic;
 import market.resale.schemas.topics.Topics;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
-import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -51,8 +42,7 @@ class OrdersTopologyTest {
 
     private static final String APP = "orders-service";
 
-    private TopologyTestDriver driver;
-    private SchemaRegistryClient registry;
+    private TopologyHarness harness;
     private TestInputTopic<String, OrderPlaced> placedTopic;
     private TestInputTopic<String, OrderShipped> shippedTopic;
     private TestInputTopic<String, CancelOrderCommand> commandTopic;
@@ -63,33 +53,20 @@ class OrdersTopologyTest {
 
     @BeforeEach
     void start() {
-        registry = SchemaRegistryClients.forSettings(RegistrySettings.of("mock://orders-" + UUID.randomUUID()));
         var settings = new OrdersSettings(WINDOW, Duration.ofSeconds(1), 10_000, Duration.ofSeconds(5));
-        var props = new Properties();
-        props.put(StreamsConfig.APPLICATION_ID_CONFIG, APP);
-        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-        props.put(StreamsConfig.STATE_DIR_CONFIG, System.getProperty("java.io.tmpdir") + "/orders-ttd-" + UUID.randomUUID());
-        driver = new TopologyTestDriver(OrdersTopology.build(settings, registry, APP), props, PLACED_AT);
-        placedTopic = input(Topics.ORDER_PLACED);
-        shippedTopic = input(Topics.ORDER_SHIPPED);
-        commandTopic = input(Topics.CANCEL_COMMANDS);
-        cancelledTopic = output(Topics.ORDER_CANCELLED);
-        rejectedTopic = output(Topics.CANCELLATION_REJECTED);
-        windowTopic = output(Topics.WINDOW_CLOSED);
-        deadLetterTopic = driver.createOutputTopic(Topic.deadLetterTopic(APP), new StringDeserializer(), new ByteArrayDeserializer());
+        harness = TopologyHarness.start(APP, registry -> OrdersTopology.build(settings, registry, APP), PLACED_AT);
+        placedTopic = harness.input(Topics.ORDER_PLACED);
+        shippedTopic = harness.input(Topics.ORDER_SHIPPED);
+        commandTopic = harness.input(Topics.CANCEL_COMMANDS);
+        cancelledTopic = harness.output(Topics.ORDER_CANCELLED);
+        rejectedTopic = harness.output(Topics.CANCELLATION_REJECTED);
+        windowTopic = harness.output(Topics.WINDOW_CLOSED);
+        deadLetterTopic = harness.deadLetters();
     }
 
     @AfterEach
     void stop() {
-        driver.close();
-    }
-
-    private <V extends org.apache.avro.specific.SpecificRecord> TestInputTopic<String, V> input(Topic<V> topic) {
-        return driver.createInputTopic(topic.name(), new StringSerializer(), topic.valueSerde(registry).serializer());
-    }
-
-    private <V extends org.apache.avro.specific.SpecificRecord> TestOutputTopic<String, V> output(Topic<V> topic) {
-        return driver.createOutputTopic(topic.name(), new StringDeserializer(), topic.valueSerde(registry).deserializer());
+        harness.close();
     }
 
     private void place(String orderId) {
@@ -97,20 +74,16 @@ class OrdersTopologyTest {
     }
 
     private void at(Instant now) {
-        driver.advanceWallClockTime(Duration.between(wallClock, now));
-        wallClock = now;
+        harness.advanceWallClockTo(now);
     }
 
-    private Instant wallClock = PLACED_AT;
-
     private Order order(String orderId) {
-        KeyValueStore<String, Order> store = driver.getKeyValueStore(OrdersTopology.ORDERS_STORE);
+        KeyValueStore<String, Order> store = harness.store(OrdersTopology.ORDERS_STORE);
         return store.get(orderId);
     }
 
     private static Refund fullRefund() {
-        return Refund.newBuilder().setItemCents(4_500).setShippingCents(797).setTaxCents(360).setCreditsAppliedCents(500)
-                .setTotalCents(REFUND_CENTS).setCurrency("USD").build();
+        return RecordMother.refund().build();
     }
 
     private OrderCancelled expectedCancellation(CancelOrderCommand command, Instant at) {
@@ -331,10 +304,9 @@ class OrdersTopologyTest {
 
         @Test
         void poisonRecordsOnEveryConsumedTopicAreDeadLetteredAndTheNextRecordIsProcessed() {
-            var raw = driver.createInputTopic(Topics.ORDER_PLACED.name(), new StringSerializer(),
-                    new org.apache.kafka.common.serialization.ByteArraySerializer());
+            var raw = harness.rawInput(Topics.ORDER_PLACED);
             for (var topic : List.of(Topics.ORDER_PLACED, Topics.ORDER_SHIPPED, Topics.CANCEL_COMMANDS)) {
-                driver.createInputTopic(topic.name(), new StringSerializer(), new org.apache.kafka.common.serialization.ByteArraySerializer())
+                harness.rawInput(topic)
                         .pipeInput("poison", "not avro".getBytes(StandardCharsets.UTF_8));
             }
             raw.pipeInput("unknown-id", new byte[] {0, 0, 0, 0x7f, 0x12}); // wire format, unknown schema id

@@ -14,32 +14,21 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Properties;
-import java.util.UUID;
 import market.resale.platform.kafka.DeadLetters;
+import market.resale.platform.kafka.TopologyHarness;
 import market.resale.schemas.carrier.CarrierScan;
 import market.resale.schemas.carrier.ScanType;
 import market.resale.schemas.checkout.OrderPlaced;
 import market.resale.schemas.orders.OrderCancelled;
-import market.resale.schemas.registry.RegistrySettings;
-import market.resale.schemas.registry.SchemaRegistryClient;
-import market.resale.schemas.registry.SchemaRegistryClients;
 import market.resale.schemas.shipping.LabelVoided;
 import market.resale.schemas.shipping.OrderShipped;
 import market.resale.schemas.shipping.ScanConflict;
-import market.resale.schemas.topics.Topic;
 import market.resale.schemas.topics.Topics;
 import market.resale.shipping.config.ShippingSettings;
 import market.resale.shipping.domain.Shipment;
 import market.resale.shipping.domain.ShipmentStatus;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
-import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -53,8 +42,7 @@ class ShippingTopologyTest {
     /** The wall clock while the tests run: when conflicts are detected and labels voided. */
     private static final Instant NOW = PLACED_AT.plus(Duration.ofHours(30));
 
-    private TopologyTestDriver driver;
-    private SchemaRegistryClient registry;
+    private TopologyHarness harness;
     private TestInputTopic<String, OrderPlaced> placedTopic;
     private TestInputTopic<String, CarrierScan> scanTopic;
     private TestInputTopic<String, OrderCancelled> cancelledTopic;
@@ -65,37 +53,24 @@ class ShippingTopologyTest {
 
     @BeforeEach
     void start() {
-        registry = SchemaRegistryClients.forSettings(RegistrySettings.of("mock://shipping-" + UUID.randomUUID()));
         var settings = new ShippingSettings(50, 500, Duration.ofSeconds(10));
-        var props = new Properties();
-        props.put(StreamsConfig.APPLICATION_ID_CONFIG, APP);
-        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-        props.put(StreamsConfig.STATE_DIR_CONFIG, System.getProperty("java.io.tmpdir") + "/shipping-ttd-" + UUID.randomUUID());
-        driver = new TopologyTestDriver(ShippingTopology.build(settings, registry, APP), props, NOW);
-        placedTopic = input(Topics.ORDER_PLACED);
-        scanTopic = input(Topics.CARRIER_SCANS);
-        cancelledTopic = input(Topics.ORDER_CANCELLED);
-        shippedTopic = output(Topics.ORDER_SHIPPED);
-        voidedTopic = output(Topics.LABEL_VOIDED);
-        conflictTopic = output(Topics.SCAN_CONFLICTS);
-        deadLetterTopic = driver.createOutputTopic(Topic.deadLetterTopic(APP), new StringDeserializer(), new ByteArrayDeserializer());
+        harness = TopologyHarness.start(APP, registry -> ShippingTopology.build(settings, registry, APP), NOW);
+        placedTopic = harness.input(Topics.ORDER_PLACED);
+        scanTopic = harness.input(Topics.CARRIER_SCANS);
+        cancelledTopic = harness.input(Topics.ORDER_CANCELLED);
+        shippedTopic = harness.output(Topics.ORDER_SHIPPED);
+        voidedTopic = harness.output(Topics.LABEL_VOIDED);
+        conflictTopic = harness.output(Topics.SCAN_CONFLICTS);
+        deadLetterTopic = harness.deadLetters();
     }
 
     @AfterEach
     void stop() {
-        driver.close();
-    }
-
-    private <V extends org.apache.avro.specific.SpecificRecord> TestInputTopic<String, V> input(Topic<V> topic) {
-        return driver.createInputTopic(topic.name(), new StringSerializer(), topic.valueSerde(registry).serializer());
-    }
-
-    private <V extends org.apache.avro.specific.SpecificRecord> TestOutputTopic<String, V> output(Topic<V> topic) {
-        return driver.createOutputTopic(topic.name(), new StringDeserializer(), topic.valueSerde(registry).deserializer());
+        harness.close();
     }
 
     private Shipment shipment(String orderId) {
-        KeyValueStore<String, Shipment> store = driver.getKeyValueStore(ShippingTopology.SHIPMENTS_STORE);
+        KeyValueStore<String, Shipment> store = harness.store(ShippingTopology.SHIPMENTS_STORE);
         return store.get(orderId);
     }
 
@@ -264,7 +239,7 @@ class ShippingTopologyTest {
         @Test
         void poisonRecordsOnEveryConsumedTopicAreDeadLetteredAndTheNextRecordIsProcessed() {
             for (var topic : List.of(Topics.ORDER_PLACED, Topics.CARRIER_SCANS, Topics.ORDER_CANCELLED)) {
-                driver.createInputTopic(topic.name(), new StringSerializer(), new ByteArraySerializer())
+                harness.rawInput(topic)
                         .pipeInput("poison", "not avro".getBytes(StandardCharsets.UTF_8));
             }
             scanTopic.pipeInput("o-other", scan("o-30", ScanType.ACCEPTED, minutes(5)).build());

@@ -1,0 +1,89 @@
+package market.resale.platform.kafka;
+
+import java.nio.file.Files;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.function.Function;
+import market.resale.schemas.registry.RegistrySettings;
+import market.resale.schemas.registry.SchemaRegistryClient;
+import market.resale.schemas.registry.SchemaRegistryClients;
+import market.resale.schemas.topics.Topic;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+/**
+ * A service topology under {@link TopologyTestDriver}, with the catalogue's serdes bound to a fresh
+ * in-memory registry and the wall clock under the test's control. Topics are typed by the catalogue,
+ * so a test never spells a topic name.
+ */
+public final class TopologyHarness implements AutoCloseable {
+
+    private final String applicationId;
+    private final SchemaRegistryClient registry;
+    private final TopologyTestDriver driver;
+    private Instant wallClock;
+
+    private TopologyHarness(String applicationId, Function<SchemaRegistryClient, Topology> topology, Instant wallClock) {
+        this.applicationId = applicationId;
+        this.registry = SchemaRegistryClients.forSettings(RegistrySettings.of("mock://" + applicationId + "-" + UUID.randomUUID()));
+        this.wallClock = wallClock;
+        var props = new Properties();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+        try {
+            props.put(StreamsConfig.STATE_DIR_CONFIG, Files.createTempDirectory(applicationId + "-ttd").toString());
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        this.driver = new TopologyTestDriver(topology.apply(registry), props, wallClock);
+    }
+
+    /** Starts the topology built against this harness's registry, with the wall clock at {@code wallClock}. */
+    public static TopologyHarness start(String applicationId, Function<SchemaRegistryClient, Topology> topology,
+                                        Instant wallClock) {
+        return new TopologyHarness(applicationId, topology, wallClock);
+    }
+
+    public <V extends SpecificRecord> TestInputTopic<String, V> input(Topic<V> topic) {
+        return driver.createInputTopic(topic.name(), new StringSerializer(), topic.valueSerde(registry).serializer());
+    }
+
+    /** The topic as bytes, for records that are not what the topic promises (poison records). */
+    public TestInputTopic<String, byte[]> rawInput(Topic<?> topic) {
+        return driver.createInputTopic(topic.name(), new StringSerializer(), new ByteArraySerializer());
+    }
+
+    public <V extends SpecificRecord> TestOutputTopic<String, V> output(Topic<V> topic) {
+        return driver.createOutputTopic(topic.name(), new StringDeserializer(), topic.valueSerde(registry).deserializer());
+    }
+
+    public TestOutputTopic<String, byte[]> deadLetters() {
+        return driver.createOutputTopic(Topic.deadLetterTopic(applicationId), new StringDeserializer(), new ByteArrayDeserializer());
+    }
+
+    public <V> KeyValueStore<String, V> store(String name) {
+        return driver.getKeyValueStore(name);
+    }
+
+    /** Moves the wall clock (timers) forward to {@code now}. */
+    public void advanceWallClockTo(Instant now) {
+        driver.advanceWallClockTime(Duration.between(wallClock, now));
+        wallClock = now;
+    }
+
+    @Override
+    public void close() {
+        driver.close();
+    }
+}
