@@ -3,6 +3,7 @@ package market.resale.credits;
 import market.resale.credits.config.CreditsSettings;
 import market.resale.credits.stream.CreditsTopology;
 import market.resale.schemas.registry.SchemaRegistryClient;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.kafka.streams.Topology;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.builder.SpringApplicationBuilder;
@@ -15,8 +16,8 @@ import org.springframework.context.annotation.Bean;
 public class CreditsApplication {
 
     @Bean
-    Topology creditsTopology(SchemaRegistryClient registry, @Value("${spring.application.name}") String applicationId) {
-        return CreditsTopology.build(registry, applicationId);
+    Topology creditsTopology(MeterRegistry meters, SchemaRegistryClient registry, @Value("${spring.application.name}") String applicationId) {
+        return CreditsTopology.build(registry, applicationId, meters);
     }
 
     public static void main(String[] args) {

@@ -3,6 +3,7 @@ package market.resale.orders;
 import market.resale.orders.config.OrdersSettings;
 import market.resale.orders.stream.OrdersTopology;
 import market.resale.schemas.registry.SchemaRegistryClient;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.kafka.streams.Topology;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.builder.SpringApplicationBuilder;
@@ -15,9 +16,9 @@ import org.springframework.context.annotation.Bean;
 public class OrdersApplication {
 
     @Bean
-    Topology ordersTopology(OrdersSettings settings, SchemaRegistryClient registry,
+    Topology ordersTopology(MeterRegistry meters, OrdersSettings settings, SchemaRegistryClient registry,
                             @Value("${spring.application.name}") String applicationId) {
-        return OrdersTopology.build(settings, registry, applicationId);
+        return OrdersTopology.build(settings, registry, applicationId, meters);
     }
 
     public static void main(String[] args) {

@@ -3,6 +3,7 @@ package market.resale.shipping;
 import market.resale.schemas.registry.SchemaRegistryClient;
 import market.resale.shipping.config.ShippingSettings;
 import market.resale.shipping.stream.ShippingTopology;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.kafka.streams.Topology;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
@@ -15,9 +16,9 @@ import org.springframework.context.annotation.Bean;
 public class ShippingApplication {
 
     @Bean
-    Topology shippingTopology(ShippingSettings settings, SchemaRegistryClient registry,
+    Topology shippingTopology(MeterRegistry meters, ShippingSettings settings, SchemaRegistryClient registry,
                               @Value("${spring.application.name}") String applicationId) {
-        return ShippingTopology.build(settings, registry, applicationId);
+        return ShippingTopology.build(settings, registry, applicationId, meters);
     }
 
     public static void main(String[] args) {

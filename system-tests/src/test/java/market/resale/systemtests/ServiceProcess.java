@@ -5,7 +5,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -139,9 +138,5 @@ final class ServiceProcess implements AutoCloseable {
     @Override
     public String toString() {
         return name + "@" + port();
-    }
-
-    static Path tempDir(String prefix) throws java.io.IOException {
-        return Files.createTempDirectory(prefix);
     }
 }

@@ -1,5 +1,6 @@
 package market.resale.credits.stream;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import market.resale.credits.domain.Account;
 import market.resale.credits.domain.LedgerEntry;
 import market.resale.credits.domain.RedemptionOutcome;
@@ -23,7 +24,6 @@ import org.apache.kafka.streams.state.Stores;
  */
 public final class CreditsTopology {
 
-    public static final String APPLICATION_ID = "credits-service";
     public static final String ACCOUNTS_STORE = "accounts";
     public static final String ENTRIES_STORE = "ledger-entries";
     public static final String CREDITED_ORDERS_STORE = "credited-orders";
@@ -32,7 +32,7 @@ public final class CreditsTopology {
     private CreditsTopology() {
     }
 
-    public static Topology build(SchemaRegistryClient registry, String applicationId) {
+    public static Topology build(SchemaRegistryClient registry, String applicationId, MeterRegistry meters) {
         var builder = new StreamsBuilder();
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ACCOUNTS_STORE),
                 Serdes.String(), JsonSerde.of(Account.class)));
@@ -43,16 +43,16 @@ public final class CreditsTopology {
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(REDEMPTIONS_STORE),
                 Serdes.String(), JsonSerde.of(RedemptionOutcome.class)));
 
-        var refunds = Sources.avro(builder, Topics.ORDER_CANCELLED, registry, applicationId)
+        var refunds = Sources.avro(builder, Topics.ORDER_CANCELLED, registry, applicationId, meters)
                 .selectKey((orderId, cancelled) -> cancelled.getBuyerId(), Named.as("key-by-buyer"))
                 .repartition(Repartitioned.with(Serdes.String(), Topics.ORDER_CANCELLED.valueSerde(registry))
                         .withName("cancellations-by-buyer"))
                 .mapValues(c -> (CreditInput) new CreditInput.Refund(c), Named.as("as-refund"));
-        var redemptions = Sources.avro(builder, Topics.REDEMPTION_REQUESTS, registry, applicationId)
+        var redemptions = Sources.avro(builder, Topics.REDEMPTION_REQUESTS, registry, applicationId, meters)
                 .mapValues(r -> (CreditInput) new CreditInput.Redeem(r), Named.as("as-redeem"));
 
         refunds.merge(redemptions, Named.as("merge-redemptions"))
-                .process(() -> new LedgerProcessor(applicationId), Named.as("ledger"),
+                .process(() -> new LedgerProcessor(applicationId, meters), Named.as("ledger"),
                         ACCOUNTS_STORE, ENTRIES_STORE, CREDITED_ORDERS_STORE, REDEMPTIONS_STORE)
                 .to(Outbound.topicExtractor(), Outbound.produced(registry));
         return builder.build();

@@ -1,6 +1,6 @@
 package market.resale.credits.stream;
 
-import io.micrometer.core.instrument.Metrics;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.time.Instant;
 import market.resale.credits.domain.Account;
@@ -24,13 +24,15 @@ import org.apache.kafka.streams.state.KeyValueStore;
 class LedgerProcessor implements Processor<String, CreditInput, String, Outbound> {
 
     private final String applicationId;
+    private final MeterRegistry meters;
     private ProcessorContext<String, Outbound> context;
     private KeyValueStore<String, Account> accounts;
     private KeyValueStore<String, LedgerEntry> entries;
     private KeyValueStore<String, String> creditedOrders;
     private KeyValueStore<String, RedemptionOutcome> redemptions;
 
-    LedgerProcessor(String applicationId) {
+    LedgerProcessor(String applicationId, MeterRegistry meters) {
+        this.meters = meters;
         this.applicationId = applicationId;
     }
 
@@ -80,9 +82,9 @@ class LedgerProcessor implements Processor<String, CreditInput, String, Outbound
                 .setCancelCommandId(c.getCommandId()).setAmountCents(amount).setCurrency(currency)
                 .setBalanceAfterCents(entry.balanceAfterCents()).setIssuedAt(Instant.ofEpochMilli(now))
                 .build()));
-        Metrics.counter("credit_issued_total", "currency", currency).increment();
-        Metrics.counter("credit_issued_cents_total", "currency", currency).increment(amount);
-        Metrics.timer("cancellation_to_credit_seconds")
+        meters.counter("credit_issued_total", "currency", currency).increment();
+        meters.counter("credit_issued_cents_total", "currency", currency).increment(amount);
+        meters.timer("cancellation_to_credit_seconds")
                 .record(Duration.ofMillis(Math.max(0, now - c.getCancelledAt().toEpochMilli())));
     }
 
@@ -111,7 +113,7 @@ class LedgerProcessor implements Processor<String, CreditInput, String, Outbound
                         .setOrderId(r.getOrderId()).setAmountCents(r.getAmountCents()).setCurrency(r.getCurrency())
                         .setBalanceAfterCents(entry.balanceAfterCents()).setRedeemedAt(Instant.ofEpochMilli(now))
                         .build()));
-                Metrics.counter("credit_redeemed_cents_total", "currency", r.getCurrency()).increment(r.getAmountCents());
+                meters.counter("credit_redeemed_cents_total", "currency", r.getCurrency()).increment(r.getAmountCents());
             }
             case Account.Redemption.Refused refused -> {
                 var balance = before.balance(r.getCurrency());
@@ -125,7 +127,7 @@ class LedgerProcessor implements Processor<String, CreditInput, String, Outbound
                 emit(record, r.getUserId(), Outbound.to(Topics.REDEMPTION_REJECTED, RedemptionRejected.newBuilder()
                         .setRequestId(r.getRequestId()).setUserId(r.getUserId()).setCode(code)
                         .setBalanceCents(balance).setRejectedAt(Instant.ofEpochMilli(now)).build()));
-                Metrics.counter("credit_redemptions_refused_total", "code", refused.code().name()).increment();
+                meters.counter("credit_redemptions_refused_total", "code", refused.code().name()).increment();
             }
         }
     }
@@ -148,6 +150,6 @@ class LedgerProcessor implements Processor<String, CreditInput, String, Outbound
         var described = DeadLetters.describe(record, DeadLetters.INVALID, detail);
         context.forward(new Record<>(record.key(), Outbound.deadLetter(applicationId, sourceTopic, value),
                 record.timestamp(), described.headers()));
-        Metrics.counter("dead_lettered_records_total", "topic", sourceTopic, "reason", DeadLetters.INVALID).increment();
+        meters.counter("dead_lettered_records_total", "topic", sourceTopic, "reason", DeadLetters.INVALID).increment();
     }
 }

@@ -42,7 +42,7 @@ class CreditsTopologyTest {
 
     @BeforeEach
     void start() {
-        harness = TopologyHarness.start(APP, registry -> CreditsTopology.build(registry, APP), CANCELLED_AT);
+        harness = TopologyHarness.start(APP, (registry, meters) -> CreditsTopology.build(registry, APP, meters), CANCELLED_AT);
         cancellations = harness.input(Topics.ORDER_CANCELLED);
         redemptions = harness.input(Topics.REDEMPTION_REQUESTS);
         issued = harness.output(Topics.CREDIT_ISSUED);
@@ -80,6 +80,16 @@ class CreditsTopologyTest {
                 .setAmountCents(4_500 + 797 + 360 + 500).setCurrency("USD").setBalanceAfterCents(6_157)
                 .setIssuedAt(CANCELLED_AT).build()));
         assertThat(balance()).isEqualTo(6_157);
+    }
+
+    @Test
+    void creditIssuedIsCountedOnceWithItsAmount() {
+        cancellations.pipeInput("o-m", cancelled("o-m").build());
+        cancellations.pipeInput("o-m", cancelled("o-m").build());
+
+        assertThat(harness.count("credit_issued_total", "currency", "USD")).isEqualTo(1);
+        assertThat(harness.count("credit_issued_cents_total", "currency", "USD")).isEqualTo(6_157);
+        assertThat(harness.meters().find("cancellation_to_credit_seconds").timer().count()).isEqualTo(1);
     }
 
     @Test

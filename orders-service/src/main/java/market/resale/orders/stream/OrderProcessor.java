@@ -1,6 +1,6 @@
 package market.resale.orders.stream;
 
-import io.micrometer.core.instrument.Metrics;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Instant;
 import market.resale.orders.config.OrdersSettings;
 import market.resale.orders.domain.Actor;
@@ -42,11 +42,13 @@ class OrderProcessor implements Processor<String, OrderInput, String, Object> {
     private final CancellationPolicy policy;
     private final OrdersSettings settings;
     private final String applicationId;
+    private final MeterRegistry meters;
     private ProcessorContext<String, Object> context;
     private KeyValueStore<String, Order> orders;
     private KeyValueStore<String, String> deadlines;
 
-    OrderProcessor(CancellationPolicy policy, OrdersSettings settings, String applicationId) {
+    OrderProcessor(CancellationPolicy policy, OrdersSettings settings, String applicationId, MeterRegistry meters) {
+        this.meters = meters;
         this.policy = policy;
         this.settings = settings;
         this.applicationId = applicationId;
@@ -171,7 +173,7 @@ class OrderProcessor implements Processor<String, OrderInput, String, Object> {
                     .setRejectedAt(at)
                     .build()));
         }
-        Metrics.counter("cancellations_total", "actor", c.getActor().name(), "reason", reasonTag(c.getReason()),
+        meters.counter("cancellations_total", "actor", c.getActor().name(), "reason", reasonTag(c.getReason()),
                 "outcome", decision instanceof Decision.Refused r ? r.code().name() : "CANCELLED").increment();
     }
 
@@ -212,7 +214,7 @@ class OrderProcessor implements Processor<String, OrderInput, String, Object> {
         emit(record, Outbound.to(Topics.WINDOW_CLOSED, CancellationWindowClosed.newBuilder()
                 .setOrderId(order.orderId()).setBuyerId(order.buyerId()).setCause(cause)
                 .setClosedAt(Instant.ofEpochMilli(at)).build()));
-        Metrics.counter("window_closures_total", "cause", cause.name()).increment();
+        meters.counter("window_closures_total", "cause", cause.name()).increment();
     }
 
     private void save(Record<String, ?> record, Order order) {
@@ -229,7 +231,7 @@ class OrderProcessor implements Processor<String, OrderInput, String, Object> {
         var topic = context.recordMetadata().map(m -> m.topic()).orElse("unknown");
         context.forward(new Record<String, Object>(record.key(), Outbound.deadLetter(applicationId, topic, value),
                 record.timestamp(), described.headers()));
-        Metrics.counter("dead_lettered_records_total", "topic", topic, "reason", reason).increment();
+        meters.counter("dead_lettered_records_total", "topic", topic, "reason", reason).increment();
     }
 
     static String deadlineKey(Order order) {

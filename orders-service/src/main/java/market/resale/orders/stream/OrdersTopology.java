@@ -1,5 +1,6 @@
 package market.resale.orders.stream;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import market.resale.orders.config.OrdersSettings;
 import market.resale.orders.domain.CancellationPolicy;
 import market.resale.orders.domain.Order;
@@ -24,7 +25,6 @@ import org.apache.kafka.streams.state.Stores;
  */
 public final class OrdersTopology {
 
-    public static final String APPLICATION_ID = "orders-service";
     public static final String ORDERS_STORE = "orders";
     public static final String WINDOW_DEADLINES_STORE = "window-deadlines";
     public static final String PARTY_ORDERS_STORE = "party-orders";
@@ -32,28 +32,28 @@ public final class OrdersTopology {
     private OrdersTopology() {
     }
 
-    public static Topology build(OrdersSettings settings, SchemaRegistryClient registry, String applicationId) {
+    public static Topology build(OrdersSettings settings, SchemaRegistryClient registry, String applicationId, MeterRegistry meters) {
         var builder = new StreamsBuilder();
-        define(builder, settings, registry, applicationId);
+        define(builder, settings, registry, applicationId, meters);
         return builder.build();
     }
 
-    static void define(StreamsBuilder builder, OrdersSettings settings, SchemaRegistryClient registry, String applicationId) {
+    static void define(StreamsBuilder builder, OrdersSettings settings, SchemaRegistryClient registry, String applicationId, MeterRegistry meters) {
         var policy = new CancellationPolicy(settings.buyerWindow());
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ORDERS_STORE),
                 Serdes.String(), JsonSerde.of(Order.class)));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(WINDOW_DEADLINES_STORE),
                 Serdes.String(), Serdes.String()));
 
-        var placed = Sources.avro(builder, Topics.ORDER_PLACED, registry, applicationId)
+        var placed = Sources.avro(builder, Topics.ORDER_PLACED, registry, applicationId, meters)
                 .mapValues(v -> (OrderInput) new OrderInput.Placed(v), Named.as("as-placed"));
-        var shipped = Sources.avro(builder, Topics.ORDER_SHIPPED, registry, applicationId)
+        var shipped = Sources.avro(builder, Topics.ORDER_SHIPPED, registry, applicationId, meters)
                 .mapValues(v -> (OrderInput) new OrderInput.Shipped(v), Named.as("as-shipped"));
-        var commands = Sources.avro(builder, Topics.CANCEL_COMMANDS, registry, applicationId)
+        var commands = Sources.avro(builder, Topics.CANCEL_COMMANDS, registry, applicationId, meters)
                 .mapValues(v -> (OrderInput) new OrderInput.Cancel(v), Named.as("as-cancel"));
 
         var results = placed.merge(shipped, Named.as("merge-shipped")).merge(commands, Named.as("merge-commands"))
-                .process(() -> new OrderProcessor(policy, settings, applicationId), Named.as("decide"),
+                .process(() -> new OrderProcessor(policy, settings, applicationId, meters), Named.as("decide"),
                         ORDERS_STORE, WINDOW_DEADLINES_STORE);
 
         results.filter((k, v) -> v instanceof Outbound, Named.as("events"))

@@ -54,7 +54,7 @@ class OrdersTopologyTest {
     @BeforeEach
     void start() {
         var settings = new OrdersSettings(WINDOW, Duration.ofSeconds(1), 10_000, Duration.ofSeconds(5));
-        harness = TopologyHarness.start(APP, registry -> OrdersTopology.build(settings, registry, APP), PLACED_AT);
+        harness = TopologyHarness.start(APP, (registry, meters) -> OrdersTopology.build(settings, registry, APP, meters), PLACED_AT);
         placedTopic = harness.input(Topics.ORDER_PLACED);
         shippedTopic = harness.input(Topics.ORDER_SHIPPED);
         commandTopic = harness.input(Topics.CANCEL_COMMANDS);
@@ -296,6 +296,32 @@ class OrdersTopologyTest {
             assertThat(rejectedTopic.readValuesToList()).extracting(CancellationRejected::getCode)
                     .containsExactly(RejectionCode.NOT_A_PARTY);
             assertThat(order("o-34").status()).isEqualTo(OrderStatus.PLACED);
+        }
+    }
+
+    @Nested
+    class BusinessMeters {
+
+        @Test
+        void decisionsAndWindowClosuresAreCountedByActorReasonOutcomeAndCause() {
+            for (var orderId : List.of("o-50", "o-51", "o-52", "o-53")) {
+                place(orderId);
+            }
+
+            commandTopic.pipeInput("o-50", buyerCancels("o-50", PLACED_AT.plusSeconds(60)).build());
+            commandTopic.pipeInput("o-51", buyerCancels("o-51", PLACED_AT.plus(WINDOW)).build());
+            shippedTopic.pipeInput("o-52", shipped("o-52", PLACED_AT.plusSeconds(120)).build());
+            at(PLACED_AT.plus(WINDOW).plusSeconds(1));
+            harness.rawInput(Topics.ORDER_PLACED).pipeInput("poison", new byte[] {1, 2, 3});
+
+            assertThat(harness.count("cancellations_total", "actor", "BUYER", "reason", "CHANGED_MIND", "outcome", "CANCELLED"))
+                    .isEqualTo(1);
+            assertThat(harness.count("cancellations_total", "actor", "BUYER", "reason", "CHANGED_MIND", "outcome", "WINDOW_EXPIRED"))
+                    .isEqualTo(1);
+            assertThat(harness.count("window_closures_total", "cause", "SHIPPED")).isEqualTo(1);
+            assertThat(harness.count("window_closures_total", "cause", "EXPIRED")).isEqualTo(2); // o-51 and o-53
+            assertThat(harness.count("dead_lettered_records_total", "topic", "checkout.order-placed", "reason", "not-deserializable"))
+                    .isEqualTo(1);
         }
     }
 

@@ -1,6 +1,6 @@
 package market.resale.platform.kafka;
 
-import io.micrometer.core.instrument.Metrics;
+import io.micrometer.core.instrument.MeterRegistry;
 import market.resale.schemas.registry.SchemaRegistryClient;
 import market.resale.schemas.topics.Topic;
 import org.apache.avro.specific.SpecificRecord;
@@ -28,11 +28,12 @@ public final class Sources {
     }
 
     public static <V extends SpecificRecord> KStream<String, V> avro(StreamsBuilder builder, Topic<V> topic,
-                                                                     SchemaRegistryClient registry, String applicationId) {
+                                                                     SchemaRegistryClient registry, String applicationId,
+                                                                     MeterRegistry meters) {
         var name = topic.name().replace('.', '-');
         var deserializer = topic.valueSerde(registry).deserializer();
         var decoded = builder.stream(topic.name(), Consumed.with(Serdes.String(), Serdes.ByteArray()).withName("read-" + name))
-                .processValues(() -> new Decode<>(deserializer, topic, applicationId), Named.as("decode-" + name));
+                .processValues(() -> new Decode<>(deserializer, topic, applicationId, meters), Named.as("decode-" + name));
         var branches = decoded.split(Named.as("decoded-" + name + "-"))
                 .branch((key, value) -> value instanceof Outbound, Branched.as("dead"))
                 .defaultBranch(Branched.as("ok"));
@@ -47,12 +48,14 @@ public final class Sources {
         private final Deserializer<V> deserializer;
         private final Topic<V> topic;
         private final String applicationId;
+        private final MeterRegistry meters;
         private FixedKeyProcessorContext<String, Object> context;
 
-        Decode(Deserializer<V> deserializer, Topic<V> topic, String applicationId) {
+        Decode(Deserializer<V> deserializer, Topic<V> topic, String applicationId, MeterRegistry meters) {
             this.deserializer = deserializer;
             this.topic = topic;
             this.applicationId = applicationId;
+            this.meters = meters;
         }
 
         @Override
@@ -86,7 +89,7 @@ public final class Sources {
             });
             headers.add(DeadLetters.APPLICATION, DeadLetters.bytes(applicationId));
             context.forward(record.withValue((Object) Outbound.deadLetter(applicationId, value)).withHeaders(headers));
-            Metrics.counter("dead_lettered_records_total", "topic", topic.name(), "reason", reason).increment();
+            meters.counter("dead_lettered_records_total", "topic", topic.name(), "reason", reason).increment();
         }
     }
 

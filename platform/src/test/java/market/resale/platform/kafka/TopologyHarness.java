@@ -5,7 +5,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Properties;
 import java.util.UUID;
-import java.util.function.Function;
+import java.util.function.BiFunction;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import market.resale.schemas.registry.RegistrySettings;
 import market.resale.schemas.registry.SchemaRegistryClient;
 import market.resale.schemas.registry.SchemaRegistryClients;
@@ -32,9 +34,10 @@ public final class TopologyHarness implements AutoCloseable {
     private final String applicationId;
     private final SchemaRegistryClient registry;
     private final TopologyTestDriver driver;
+    private final MeterRegistry meters = new SimpleMeterRegistry();
     private Instant wallClock;
 
-    private TopologyHarness(String applicationId, Function<SchemaRegistryClient, Topology> topology, Instant wallClock) {
+    private TopologyHarness(String applicationId, BiFunction<SchemaRegistryClient, MeterRegistry, Topology> topology, Instant wallClock) {
         this.applicationId = applicationId;
         this.registry = SchemaRegistryClients.forSettings(RegistrySettings.of("mock://" + applicationId + "-" + UUID.randomUUID()));
         this.wallClock = wallClock;
@@ -46,11 +49,11 @@ public final class TopologyHarness implements AutoCloseable {
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
-        this.driver = new TopologyTestDriver(topology.apply(registry), props, wallClock);
+        this.driver = new TopologyTestDriver(topology.apply(registry, meters), props, wallClock);
     }
 
-    /** Starts the topology built against this harness's registry, with the wall clock at {@code wallClock}. */
-    public static TopologyHarness start(String applicationId, Function<SchemaRegistryClient, Topology> topology,
+    /** Starts the topology built against this harness's registry and meters, with the wall clock at {@code wallClock}. */
+    public static TopologyHarness start(String applicationId, BiFunction<SchemaRegistryClient, MeterRegistry, Topology> topology,
                                         Instant wallClock) {
         return new TopologyHarness(applicationId, topology, wallClock);
     }
@@ -70,6 +73,17 @@ public final class TopologyHarness implements AutoCloseable {
 
     public TestOutputTopic<String, byte[]> deadLetters() {
         return driver.createOutputTopic(Topic.deadLetterTopic(applicationId), new StringDeserializer(), new ByteArrayDeserializer());
+    }
+
+    /** The meters the topology recorded (its business metrics). */
+    public MeterRegistry meters() {
+        return meters;
+    }
+
+    /** The count of a counter with these tags, 0 when it was never incremented. */
+    public double count(String counter, String... tags) {
+        var found = meters.find(counter).tags(tags).counter();
+        return found == null ? 0 : found.count();
     }
 
     public <V> KeyValueStore<String, V> store(String name) {

@@ -1,6 +1,6 @@
 package market.resale.shipping.stream;
 
-import io.micrometer.core.instrument.Metrics;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import market.resale.platform.kafka.DeadLetters;
@@ -28,10 +28,12 @@ class ShipmentProcessor implements Processor<String, ShipmentInput, String, Outb
 
     private final ShipmentPolicy policy;
     private final String applicationId;
+    private final MeterRegistry meters;
     private ProcessorContext<String, Outbound> context;
     private KeyValueStore<String, Shipment> shipments;
 
-    ShipmentProcessor(ShipmentPolicy policy, String applicationId) {
+    ShipmentProcessor(ShipmentPolicy policy, String applicationId, MeterRegistry meters) {
+        this.meters = meters;
         this.policy = policy;
         this.applicationId = applicationId;
     }
@@ -76,7 +78,7 @@ class ShipmentProcessor implements Processor<String, ShipmentInput, String, Outb
         }
         var change = policy.scanned(current(s.getOrderId()), scan(s), context.currentSystemTimeMs());
         apply(record, change);
-        Metrics.counter("scans_total", "type", s.getScanType().name(), "outcome", change.outcome().name()).increment();
+        meters.counter("scans_total", "type", s.getScanType().name(), "outcome", change.outcome().name()).increment();
     }
 
     private void cancel(Record<String, ShipmentInput> record, ShipmentInput.Cancelled cancelled) {
@@ -125,11 +127,11 @@ class ShipmentProcessor implements Processor<String, ShipmentInput, String, Outb
         }
     }
 
-    private static Outbound announcement(Shipment shipment, ShippingEvent event) {
+    private Outbound announcement(Shipment shipment, ShippingEvent event) {
         return switch (event) {
             case ShippingEvent.Shipped shipped -> {
                 var scan = shipped.scan();
-                Metrics.counter("orders_shipped_total").increment();
+                meters.counter("orders_shipped_total").increment();
                 yield Outbound.to(Topics.ORDER_SHIPPED, OrderShipped.newBuilder()
                         .setOrderId(shipment.orderId()).setTrackingNumber(scan.trackingNumber()).setCarrier(scan.carrier())
                         .setScanId(scan.scanId()).setScanType(avro(scan.type()))
@@ -137,7 +139,7 @@ class ShipmentProcessor implements Processor<String, ShipmentInput, String, Outb
                         .build());
             }
             case ShippingEvent.LabelVoided voided -> {
-                Metrics.counter("labels_voided_total").increment();
+                meters.counter("labels_voided_total").increment();
                 yield Outbound.to(Topics.LABEL_VOIDED, LabelVoided.newBuilder()
                         .setOrderId(shipment.orderId()).setTrackingNumber(voided.trackingNumber())
                         .setCarrier(voided.carrier()).setCancelCommandId(voided.cancelCommandId())
@@ -146,7 +148,7 @@ class ShipmentProcessor implements Processor<String, ShipmentInput, String, Outb
             }
             case ShippingEvent.Conflict conflict -> {
                 var scan = conflict.scan();
-                Metrics.counter("scan_conflicts_total", "type", scan.type().name()).increment();
+                meters.counter("scan_conflicts_total", "type", scan.type().name()).increment();
                 yield Outbound.to(Topics.SCAN_CONFLICTS, ScanConflict.newBuilder()
                         .setOrderId(shipment.orderId()).setScanId(scan.scanId())
                         .setTrackingNumber(scan.trackingNumber()).setCarrier(scan.carrier())
@@ -178,7 +180,7 @@ class ShipmentProcessor implements Processor<String, ShipmentInput, String, Outb
         headers.add(DeadLetters.APPLICATION, utf8(applicationId));
         context.forward(new Record<>(record.key(), Outbound.deadLetter(applicationId, topic, value),
                 record.timestamp(), headers));
-        Metrics.counter("dead_lettered_records_total", "topic", topic, "reason", DeadLetters.INVALID).increment();
+        meters.counter("dead_lettered_records_total", "topic", topic, "reason", DeadLetters.INVALID).increment();
     }
 
     private static byte[] utf8(String value) {

@@ -1,5 +1,6 @@
 package market.resale.shipping.stream;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import market.resale.platform.kafka.JsonSerde;
 import market.resale.platform.kafka.Outbound;
 import market.resale.platform.kafka.Sources;
@@ -22,32 +23,31 @@ import org.apache.kafka.streams.state.Stores;
  */
 public final class ShippingTopology {
 
-    public static final String APPLICATION_ID = "shipping-service";
     public static final String SHIPMENTS_STORE = "shipments";
 
     private ShippingTopology() {
     }
 
-    public static Topology build(ShippingSettings settings, SchemaRegistryClient registry, String applicationId) {
+    public static Topology build(ShippingSettings settings, SchemaRegistryClient registry, String applicationId, MeterRegistry meters) {
         var builder = new StreamsBuilder();
-        define(builder, settings, registry, applicationId);
+        define(builder, settings, registry, applicationId, meters);
         return builder.build();
     }
 
-    static void define(StreamsBuilder builder, ShippingSettings settings, SchemaRegistryClient registry, String applicationId) {
+    static void define(StreamsBuilder builder, ShippingSettings settings, SchemaRegistryClient registry, String applicationId, MeterRegistry meters) {
         var policy = new ShipmentPolicy(settings.scansKept(), settings.scanIdsRemembered());
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(SHIPMENTS_STORE),
                 Serdes.String(), JsonSerde.of(Shipment.class)));
 
-        var placed = Sources.avro(builder, Topics.ORDER_PLACED, registry, applicationId)
+        var placed = Sources.avro(builder, Topics.ORDER_PLACED, registry, applicationId, meters)
                 .mapValues(v -> (ShipmentInput) new ShipmentInput.Placed(v), Named.as("as-placed"));
-        var scans = Sources.avro(builder, Topics.CARRIER_SCANS, registry, applicationId)
+        var scans = Sources.avro(builder, Topics.CARRIER_SCANS, registry, applicationId, meters)
                 .mapValues(v -> (ShipmentInput) new ShipmentInput.Scanned(v), Named.as("as-scanned"));
-        var cancelled = Sources.avro(builder, Topics.ORDER_CANCELLED, registry, applicationId)
+        var cancelled = Sources.avro(builder, Topics.ORDER_CANCELLED, registry, applicationId, meters)
                 .mapValues(v -> (ShipmentInput) new ShipmentInput.Cancelled(v), Named.as("as-cancelled"));
 
         placed.merge(scans, Named.as("merge-scans")).merge(cancelled, Named.as("merge-cancelled"))
-                .process(() -> new ShipmentProcessor(policy, applicationId), Named.as("apply"), SHIPMENTS_STORE)
+                .process(() -> new ShipmentProcessor(policy, applicationId, meters), Named.as("apply"), SHIPMENTS_STORE)
                 .to(Outbound.topicExtractor(), Outbound.produced(registry));
     }
 }

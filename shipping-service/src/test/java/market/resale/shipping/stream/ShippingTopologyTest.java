@@ -54,7 +54,7 @@ class ShippingTopologyTest {
     @BeforeEach
     void start() {
         var settings = new ShippingSettings(50, 500, Duration.ofSeconds(10));
-        harness = TopologyHarness.start(APP, registry -> ShippingTopology.build(settings, registry, APP), NOW);
+        harness = TopologyHarness.start(APP, (registry, meters) -> ShippingTopology.build(settings, registry, APP, meters), NOW);
         placedTopic = harness.input(Topics.ORDER_PLACED);
         scanTopic = harness.input(Topics.CARRIER_SCANS);
         cancelledTopic = harness.input(Topics.ORDER_CANCELLED);
