@@ -233,4 +233,66 @@ class CancellationPathTest {
         assertThat(negative.body().get("code").asString()).isEqualTo("invalid-request");
         assertThat(orders1.get("/orders/" + orderId, token).body().get("status").asString()).isEqualTo("PLACED");
     }
+
+    @Test
+    void concurrentRedemptionsNeverTakeTheBalanceBelowZeroAndAKeyIsSpentOnce() throws Exception {
+        var buyer = "buyer-" + UUID.randomUUID().toString().substring(0, 8);
+        var token = orders1.token(buyer, "BUYER");
+        var orderId = placeOrder(buyer);
+        await().atMost(Duration.ofSeconds(30)).until(() -> orders1.get("/orders/" + orderId, token).status() == 200);
+        assertThat(orders1.post("/orders/" + orderId + "/cancellations", token, "{\"reason\":\"CHANGED_MIND\"}", Map.of())
+                .status()).isEqualTo(200);
+        var creditToken = credits.token(buyer, "BUYER");
+        await().atMost(Duration.ofSeconds(30)).until(() ->
+                credits.get("/accounts/" + buyer, creditToken).body().at("/balances/0/amountCents").asLong() == 2_960);
+
+        // Ten different purchases of 1000 each race for 2960 of credit; three more requests repeat one key.
+        var requests = new ArrayList<java.util.concurrent.Callable<ServiceProcess.Response>>();
+        for (int i = 0; i < 10; i++) {
+            var key = "purchase-key-" + i;
+            requests.add(() -> credits.post("/accounts/" + buyer + "/redemptions", creditToken,
+                    "{\"orderId\":\"next-" + key + "\",\"amountCents\":1000,\"currency\":\"USD\"}", Map.of("Idempotency-Key", key)));
+        }
+        for (int i = 0; i < 3; i++) {
+            requests.add(() -> credits.post("/accounts/" + buyer + "/redemptions", creditToken,
+                    "{\"orderId\":\"next-0\",\"amountCents\":1000,\"currency\":\"USD\"}", Map.of("Idempotency-Key", "purchase-key-0")));
+        }
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(requests.size());
+        List<ServiceProcess.Response> answers;
+        try {
+            answers = new ArrayList<>();
+            for (var future : pool.invokeAll(requests)) {
+                answers.add(future.get());
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+
+        var redeemedKeys = answers.stream().filter(a -> a.status() == 200).map(a -> a.body().get("requestId").asString())
+                .distinct().toList();
+        assertThat(redeemedKeys).hasSize(2);
+        assertThat(answers).allSatisfy(a -> assertThat(a.status()).isIn(200, 409));
+        assertThat(answers.stream().filter(a -> a.status() == 409))
+                .allSatisfy(a -> assertThat(a.body().get("code").asString()).isEqualTo("insufficient-balance"));
+        var repeated = answers.subList(10, 13).stream().map(a -> a.status() + a.body().toString()).distinct().toList();
+        assertThat(repeated).hasSize(1);
+        assertThat(credits.get("/accounts/" + buyer, creditToken).body().at("/balances/0/amountCents").asLong()).isEqualTo(960);
+        var ledger = credits.get("/accounts/" + buyer + "/ledger", creditToken).body().get("entries");
+        assertThat(ledger).hasSize(3); // the credit and two redemptions
+    }
+
+    @Test
+    void businessMetersCarryTheApplicationTag() throws Exception {
+        var buyer = "buyer-" + UUID.randomUUID().toString().substring(0, 8);
+        var token = orders1.token(buyer, "BUYER");
+        var orderId = placeOrder(buyer);
+        await().atMost(Duration.ofSeconds(30)).until(() -> orders1.get("/orders/" + orderId, token).status() == 200);
+        orders1.post("/orders/" + orderId + "/cancellations", token, "{\"reason\":\"FOUND_BETTER_PRICE\"}", Map.of());
+
+        var scraped = orders1.getText("/actuator/prometheus") + orders2.getText("/actuator/prometheus");
+        assertThat(scraped).containsPattern(
+                "cancellations_total\\{(?=[^}]*actor=\"BUYER\")(?=[^}]*application=\"orders-service\")"
+                        + "(?=[^}]*outcome=\"CANCELLED\")(?=[^}]*reason=\"FOUND_BETTER_PRICE\")[^}]*} 1\\.0");
+        assertThat(orders1.getText("/actuator/prometheus")).contains("kafka_streams_running{application=\"orders-service\"} 1.0");
+    }
 }

@@ -48,10 +48,7 @@ class CreditsRestartTest {
         var registry = ApicurioRegistry.shared();
         var run = UUID.randomUUID().toString().substring(0, 8);
         var stateDir = Files.createTempDirectory("credits-restart");
-        // Kafka Streams does not leave its group on close (so that a rolling restart does not rebalance
-        // twice); the restarted instance gets the partitions once the old member's session expires.
-        var props = Map.<String, Object>of("app.kafka.state-dir", stateDir.toString(),
-                "app.kafka.client[session.timeout.ms]", "6000", "app.kafka.client[heartbeat.interval.ms]", "1000");
+        var props = Map.<String, Object>of("app.kafka.state-dir", stateDir.toString());
 
         var expected = new HashMap<String, Long>();
         var cancellations = new ArrayList<OrderCancelled>();

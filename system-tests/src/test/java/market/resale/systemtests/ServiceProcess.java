@@ -45,6 +45,10 @@ final class ServiceProcess implements AutoCloseable {
             properties.put("app.kafka.state-dir", stateDir.toString());
             properties.put("app.kafka.create-topics", true);
             properties.put("app.kafka.commit-interval", "50ms");
+            // Kafka Streams does not leave its group on close (so that a rolling restart does not rebalance
+            // twice): the partitions of an instance a test stopped move once its session expires. Short here.
+            properties.put("app.kafka.client[session.timeout.ms]", "6000");
+            properties.put("app.kafka.client[heartbeat.interval.ms]", "1000");
             properties.putAll(extra);
             // As command-line arguments: they take precedence over the service's application.yml.
             var args = properties.entrySet().stream().map(e -> "--" + e.getKey() + "=" + e.getValue()).toArray(String[]::new);
@@ -53,6 +57,10 @@ final class ServiceProcess implements AutoCloseable {
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
+    }
+
+    <T> T bean(Class<T> type) {
+        return context.getBean(type);
     }
 
     int port() {
