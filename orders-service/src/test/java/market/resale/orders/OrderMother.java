@@ -15,6 +15,7 @@ public final class OrderMother {
 
     public static final Instant PLACED_AT = RecordMother.PLACED_AT;
     public static final Duration WINDOW = Duration.ofHours(3);
+    public static final Duration REMINDER = Duration.ofMinutes(30);
     public static final String BUYER = RecordMother.BUYER_ID;
     public static final String SELLER = RecordMother.SELLER_ID;
 
@@ -37,6 +38,18 @@ public final class OrderMother {
         return CancelOrderCommand.newBuilder().setCommandId("cmd-" + orderId + "-" + at.toEpochMilli())
                 .setOrderId(orderId).setActor(Actor.BUYER).setActorId(BUYER).setReason(CancelReason.CHANGED_MIND)
                 .setRequestedAt(at);
+    }
+
+    /** The seller approved the buyer's request {@code requestId} in messaging. */
+    public static CancelOrderCommand.Builder sellerApproves(String orderId, Instant at, String requestId) {
+        return buyerCancels(orderId, at).setCommandId("request:" + requestId).setActor(Actor.SELLER_APPROVED)
+                .setActorId(SELLER).setReference(requestId);
+    }
+
+    /** An agent ordered the cancellation as the outcome of case {@code caseId}. */
+    public static CancelOrderCommand.Builder supportCancels(String orderId, Instant at, String caseId) {
+        return buyerCancels(orderId, at).setCommandId("case:" + caseId).setActor(Actor.SUPPORT).setActorId("agent-ada")
+                .setReason(CancelReason.DISPUTE_RESOLUTION).setReference(caseId);
     }
 
     public static CancelOrderCommand.Builder sellerCancels(String orderId, Instant at) {

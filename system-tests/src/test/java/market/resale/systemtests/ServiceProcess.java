@@ -2,9 +2,11 @@ package market.resale.systemtests;
 
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -33,6 +35,12 @@ final class ServiceProcess implements AutoCloseable {
 
     static ServiceProcess start(Class<?> application, String configName, String name, String bootstrapServers,
                                 String registryUrl, Map<String, Object> extra) {
+        return start(application, configName, name, bootstrapServers, registryUrl, extra, null);
+    }
+
+    /** Starts the service with {@code clock} as its {@link Clock} bean (null: the system clock), so a test can drive its time. */
+    static ServiceProcess start(Class<?> application, String configName, String name, String bootstrapServers,
+                                String registryUrl, Map<String, Object> extra, Clock clock) {
         try {
             var stateDir = Files.createTempDirectory("state-" + name);
             var properties = new HashMap<String, Object>();
@@ -52,7 +60,11 @@ final class ServiceProcess implements AutoCloseable {
             properties.putAll(extra);
             // As command-line arguments: they take precedence over the service's application.yml.
             var args = properties.entrySet().stream().map(e -> "--" + e.getKey() + "=" + e.getValue()).toArray(String[]::new);
-            var context = new SpringApplicationBuilder(application).run(args);
+            var builder = new SpringApplicationBuilder(application);
+            if (clock != null) {
+                builder.initializers(context -> context.getBeanFactory().registerSingleton("clock", clock));
+            }
+            var context = builder.run(args);
             return new ServiceProcess(name, context);
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
@@ -110,6 +122,31 @@ final class ServiceProcess implements AutoCloseable {
                 .POST(HttpRequest.BodyPublishers.ofString(json));
         headers.forEach(request::header);
         return send(request, token);
+    }
+
+    record Bytes(int status, String contentType, byte[] body, HttpHeaders headers) {
+    }
+
+    Response postBytes(String path, String token, String contentType, byte[] bytes) {
+        return send(HttpRequest.newBuilder(URI.create(baseUrl() + path)).header("Content-Type", contentType)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(bytes)), token);
+    }
+
+    Bytes getBytes(String path, String token) {
+        var request = HttpRequest.newBuilder(URI.create(baseUrl() + path)).GET().timeout(Duration.ofSeconds(30));
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        try {
+            var response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+            return new Bytes(response.statusCode(), response.headers().firstValue("Content-Type").orElse(""),
+                    response.body(), response.headers());
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     private Response send(HttpRequest.Builder request, String token) {

@@ -9,11 +9,26 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param expiryCheckInterval how often the window timer looks for windows that have just closed
  * @param expiryBatch         most windows closed per timer tick (keeps each transaction small)
  * @param decisionWait        how long a confirmation waits for its decision before answering 202
+ * @param windowReminder      how long before the buyer's window closes the buyer is reminded (0: no reminder)
+ * @param reputation          the buyer record and seller signals (rule 9)
  */
 @ConfigurationProperties("app.orders")
 public record OrdersSettings(
         @DefaultValue("3h") Duration buyerWindow,
         @DefaultValue("1s") Duration expiryCheckInterval,
         @DefaultValue("10000") int expiryBatch,
-        @DefaultValue("5s") Duration decisionWait) {
+        @DefaultValue("5s") Duration decisionWait,
+        @DefaultValue("30m") Duration windowReminder,
+        @DefaultValue Reputation reputation) {
+
+    /**
+     * @param period           the look-back of records and signals
+     * @param warnRate         a buyer whose cancellation rate is above this is warned before cancelling
+     * @param warnMinPurchases fewer purchases than this in the period never warn (one cancellation of two is no pattern)
+     */
+    public record Reputation(
+            @DefaultValue("90d") Duration period,
+            @DefaultValue("0.3") double warnRate,
+            @DefaultValue("3") int warnMinPurchases) {
+    }
 }

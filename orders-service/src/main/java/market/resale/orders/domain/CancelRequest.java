@@ -6,7 +6,8 @@ package market.resale.orders.domain;
  * @param expectedVersion the order version the caller was shown; null when the caller did not look first
  * @param requestedAt     when the caller confirmed; the window is judged at this instant, not when the
  *                        record happens to be processed
+ * @param reference       the buyer's request a seller approved, or the case a support agent decided; null otherwise
  */
 public record CancelRequest(String commandId, Actor actor, String actorId, String reason, Long expectedVersion,
-                            long requestedAt) {
+                            long requestedAt, String reference) {
 }

@@ -3,9 +3,18 @@ package market.resale.orders.domain;
 import java.time.Duration;
 
 /**
- * Who may cancel an order, and when (SPEC rules 1, 2, 3, 7). The only place these rules live:
+ * Who may cancel an order, and when (SPEC rules 1, 2, 3, 4, 5, 7). The only place these rules live:
  * the stream applies {@link #decide} to every confirmed cancellation, the HTTP eligibility answer
  * shows what {@link #decide} would say now.
+ *
+ * <ul>
+ *   <li>BUYER: their own order, before it ships and within the buyer window.</li>
+ *   <li>SELLER: their own sale, before it ships, at any time.</li>
+ *   <li>SELLER_APPROVED: the seller approved the buyer's request (messaging); before it ships, at any
+ *       time, and only with the request it answers.</li>
+ *   <li>SUPPORT: the outcome of a help-center case, at any stage, shipped included (the parcel then
+ *       comes back); only with the case it decides.</li>
+ * </ul>
  */
 public final class CancellationPolicy {
 
@@ -22,15 +31,19 @@ public final class CancellationPolicy {
     public Decision decide(Order order, CancelRequest request) {
         var actorIsParty = switch (request.actor()) {
             case BUYER -> order.buyerId().equals(request.actorId());
-            case SELLER -> order.sellerId().equals(request.actorId());
+            case SELLER, SELLER_APPROVED -> order.sellerId().equals(request.actorId());
             case SUPPORT -> true;
         };
         if (!actorIsParty) {
             return new Decision.Refused(RejectionCode.NOT_A_PARTY, "Only the order's buyer or seller can cancel it", null);
         }
-        if (request.actor() == Actor.SUPPORT) {
-            return new Decision.Refused(RejectionCode.ACTOR_NOT_ALLOWED,
-                    "Support cancellations are ordered through a help-center case", null);
+        if (request.actor() == Actor.SUPPORT && blank(request.reference())) {
+            return new Decision.Refused(RejectionCode.CASE_REQUIRED,
+                    "Support cancellations are ordered as the outcome of a help-center case", null);
+        }
+        if (request.actor() == Actor.SELLER_APPROVED && blank(request.reference())) {
+            return new Decision.Refused(RejectionCode.REQUEST_REQUIRED,
+                    "A seller-approved cancellation answers a buyer's cancellation request", null);
         }
         if (order.status() == OrderStatus.CANCELLED) {
             return new Decision.Refused(RejectionCode.ALREADY_CANCELLED, "The order is already cancelled", null);
@@ -43,7 +56,7 @@ public final class CancellationPolicy {
             return new Decision.Refused(RejectionCode.STALE_CONFIRMATION,
                     "The order is not as it was shown: " + what + ". Look at it again before cancelling.", tracking);
         }
-        if (order.status() == OrderStatus.SHIPPED) {
+        if (order.status() == OrderStatus.SHIPPED && request.actor() != Actor.SUPPORT) {
             var tracking = order.shipment().trackingNumber();
             return new Decision.Refused(RejectionCode.ALREADY_SHIPPED,
                     "The order has shipped (" + order.shipment().carrier() + " tracking " + tracking
@@ -57,15 +70,23 @@ public final class CancellationPolicy {
         return new Decision.Allowed(order.amounts().totalCents(), order.amounts().currency());
     }
 
-    /** What the caller would be told if they confirmed now, with the conditions attached. */
+    /**
+     * What the caller would be told if they confirmed now, with the conditions attached. An agent is
+     * shown the answer a case outcome would get (support cancels only through a case).
+     */
     public Eligibility eligibility(Order order, Actor actor, String actorId, long now) {
-        var probe = new CancelRequest("eligibility", actor, actorId, "OTHER", null, now);
+        var reference = actor == Actor.SUPPORT ? "case" : null;
+        var probe = new CancelRequest("eligibility", actor, actorId, "OTHER", null, now, reference);
         var decision = decide(order, probe);
         Long deadline = switch (actor) {
             case BUYER -> order.status() == OrderStatus.PLACED ? order.windowClosesAt() : null;
-            case SELLER, SUPPORT -> null;
+            case SELLER, SUPPORT, SELLER_APPROVED -> null;
         };
         return new Eligibility(order.orderId(), order.version(), decision, deadline, order.amounts().totalCents(),
                 order.amounts().currency(), actor == Actor.BUYER);
+    }
+
+    private static boolean blank(String s) {
+        return s == null || s.isBlank();
     }
 }

@@ -12,10 +12,12 @@ import java.util.Map;
  * @param windowClosesAt when the buyer's own cancellation window ends (placedAt + window)
  * @param windowOpen     false once the window closed, by expiry, shipping or cancellation
  * @param attempts       every cancellation decided for this order, by command id (bounded: a handful per order)
+ * @param sellerComment  the seller's comment on the buyer's profile about this cancelled order (rule 9: at most one)
  */
 public record Order(String orderId, String buyerId, String sellerId, Item item, Amounts amounts, long placedAt,
                     OrderStatus status, long version, long windowClosesAt, boolean windowOpen, Shipment shipment,
-                    Cancellation cancellation, List<TimelineEntry> timeline, Map<String, Attempt> attempts) {
+                    Cancellation cancellation, List<TimelineEntry> timeline, Map<String, Attempt> attempts,
+                    SellerComment sellerComment) {
 
     /** Attempts kept per order; older ones are dropped (their events are on the topic). */
     static final int MAX_ATTEMPTS = 20;
@@ -28,7 +30,7 @@ public record Order(String orderId, String buyerId, String sellerId, Item item, 
     public static Order placed(String orderId, String buyerId, String sellerId, Item item, Amounts amounts, long placedAt,
                                long windowClosesAt) {
         return new Order(orderId, buyerId, sellerId, item, amounts, placedAt, OrderStatus.PLACED, 1, windowClosesAt, true,
-                null, null, List.of(new TimelineEntry(TimelineEntry.PLACED, placedAt, null)), Map.of());
+                null, null, List.of(new TimelineEntry(TimelineEntry.PLACED, placedAt, null)), Map.of(), null);
     }
 
     public boolean isParty(String userId) {
@@ -39,18 +41,18 @@ public record Order(String orderId, String buyerId, String sellerId, Item item, 
         return new Order(orderId, buyerId, sellerId, item, amounts, placedAt, OrderStatus.SHIPPED, version + 1,
                 windowClosesAt, false, shipment, cancellation,
                 append(new TimelineEntry(TimelineEntry.SHIPPED, shipment.shippedAt(),
-                        shipment.carrier() + " " + shipment.trackingNumber())), attempts);
+                        shipment.carrier() + " " + shipment.trackingNumber())), attempts, sellerComment);
     }
 
     public Order windowExpired(long at) {
         return new Order(orderId, buyerId, sellerId, item, amounts, placedAt, status, version, windowClosesAt, false,
-                shipment, cancellation, append(new TimelineEntry(TimelineEntry.WINDOW_CLOSED, at, "EXPIRED")), attempts);
+                shipment, cancellation, append(new TimelineEntry(TimelineEntry.WINDOW_CLOSED, at, "EXPIRED")), attempts, sellerComment);
     }
 
     public Order scanAfterCancellation(Shipment scan) {
         return new Order(orderId, buyerId, sellerId, item, amounts, placedAt, status, version, windowClosesAt, windowOpen,
                 shipment, cancellation, append(new TimelineEntry(TimelineEntry.SCAN_AFTER_CANCELLATION, scan.shippedAt(),
-                scan.carrier() + " " + scan.trackingNumber())), attempts);
+                scan.carrier() + " " + scan.trackingNumber())), attempts, sellerComment);
     }
 
     /** Applies a decided cancellation: the order is cancelled, or the refusal is recorded. */
@@ -70,14 +72,47 @@ public record Order(String orderId, String buyerId, String sellerId, Item item, 
                         "refund " + allowed.refundCents() + " " + allowed.currency() + " as store credit"));
                 yield new Order(orderId, buyerId, sellerId, item, amounts, placedAt, OrderStatus.CANCELLED, version + 1,
                         windowClosesAt, false, shipment, new Cancellation(request.commandId(), request.actor(),
-                        request.actorId(), request.reason(), decidedAt, allowed.refundCents()), entries, tried);
+                        request.actorId(), request.reason(), decidedAt, allowed.refundCents(), request.reference()), entries, tried, sellerComment);
             }
             case Decision.Refused refused -> {
                 entries.add(new TimelineEntry(TimelineEntry.CANCEL_REFUSED, decidedAt, refused.code().name()));
                 yield new Order(orderId, buyerId, sellerId, item, amounts, placedAt, status, version, windowClosesAt,
-                        windowOpen, shipment, cancellation, entries, tried);
+                        windowOpen, shipment, cancellation, entries, tried, sellerComment);
             }
         };
+    }
+
+    /**
+     * Whether the seller may comment on the buyer's profile about this order now (rule 9): only the
+     * order's seller, only once the order is cancelled, and only once per order. Null when allowed.
+     */
+    public CommentRefusal commentRefusal(String sellerId) {
+        if (!this.sellerId.equals(sellerId)) {
+            return CommentRefusal.NOT_THE_SELLER;
+        }
+        if (status != OrderStatus.CANCELLED) {
+            return CommentRefusal.NOT_CANCELLED;
+        }
+        return sellerComment != null ? CommentRefusal.ALREADY_COMMENTED : null;
+    }
+
+    public Order commented(SellerComment comment) {
+        return new Order(orderId, buyerId, sellerId, item, amounts, placedAt, status, version, windowClosesAt, windowOpen,
+                shipment, cancellation, append(new TimelineEntry(TimelineEntry.SELLER_COMMENTED, comment.at(), null)),
+                attempts, comment);
+    }
+
+    /** A step reported by another service (credit issued, case opened …): recorded, the version stays. */
+    public Order noted(TimelineEntry entry) {
+        if (timeline.contains(entry)) {
+            return this;
+        }
+        return new Order(orderId, buyerId, sellerId, item, amounts, placedAt, status, version, windowClosesAt, windowOpen,
+                shipment, cancellation, append(entry), attempts, sellerComment);
+    }
+
+    public enum CommentRefusal {
+        NOT_THE_SELLER, NOT_CANCELLED, ALREADY_COMMENTED
     }
 
     private List<TimelineEntry> append(TimelineEntry entry) {

@@ -7,5 +7,9 @@ public enum RejectionCode {
     ALREADY_CANCELLED,
     STALE_CONFIRMATION,
     NOT_A_PARTY,
-    ACTOR_NOT_ALLOWED
+    ACTOR_NOT_ALLOWED,
+    /** A seller-approved cancellation that does not name the buyer's request it answers. */
+    REQUEST_REQUIRED,
+    /** A support cancellation that does not name the case it is the outcome of. */
+    CASE_REQUIRED
 }

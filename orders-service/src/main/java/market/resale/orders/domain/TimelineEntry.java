@@ -10,4 +10,8 @@ public record TimelineEntry(String event, long at, String detail) {
     public static final String CANCELLED = "CANCELLED";
     public static final String CANCEL_REFUSED = "CANCEL_REFUSED";
     public static final String SCAN_AFTER_CANCELLATION = "SCAN_AFTER_CANCELLATION";
+    public static final String SELLER_COMMENTED = "SELLER_COMMENTED_ON_BUYER";
+    public static final String CREDIT_ISSUED = "CREDIT_ISSUED";
+    public static final String CASE_OPENED = "CASE_OPENED";
+    public static final String CASE_RESOLVED = "CASE_RESOLVED";
 }

@@ -1,8 +1,10 @@
 package market.resale.orders.stream;
 
 import market.resale.schemas.checkout.OrderPlaced;
+import market.resale.schemas.orders.BuyerCommentCommand;
 import market.resale.schemas.orders.CancelOrderCommand;
 import market.resale.schemas.shipping.OrderShipped;
+import market.resale.schemas.support.CaseEvent;
 
 /** Everything that can happen to an order, merged into one stream so it is decided in one order per order. */
 sealed interface OrderInput {
@@ -14,5 +16,15 @@ sealed interface OrderInput {
     }
 
     record Cancel(CancelOrderCommand command) implements OrderInput {
+    }
+
+    record Comment(BuyerCommentCommand command) implements OrderInput {
+    }
+
+    record CaseChanged(CaseEvent event) implements OrderInput {
+    }
+
+    /** A credit issued for the order's cancellation, re-keyed by order from credits' user-keyed topic. */
+    record Credited(String orderId, long amountCents, String currency, long issuedAt) implements OrderInput {
     }
 }

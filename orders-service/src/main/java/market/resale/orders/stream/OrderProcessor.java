@@ -11,16 +11,22 @@ import market.resale.orders.domain.Decision;
 import market.resale.orders.domain.Item;
 import market.resale.orders.domain.Order;
 import market.resale.orders.domain.OrderStatus;
+import market.resale.orders.domain.SellerComment;
 import market.resale.orders.domain.Shipment;
+import market.resale.orders.domain.TimelineEntry;
 import market.resale.platform.kafka.DeadLetters;
 import market.resale.platform.kafka.Outbound;
+import market.resale.platform.web.OwnerRouting;
 import market.resale.schemas.orders.CancelReason;
 import market.resale.schemas.orders.CancellationRejected;
+import market.resale.schemas.orders.BuyerCommentCommand;
 import market.resale.schemas.orders.CancellationWindowClosed;
+import market.resale.schemas.orders.CancellationWindowClosing;
 import market.resale.schemas.orders.OrderCancelled;
 import market.resale.schemas.orders.Refund;
 import market.resale.schemas.orders.RejectionCode;
 import market.resale.schemas.orders.WindowClosedCause;
+import market.resale.schemas.support.CaseEvent;
 import market.resale.schemas.topics.Topics;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.streams.processor.PunctuationType;
@@ -35,9 +41,12 @@ import org.apache.kafka.streams.state.KeyValueStore;
  *
  * <p>The window timer keeps an index of deadlines ({@code <deadline>|<orderId>}, zero-padded so it
  * sorts by time) and on each tick reads only the entries that are due, so its cost follows the
- * number of windows closing, not the number of orders.
+ * number of windows closing, not the number of orders. The reminder that a window closes soon
+ * ({@code <remind-at>|<orderId>|remind}) lives in the same index.
  */
 class OrderProcessor implements Processor<String, OrderInput, String, Object> {
+
+    private static final String REMINDER_SUFFIX = "|remind";
 
     private final CancellationPolicy policy;
     private final OrdersSettings settings;
@@ -68,6 +77,10 @@ class OrderProcessor implements Processor<String, OrderInput, String, Object> {
             case OrderInput.Placed placed -> place(record, placed);
             case OrderInput.Shipped shipped -> ship(record, shipped);
             case OrderInput.Cancel cancel -> cancel(record, cancel);
+            case OrderInput.Comment comment -> comment(record, comment.command());
+            case OrderInput.CaseChanged changed -> caseChanged(record, changed.event());
+            case OrderInput.Credited credited -> note(record, credited.orderId(), new TimelineEntry(TimelineEntry.CREDIT_ISSUED,
+                    credited.issuedAt(), credited.amountCents() + " " + credited.currency() + " store credit"));
         }
     }
 
@@ -91,10 +104,17 @@ class OrderProcessor implements Processor<String, OrderInput, String, Object> {
                 new Amounts(e.getPriceCents(), e.getShippingCents(), e.getTaxCents(), e.getCreditsAppliedCents(), e.getCurrency()),
                 placedAt, policy.windowClosesAt(placedAt));
         deadlines.put(deadlineKey(order), order.orderId());
+        var remindAt = order.windowClosesAt() - settings.windowReminder().toMillis();
+        if (settings.windowReminder().isPositive() && remindAt > order.placedAt()) {
+            deadlines.put(reminderKey(order, remindAt), order.orderId());
+        }
         save(record, order);
     }
 
     private static String validate(market.resale.schemas.checkout.OrderPlaced e) {
+        if (!e.getOrderId().matches(OwnerRouting.ID)) {
+            return "orderId is not 1-64 letters, digits, '.', '_', ':' or '-': " + e.getOrderId();
+        }
         if (e.getPriceCents() < 0 || e.getShippingCents() < 0 || e.getTaxCents() < 0 || e.getCreditsAppliedCents() < 0) {
             return "negative amount";
         }
@@ -128,7 +148,7 @@ class OrderProcessor implements Processor<String, OrderInput, String, Object> {
             case CANCELLED -> save(record, order.scanAfterCancellation(shipment));
             case PLACED -> {
                 var closesWindow = order.windowOpen();
-                deadlines.delete(deadlineKey(order));
+                forgetDeadlines(order);
                 save(record, order.shipped(shipment));
                 if (closesWindow) {
                     closeWindow(record, order, WindowClosedCause.SHIPPED, shipment.shippedAt());
@@ -148,12 +168,12 @@ class OrderProcessor implements Processor<String, OrderInput, String, Object> {
             return; // this command was decided already; its answer is on the topic and in the store
         }
         var request = new CancelRequest(c.getCommandId(), Actor.valueOf(c.getActor().name()), c.getActorId(),
-                c.getReason().name(), c.getExpectedVersion(), c.getRequestedAt().toEpochMilli());
+                c.getReason().name(), c.getExpectedVersion(), c.getRequestedAt().toEpochMilli(), c.getReference());
         var decision = policy.decide(order, request);
         var now = context.currentSystemTimeMs();
         var decided = order.decided(request, decision, now);
         if (decision.allowed()) {
-            deadlines.delete(deadlineKey(order));
+            forgetDeadlines(order);
         }
         save(record, decided);
         var at = Instant.ofEpochMilli(now);
@@ -164,17 +184,58 @@ class OrderProcessor implements Processor<String, OrderInput, String, Object> {
                     .setActor(c.getActor()).setActorId(c.getActorId()).setReason(c.getReason())
                     .setRefund(refund(order))
                     .setPlacedAt(Instant.ofEpochMilli(order.placedAt())).setCancelledAt(at)
+                    .setReference(c.getReference())
                     .build()));
             case Decision.Refused refused -> emit(record, Outbound.to(Topics.CANCELLATION_REJECTED, CancellationRejected.newBuilder()
                     .setOrderId(order.orderId()).setCommandId(c.getCommandId())
                     .setActor(c.getActor()).setActorId(c.getActorId())
                     .setCode(RejectionCode.valueOf(refused.code().name()))
                     .setDetail(refused.detail()).setTrackingNumber(refused.trackingNumber())
-                    .setRejectedAt(at)
+                    .setRejectedAt(at).setReference(c.getReference())
                     .build()));
         }
         meters.counter("cancellations_total", "actor", c.getActor().name(), "reason", reasonTag(c.getReason()),
                 "outcome", decision instanceof Decision.Refused r ? r.code().name() : "CANCELLED").increment();
+    }
+
+    private void comment(Record<String, OrderInput> record, BuyerCommentCommand c) {
+        var order = orders.get(record.key());
+        if (order == null) {
+            deadLetter(record, c, DeadLetters.UNKNOWN_ORDER, "no order " + record.key());
+            return;
+        }
+        // The HTTP answer checked the same rule on the same store; this re-check decides a race
+        // between two comments, and the caller sees whose comment won.
+        if (order.commentRefusal(c.getSellerId()) != null) {
+            return;
+        }
+        save(record, order.commented(new SellerComment(c.getCommandId(), c.getSellerId(), c.getText(),
+                c.getRequestedAt().toEpochMilli())));
+        meters.counter("buyer_comments_total").increment();
+    }
+
+    private void caseChanged(Record<String, OrderInput> record, CaseEvent e) {
+        var entry = switch (e.getAction()) {
+            case OPENED -> new TimelineEntry(TimelineEntry.CASE_OPENED, e.getAt().toEpochMilli(),
+                    e.getType() + " " + e.getCaseId());
+            case RESOLVED, REJECTED, CANCELLATION_CARRIED_OUT -> new TimelineEntry(TimelineEntry.CASE_RESOLVED,
+                    e.getAt().toEpochMilli(), e.getType() + " " + e.getCaseId() + " " + e.getStatus());
+            default -> null;
+        };
+        if (entry != null) {
+            note(record, e.getOrderId(), entry);
+        }
+    }
+
+    /** Another service's step on the order's timeline; for an order this service does not know, nothing to record. */
+    private void note(Record<String, ?> record, String orderId, TimelineEntry entry) {
+        var order = orders.get(orderId);
+        if (order != null) {
+            var noted = order.noted(entry);
+            if (noted != order) {
+                save(record, noted);
+            }
+        }
     }
 
     private static String reasonTag(CancelReason reason) {
@@ -198,9 +259,17 @@ class OrderProcessor implements Processor<String, OrderInput, String, Object> {
         }
         for (var key : due) {
             deadlines.delete(key);
-            var orderId = key.substring(key.indexOf('|') + 1);
+            var reminder = key.endsWith(REMINDER_SUFFIX);
+            var orderId = key.substring(key.indexOf('|') + 1, reminder ? key.length() - REMINDER_SUFFIX.length() : key.length());
             var order = orders.get(orderId);
             if (order == null || !order.windowOpen() || order.status() != OrderStatus.PLACED) {
+                continue;
+            }
+            if (reminder) {
+                emit(new Record<String, OrderInput>(orderId, null, now), Outbound.to(Topics.WINDOW_CLOSING,
+                        CancellationWindowClosing.newBuilder().setOrderId(orderId).setBuyerId(order.buyerId())
+                                .setClosesAt(Instant.ofEpochMilli(order.windowClosesAt()))
+                                .setRemindedAt(Instant.ofEpochMilli(now)).build()));
                 continue;
             }
             var closed = order.windowExpired(order.windowClosesAt());
@@ -232,6 +301,16 @@ class OrderProcessor implements Processor<String, OrderInput, String, Object> {
         context.forward(new Record<String, Object>(record.key(), Outbound.deadLetter(applicationId, topic, value),
                 record.timestamp(), described.headers()));
         meters.counter("dead_lettered_records_total", "topic", topic, "reason", reason).increment();
+    }
+
+    private void forgetDeadlines(Order order) {
+        deadlines.delete(deadlineKey(order));
+        deadlines.delete(reminderKey(order, order.windowClosesAt() - settings.windowReminder().toMillis()));
+    }
+
+    /** A reminder sorts with the deadlines by its own time; the suffix tells it apart (ids never contain '|'). */
+    static String reminderKey(Order order, long remindAt) {
+        return pad(remindAt) + "|" + order.orderId() + REMINDER_SUFFIX;
     }
 
     static String deadlineKey(Order order) {

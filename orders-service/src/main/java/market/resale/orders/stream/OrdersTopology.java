@@ -52,7 +52,21 @@ public final class OrdersTopology {
         var commands = Sources.avro(builder, Topics.CANCEL_COMMANDS, registry, applicationId, meters)
                 .mapValues(v -> (OrderInput) new OrderInput.Cancel(v), Named.as("as-cancel"));
 
+        var comments = Sources.avro(builder, Topics.BUYER_COMMENT_COMMANDS, registry, applicationId, meters)
+                .mapValues(v -> (OrderInput) new OrderInput.Comment(v), Named.as("as-comment"));
+        var cases = Sources.avro(builder, Topics.CASE_EVENTS, registry, applicationId, meters)
+                .mapValues(v -> (OrderInput) new OrderInput.CaseChanged(v), Named.as("as-case-changed"));
+        // Credits are keyed by the user whose ledger they go to; the timeline needs them by order.
+        var credited = Sources.avro(builder, Topics.CREDIT_ISSUED, registry, applicationId, meters)
+                .map((k, v) -> KeyValue.pair(v.getOrderId(), new OrderInput.Credited(v.getOrderId(), v.getAmountCents(),
+                        v.getCurrency(), v.getIssuedAt().toEpochMilli())), Named.as("credit-by-order"))
+                .repartition(Repartitioned.with(Serdes.String(), JsonSerde.of(OrderInput.Credited.class))
+                        .withName("credits-by-order"))
+                .mapValues(v -> (OrderInput) v, Named.as("as-credited"));
+
         var results = placed.merge(shipped, Named.as("merge-shipped")).merge(commands, Named.as("merge-commands"))
+                .merge(comments, Named.as("merge-comments")).merge(cases, Named.as("merge-cases"))
+                .merge(credited, Named.as("merge-credited"))
                 .process(() -> new OrderProcessor(policy, settings, applicationId, meters), Named.as("decide"),
                         ORDERS_STORE, WINDOW_DEADLINES_STORE);
 

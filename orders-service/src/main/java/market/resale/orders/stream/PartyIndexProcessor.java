@@ -19,7 +19,8 @@ class PartyIndexProcessor implements Processor<String, PartyOrder, Void, Void> {
     public void process(Record<String, PartyOrder> record) {
         var line = record.value();
         var current = store.get(line.storeKey());
-        // Re-delivered or reordered updates never roll a line back to an older version.
+        // Re-delivered or reordered updates never roll a line back to an older version. (A comment or
+        // a noted step keeps the version, so an equal version replaces the line.)
         if (current == null || current.version() <= line.version()) {
             store.put(line.storeKey(), line);
         }

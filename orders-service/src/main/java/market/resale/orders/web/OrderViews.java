@@ -46,7 +46,16 @@ final class OrderViews {
     record Page<T>(List<T> items, int page, int size, boolean hasMore) {
     }
 
-    record Conditions(String refundMethod, Money refund, String recordWarning) {
+    /**
+     * @param recordEffect  whether and how the cancellation counts on the buyer's record (buyers only)
+     * @param recordWarning set when the buyer's cancellation rate is over the threshold (rule 9)
+     * @param buyerRecord   the buyer's own figures behind the warning; null when not available in time
+     */
+    record Conditions(String refundMethod, Money refund, String recordEffect, String recordWarning,
+                      RecordFigures buyerRecord) {
+    }
+
+    record RecordFigures(int purchases, int buyerInitiatedCancellations, double rate, String period) {
     }
 
     record EligibilityView(String orderId, long version, boolean allowed, String reasonCode, String detail,
@@ -59,8 +68,11 @@ final class OrderViews {
 
     static OrderView of(Order o) {
         var a = o.amounts();
+        // The refund is due once cancelled, and issued once credits-service says so (its step is on the timeline).
+        var issued = o.timeline().stream().anyMatch(t -> t.event().equals(TimelineEntry.CREDIT_ISSUED));
         var refund = o.cancellation() == null ? null
-                : new RefundView("REFUNDED_AS_STORE_CREDIT", o.cancellation().refundCents(), a.currency(), "STORE_CREDIT");
+                : new RefundView(issued ? "ISSUED_AS_STORE_CREDIT" : "PENDING", o.cancellation().refundCents(), a.currency(),
+                "STORE_CREDIT");
         return new OrderView(o.orderId(), o.buyerId(), o.sellerId(),
                 new ItemView(o.item().listingId(), o.item().title(), o.item().size(), o.item().condition()),
                 new AmountsView(a.priceCents(), a.shippingCents(), a.taxCents(), a.creditsAppliedCents(), a.totalCents(),
@@ -83,10 +95,24 @@ final class OrderViews {
     }
 
     static EligibilityView of(Eligibility e) {
+        return of(e, null, false, 0, null);
+    }
+
+    /** With the buyer's own record, when the buyer is the one asking. */
+    static EligibilityView of(Eligibility e, PartyHistory.Summary record, boolean warn, double warnRate,
+                              java.time.Duration period) {
+        var figures = record == null ? null : new RecordFigures(record.purchases(), record.buyerInitiatedCancellations(),
+                record.rate(), period.toString());
+        var warning = !warn ? null : String.format(java.util.Locale.ROOT,
+                "You cancelled %d of your %d orders in the last %d days (%.0f%%), more than %.0f%%. Sellers can see "
+                        + "your cancellation record and may be less willing to sell to you.",
+                record.buyerInitiatedCancellations(), record.purchases(), period.toDays(), record.rate() * 100,
+                warnRate * 100);
         var conditions = new Conditions("STORE_CREDIT", new Money(e.refundCents(), e.currency()),
                 e.affectsRecord()
                         ? "This cancellation will count on your buyer record, which sellers can see."
-                        : null);
+                        : null,
+                warning, figures);
         return switch (e.decision()) {
             case Decision.Allowed allowed -> new EligibilityView(e.orderId(), e.version(), true, null, null, null,
                     e.deadline() == null ? null : Instant.ofEpochMilli(e.deadline()), conditions);

@@ -65,9 +65,11 @@ public class OrdersController {
     private final CancellationPolicy policy;
     private final OrdersSettings settings;
     private final Clock clock;
+    private final PartyHistory history;
 
     public OrdersController(KeyOwnerRouter router, OwnerRouting routing, EventPublisher publisher, OrdersSettings settings,
-                            Clock clock) {
+                            Clock clock, PartyHistory history) {
+        this.history = history;
         this.router = router;
         this.routing = routing;
         this.publisher = publisher;
@@ -88,8 +90,14 @@ public class OrdersController {
         var caller = Caller.of(auth);
         return routing.answer(OrdersTopology.ORDERS_STORE, OwnerRouting.checkId(orderId), request, null, () -> {
             var order = visibleOrder(orderId, caller);
-            var eligibility = policy.eligibility(order, actorFor(order, caller), caller.userId(), clock.millis());
-            return Mono.just(ResponseEntity.ok(OrderViews.of(eligibility)));
+            var actor = actorFor(order, caller);
+            var eligibility = policy.eligibility(order, actor, caller.userId(), clock.millis());
+            if (actor != Actor.BUYER) {
+                return Mono.just(ResponseEntity.ok(OrderViews.of(eligibility)));
+            }
+            var reputation = history.reputation();
+            return history.ownRecord(order.buyerId(), request).map(record -> ResponseEntity.ok(OrderViews.of(eligibility,
+                    record.orElse(null), record.map(history::warns).orElse(false), reputation.warnRate(), reputation.period())));
         });
     }
 

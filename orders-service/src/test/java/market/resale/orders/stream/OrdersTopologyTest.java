@@ -2,11 +2,14 @@ package market.resale.orders.stream;
 
 import static market.resale.orders.OrderMother.PLACED_AT;
 import static market.resale.orders.OrderMother.REFUND_CENTS;
+import static market.resale.orders.OrderMother.REMINDER;
 import static market.resale.orders.OrderMother.WINDOW;
 import static market.resale.orders.OrderMother.buyerCancels;
 import static market.resale.orders.OrderMother.placed;
+import static market.resale.orders.OrderMother.sellerApproves;
 import static market.resale.orders.OrderMother.sellerCancels;
 import static market.resale.orders.OrderMother.shipped;
+import static market.resale.orders.OrderMother.supportCancels;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
@@ -16,18 +19,28 @@ import java.util.List;
 import market.resale.orders.config.OrdersSettings;
 import market.resale.orders.domain.Order;
 import market.resale.orders.domain.OrderStatus;
+import market.resale.orders.domain.SellerComment;
+import market.resale.orders.domain.TimelineEntry;
 import market.resale.platform.kafka.DeadLetters;
 import market.resale.platform.kafka.TopologyHarness;
 import market.resale.schemas.RecordMother;
 import market.resale.schemas.checkout.OrderPlaced;
+import market.resale.schemas.credits.CreditIssued;
+import market.resale.schemas.messaging.ParticipantRole;
+import market.resale.schemas.orders.BuyerCommentCommand;
 import market.resale.schemas.orders.CancelOrderCommand;
 import market.resale.schemas.orders.CancellationRejected;
 import market.resale.schemas.orders.CancellationWindowClosed;
+import market.resale.schemas.orders.CancellationWindowClosing;
 import market.resale.schemas.orders.OrderCancelled;
 import market.resale.schemas.orders.Refund;
 import market.resale.schemas.orders.RejectionCode;
 import market.resale.schemas.orders.WindowClosedCause;
 import market.resale.schemas.shipping.OrderShipped;
+import market.resale.schemas.support.CaseAction;
+import market.resale.schemas.support.CaseEvent;
+import market.resale.schemas.support.CaseStatus;
+import market.resale.schemas.support.CaseType;
 import market.resale.schemas.topics.Topics;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
@@ -53,7 +66,8 @@ class OrdersTopologyTest {
 
     @BeforeEach
     void start() {
-        var settings = new OrdersSettings(WINDOW, Duration.ofSeconds(1), 10_000, Duration.ofSeconds(5));
+        var settings = new OrdersSettings(WINDOW, Duration.ofSeconds(1), 10_000, Duration.ofSeconds(5), REMINDER,
+                new OrdersSettings.Reputation(Duration.ofDays(90), 0.3, 3));
         harness = TopologyHarness.start(APP, (registry, meters) -> OrdersTopology.build(settings, registry, APP, meters), PLACED_AT);
         placedTopic = harness.input(Topics.ORDER_PLACED);
         shippedTopic = harness.input(Topics.ORDER_SHIPPED);
@@ -90,7 +104,7 @@ class OrdersTopologyTest {
         return OrderCancelled.newBuilder().setOrderId(command.getOrderId()).setCommandId(command.getCommandId())
                 .setBuyerId("buyer-ann").setSellerId("seller-sam").setActor(command.getActor())
                 .setActorId(command.getActorId()).setReason(command.getReason()).setRefund(fullRefund())
-                .setPlacedAt(PLACED_AT).setCancelledAt(at).build();
+                .setPlacedAt(PLACED_AT).setCancelledAt(at).setReference(command.getReference()).build();
     }
 
     @Nested
@@ -296,6 +310,188 @@ class OrdersTopologyTest {
             assertThat(rejectedTopic.readValuesToList()).extracting(CancellationRejected::getCode)
                     .containsExactly(RejectionCode.NOT_A_PARTY);
             assertThat(order("o-34").status()).isEqualTo(OrderStatus.PLACED);
+        }
+    }
+
+    @Nested
+    class SellerApproved {
+
+        @Test
+        void aRequestTheSellerApprovedAfterTheBuyersWindowCancelsTheOrderAndNamesTheRequest() {
+            place("o-60");
+            var command = sellerApproves("o-60", PLACED_AT.plus(Duration.ofHours(30)), "req-1").build();
+
+            commandTopic.pipeInput("o-60", command);
+
+            assertThat(cancelledTopic.readValuesToList()).containsExactly(expectedCancellation(command, PLACED_AT));
+            assertThat(order("o-60").cancellation().reference()).isEqualTo("req-1");
+        }
+
+        @Test
+        void anApprovalOfAnOrderThatShippedMeanwhileIsRefusedWithTheTrackingNumberAndTheRequest() {
+            place("o-61");
+            shippedTopic.pipeInput("o-61", shipped("o-61", PLACED_AT.plus(Duration.ofHours(5))).build());
+
+            commandTopic.pipeInput("o-61", sellerApproves("o-61", PLACED_AT.plus(Duration.ofHours(6)), "req-2").build());
+
+            assertThat(cancelledTopic.isEmpty()).isTrue();
+            var rejected = rejectedTopic.readValuesToList();
+            assertThat(rejected).extracting(CancellationRejected::getCode, CancellationRejected::getTrackingNumber,
+                    CancellationRejected::getReference).containsExactly(
+                    org.assertj.core.groups.Tuple.tuple(RejectionCode.ALREADY_SHIPPED, "1Z999AA10123456784", "req-2"));
+        }
+
+        @Test
+        void anApprovalWithoutTheRequestItAnswersOrByAnotherSellerIsRefused() {
+            place("o-62");
+
+            commandTopic.pipeInput("o-62", sellerApproves("o-62", PLACED_AT.plus(Duration.ofHours(4)), "req-3")
+                    .setReference(null).setCommandId("c-62a").build());
+            commandTopic.pipeInput("o-62", sellerApproves("o-62", PLACED_AT.plus(Duration.ofHours(4)), "req-3")
+                    .setActorId("seller-other").setCommandId("c-62b").build());
+
+            assertThat(rejectedTopic.readValuesToList()).extracting(CancellationRejected::getCode)
+                    .containsExactly(RejectionCode.REQUEST_REQUIRED, RejectionCode.NOT_A_PARTY);
+            assertThat(order("o-62").status()).isEqualTo(OrderStatus.PLACED);
+        }
+    }
+
+    @Nested
+    class Support {
+
+        @Test
+        void anAgentMayCancelAShippedOrderAsTheOutcomeOfACaseWithTheFullRefund() {
+            place("o-70");
+            shippedTopic.pipeInput("o-70", shipped("o-70", PLACED_AT.plus(Duration.ofHours(1))).build());
+            var command = supportCancels("o-70", PLACED_AT.plus(Duration.ofDays(3)), "case-9").build();
+
+            commandTopic.pipeInput("o-70", command);
+            commandTopic.pipeInput("o-70", command); // redelivered
+
+            assertThat(cancelledTopic.readValuesToList()).containsExactly(expectedCancellation(command, PLACED_AT));
+            assertThat(order("o-70").status()).isEqualTo(OrderStatus.CANCELLED);
+        }
+
+        @Test
+        void aSupportCancellationWithoutACaseIsRefusedAndACancelledOrderIsNotCancelledTwice() {
+            place("o-71");
+            commandTopic.pipeInput("o-71", supportCancels("o-71", PLACED_AT.plusSeconds(10), "case-1").setReference(null)
+                    .setCommandId("c-71a").build());
+            commandTopic.pipeInput("o-71", buyerCancels("o-71", PLACED_AT.plusSeconds(20)).build());
+            commandTopic.pipeInput("o-71", supportCancels("o-71", PLACED_AT.plusSeconds(30), "case-1").build());
+
+            assertThat(rejectedTopic.readValuesToList()).extracting(CancellationRejected::getCode)
+                    .containsExactly(RejectionCode.CASE_REQUIRED, RejectionCode.ALREADY_CANCELLED);
+            assertThat(cancelledTopic.readValuesToList()).extracting(OrderCancelled::getActor)
+                    .containsExactly(market.resale.schemas.orders.Actor.BUYER);
+        }
+    }
+
+    @Nested
+    class Reminder {
+
+        @Test
+        void theBuyerIsRemindedOnceBeforeTheWindowClosesAndNotForAnOrderAlreadyCancelledOrShipped() {
+            place("o-80");
+            place("o-81");
+            place("o-82");
+            commandTopic.pipeInput("o-81", buyerCancels("o-81", PLACED_AT.plusSeconds(60)).build());
+            shippedTopic.pipeInput("o-82", shipped("o-82", PLACED_AT.plusSeconds(90)).build());
+            var closing = harness.output(Topics.WINDOW_CLOSING);
+
+            at(PLACED_AT.plus(WINDOW).minus(REMINDER).minusMillis(1));
+            assertThat(closing.isEmpty()).isTrue();
+            var remindedAt = PLACED_AT.plus(WINDOW).minus(REMINDER).plusMillis(200);
+            at(remindedAt);
+            at(remindedAt.plusSeconds(5));
+
+            assertThat(closing.readValuesToList()).containsExactly(CancellationWindowClosing.newBuilder()
+                    .setOrderId("o-80").setBuyerId("buyer-ann").setClosesAt(PLACED_AT.plus(WINDOW))
+                    .setRemindedAt(remindedAt).build());
+            at(PLACED_AT.plus(WINDOW).plusSeconds(1));
+            assertThat(windowTopic.readValuesToList()).extracting(CancellationWindowClosed::getOrderId, CancellationWindowClosed::getCause)
+                    .containsExactly(org.assertj.core.groups.Tuple.tuple("o-82", WindowClosedCause.SHIPPED),
+                            org.assertj.core.groups.Tuple.tuple("o-80", WindowClosedCause.EXPIRED));
+        }
+    }
+
+    @Nested
+    class Reputation_ {
+
+        private void comment(String orderId, String commandId, String sellerId, String text) {
+            harness.input(Topics.BUYER_COMMENT_COMMANDS).pipeInput(orderId, BuyerCommentCommand.newBuilder()
+                    .setCommandId(commandId).setOrderId(orderId).setSellerId(sellerId).setText(text)
+                    .setRequestedAt(PLACED_AT.plus(Duration.ofDays(1))).build());
+        }
+
+        private PartyOrder line(String role, String partyId, String orderId) {
+            KeyValueStore<String, PartyOrder> store = harness.store(OrdersTopology.PARTY_ORDERS_STORE);
+            try (var it = store.prefixScan(PartyOrder.prefix(role, partyId), org.apache.kafka.common.serialization.Serdes.String().serializer())) {
+                while (it.hasNext()) {
+                    var line = it.next().value;
+                    if (line.orderId().equals(orderId)) {
+                        return line;
+                    }
+                }
+            }
+            return null;
+        }
+
+        @Test
+        void theSellerCommentsOncePerCancelledOrderAndTheCommentReachesTheBuyersRecord() {
+            place("o-90");
+            place("o-91");
+            commandTopic.pipeInput("o-90", buyerCancels("o-90", PLACED_AT.plusSeconds(60)).build());
+
+            comment("o-91", "k-1", "seller-sam", "not cancelled: refused");
+            comment("o-90", "k-2", "buyer-ann", "the buyer cannot comment on themself");
+            comment("o-90", "k-3", "seller-sam", "Cancelled an hour after buying.");
+            comment("o-90", "k-4", "seller-sam", "a second comment is refused");
+
+            assertThat(order("o-91").sellerComment()).isNull();
+            assertThat(order("o-90").sellerComment()).isEqualTo(new SellerComment("k-3", "seller-sam",
+                    "Cancelled an hour after buying.", PLACED_AT.plus(Duration.ofDays(1)).toEpochMilli()));
+            var buyerLine = line(PartyOrder.BUYER, "buyer-ann", "o-90");
+            assertThat(buyerLine.comment().text()).isEqualTo("Cancelled an hour after buying.");
+            assertThat(buyerLine.cancelledBy()).isEqualTo(market.resale.orders.domain.Actor.BUYER);
+            assertThat(buyerLine.counterpartyId()).isEqualTo("seller-sam");
+            assertThat(harness.count("buyer_comments_total")).isEqualTo(1);
+        }
+
+        @Test
+        void theSellersLineKnowsWhenTheOrderFirstShipped() {
+            place("o-92");
+            shippedTopic.pipeInput("o-92", shipped("o-92", PLACED_AT.plus(Duration.ofHours(5))).build());
+
+            assertThat(line(PartyOrder.SELLER, "seller-sam", "o-92").shippedAt())
+                    .isEqualTo(PLACED_AT.plus(Duration.ofHours(5)).toEpochMilli());
+        }
+    }
+
+    @Nested
+    class Timeline {
+
+        @Test
+        void theCreditIssuedAndTheCaseOpenedAndResolvedAreOnTheOrdersTimelineOnceEach() {
+            place("o-95");
+            commandTopic.pipeInput("o-95", buyerCancels("o-95", PLACED_AT.plusSeconds(60)).build());
+            var credit = CreditIssued.newBuilder().setEntryId("e-1").setUserId("buyer-ann").setOrderId("o-95")
+                    .setCancelCommandId("cmd").setAmountCents(REFUND_CENTS).setCurrency("USD").setBalanceAfterCents(REFUND_CENTS)
+                    .setIssuedAt(PLACED_AT.plusSeconds(61)).build();
+            harness.input(Topics.CREDIT_ISSUED).pipeInput("buyer-ann", credit);
+            harness.input(Topics.CREDIT_ISSUED).pipeInput("buyer-ann", credit); // redelivered
+            var opened = CaseEvent.newBuilder().setEventId("ev-1").setCaseId("case-1").setOrderId("o-95")
+                    .setType(CaseType.DISPUTE).setStatus(CaseStatus.OPEN).setBuyerId("buyer-ann").setSellerId("seller-sam")
+                    .setAction(CaseAction.OPENED).setActorId("system").setActorRole(ParticipantRole.SYSTEM)
+                    .setSummary("scan after cancellation").setAt(PLACED_AT.plusSeconds(100)).build();
+            harness.input(Topics.CASE_EVENTS).pipeInput("o-95", opened);
+            harness.input(Topics.CASE_EVENTS).pipeInput("o-95", CaseEvent.newBuilder(opened).setEventId("ev-2")
+                    .setAction(CaseAction.RESOLVED).setStatus(CaseStatus.RESOLVED).setAt(PLACED_AT.plusSeconds(200)).build());
+
+            assertThat(order("o-95").timeline()).extracting(TimelineEntry::event).containsExactly(
+                    TimelineEntry.PLACED, TimelineEntry.CANCEL_REQUESTED, TimelineEntry.CANCELLED,
+                    TimelineEntry.CREDIT_ISSUED, TimelineEntry.CASE_OPENED, TimelineEntry.CASE_RESOLVED);
+            assertThat(order("o-95").timeline().get(3).detail()).isEqualTo(REFUND_CENTS + " USD store credit");
         }
     }
 

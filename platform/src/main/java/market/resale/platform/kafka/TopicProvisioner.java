@@ -35,7 +35,7 @@ public final class TopicProvisioner {
             var missing = new ArrayList<NewTopic>();
             for (var topic : Topics.ALL) {
                 if (!existing.contains(topic.name())) {
-                    missing.add(newTopic(topic.name(), topic.partitions(), topic.compacted(), settings));
+                    missing.add(newTopic(topic.name(), topic.partitions(), topic.compacted(), settings).configs(withCleanup(topic)));
                 }
             }
             for (var application : Topics.APPLICATIONS) {
@@ -63,6 +63,13 @@ public final class TopicProvisioner {
         } catch (ExecutionException | TimeoutException e) {
             throw new IllegalStateException("Could not create the topics on " + settings.bootstrapServers(), e);
         }
+    }
+
+    private static Map<String, String> withCleanup(Topic<?> topic) {
+        var configs = new HashMap<>(topic.configs());
+        configs.put(TopicConfig.CLEANUP_POLICY_CONFIG,
+                topic.compacted() ? TopicConfig.CLEANUP_POLICY_COMPACT : TopicConfig.CLEANUP_POLICY_DELETE);
+        return Map.copyOf(configs);
     }
 
     private static NewTopic newTopic(String name, int partitions, boolean compacted, KafkaSettings settings) {

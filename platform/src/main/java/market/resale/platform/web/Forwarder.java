@@ -47,6 +47,20 @@ public class Forwarder {
                         .retryAfterSeconds(1));
     }
 
+    /**
+     * Asks the owner of another key a question of its own (a GET of {@code path}) on behalf of the
+     * caller of {@code request}, whose token it carries; the answer is the owner's, unchanged.
+     */
+    public Mono<ResponseEntity<byte[]>> get(String owner, String path, ServerHttpRequest request) {
+        return client.get().uri(java.net.URI.create("http://" + owner + path))
+                .headers(h -> {
+                    copy(request.getHeaders(), h, HttpHeaders.AUTHORIZATION);
+                    h.set(FORWARDED, "1");
+                })
+                .exchangeToMono(response -> response.toEntity(byte[].class))
+                .timeout(timeout);
+    }
+
     private static void copy(HttpHeaders from, HttpHeaders to, String name) {
         var values = from.get(name);
         if (values != null) {

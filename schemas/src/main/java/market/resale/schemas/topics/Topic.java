@@ -1,5 +1,6 @@
 package market.resale.schemas.topics;
 
+import java.util.Map;
 import market.resale.schemas.registry.SchemaRegistryClient;
 import market.resale.schemas.serde.AvroSerdes;
 import org.apache.avro.specific.SpecificRecord;
@@ -15,8 +16,18 @@ import org.apache.kafka.common.serialization.Serdes;
  * @param valueType   the generated Avro class of the values
  * @param partitions  the partition count the topic is created with (the unit of scaling)
  * @param compacted   whether the topic is a table (latest value per key) rather than a log
+ * @param configs     further topic configs it must be created with (for example a larger {@code max.message.bytes})
  */
-public record Topic<V extends SpecificRecord>(String name, Class<V> valueType, int partitions, boolean compacted) {
+public record Topic<V extends SpecificRecord>(String name, Class<V> valueType, int partitions, boolean compacted,
+                                              Map<String, String> configs) {
+
+    public Topic {
+        configs = Map.copyOf(configs);
+    }
+
+    public Topic(String name, Class<V> valueType, int partitions, boolean compacted) {
+        this(name, valueType, partitions, compacted, Map.of());
+    }
 
     public Serde<String> keySerde() {
         return Serdes.String();

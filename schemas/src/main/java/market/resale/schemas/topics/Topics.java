@@ -7,13 +7,19 @@ import market.resale.schemas.credits.CreditIssued;
 import market.resale.schemas.credits.CreditRedeemed;
 import market.resale.schemas.credits.RedeemCredit;
 import market.resale.schemas.credits.RedemptionRejected;
+import market.resale.schemas.messaging.ConversationMessage;
+import market.resale.schemas.messaging.Notification;
+import market.resale.schemas.messaging.SellerNonResponsive;
+import market.resale.schemas.orders.BuyerCommentCommand;
 import market.resale.schemas.orders.CancelOrderCommand;
 import market.resale.schemas.orders.CancellationRejected;
 import market.resale.schemas.orders.CancellationWindowClosed;
+import market.resale.schemas.orders.CancellationWindowClosing;
 import market.resale.schemas.orders.OrderCancelled;
 import market.resale.schemas.shipping.LabelVoided;
 import market.resale.schemas.shipping.OrderShipped;
 import market.resale.schemas.shipping.ScanConflict;
+import market.resale.schemas.support.CaseEvent;
 
 /**
  * Every topic of the system, declared once. Services refer to these constants and never spell a
@@ -40,6 +46,10 @@ public final class Topics {
             new Topic<>("orders.cancellation-rejected", CancellationRejected.class, PARTITIONS, false);
     public static final Topic<CancellationWindowClosed> WINDOW_CLOSED =
             new Topic<>("orders.window-closed", CancellationWindowClosed.class, PARTITIONS, false);
+    public static final Topic<CancellationWindowClosing> WINDOW_CLOSING =
+            new Topic<>("orders.window-closing", CancellationWindowClosing.class, PARTITIONS, false);
+    public static final Topic<BuyerCommentCommand> BUYER_COMMENT_COMMANDS =
+            new Topic<>("orders.buyer-comment-commands", BuyerCommentCommand.class, PARTITIONS, false);
 
     // shipping-service, keyed by orderId.
     public static final Topic<OrderShipped> ORDER_SHIPPED =
@@ -59,14 +69,45 @@ public final class Topics {
     public static final Topic<RedemptionRejected> REDEMPTION_REJECTED =
             new Topic<>("credits.redemption-rejected", RedemptionRejected.class, PARTITIONS, false);
 
+    // messaging-service. Conversation entries and non-responsive episodes keyed by orderId,
+    // notifications keyed by the userId whose inbox they go to.
+    public static final Topic<ConversationMessage> CONVERSATION_MESSAGES =
+            new Topic<>("messaging.conversation-messages", ConversationMessage.class, PARTITIONS, false);
+    public static final Topic<SellerNonResponsive> SELLER_NON_RESPONSIVE =
+            new Topic<>("messaging.seller-non-responsive", SellerNonResponsive.class, PARTITIONS, false);
+    public static final Topic<Notification> NOTIFICATIONS =
+            new Topic<>("messaging.notifications", Notification.class, PARTITIONS, false);
+    // messaging-service internal topics (begin)
+    // Commands accepted over HTTP: conversation writes keyed by orderId, inbox read marks keyed by userId.
+    public static final Topic<market.resale.schemas.messaging.ConversationCommand> CONVERSATION_COMMANDS =
+            new Topic<>("messaging.conversation-commands", market.resale.schemas.messaging.ConversationCommand.class, PARTITIONS, false);
+    public static final Topic<market.resale.schemas.messaging.InboxCommand> INBOX_COMMANDS =
+            new Topic<>("messaging.inbox-commands", market.resale.schemas.messaging.InboxCommand.class, PARTITIONS, false);
+    // messaging-service internal topics (end)
+
+    // support-service, keyed by orderId.
+    public static final Topic<CaseEvent> CASE_EVENTS =
+            new Topic<>("support.case-events", CaseEvent.class, PARTITIONS, false);
+    // support-service internal topics (begin)
+    // support-service internal topics (end)
+
     public static final List<Topic<?>> ALL = List.of(
             ORDER_PLACED, CARRIER_SCANS,
-            CANCEL_COMMANDS, ORDER_CANCELLED, CANCELLATION_REJECTED, WINDOW_CLOSED,
+            CANCEL_COMMANDS, ORDER_CANCELLED, CANCELLATION_REJECTED, WINDOW_CLOSED, WINDOW_CLOSING, BUYER_COMMENT_COMMANDS,
             ORDER_SHIPPED, LABEL_VOIDED, SCAN_CONFLICTS,
-            REDEMPTION_REQUESTS, CREDIT_ISSUED, CREDIT_REDEEMED, REDEMPTION_REJECTED);
+            REDEMPTION_REQUESTS, CREDIT_ISSUED, CREDIT_REDEEMED, REDEMPTION_REJECTED,
+            CONVERSATION_MESSAGES, SELLER_NON_RESPONSIVE, NOTIFICATIONS,
+            // messaging-service internal topics in ALL (begin)
+            CONVERSATION_COMMANDS, INBOX_COMMANDS,
+            // messaging-service internal topics in ALL (end)
+            CASE_EVENTS
+            // support-service internal topics in ALL (begin)
+            // support-service internal topics in ALL (end)
+    );
 
     /** Application ids of the services; each has one dead-letter topic, {@code <application-id>.dlt}. */
-    public static final List<String> APPLICATIONS = List.of("orders-service", "shipping-service", "credits-service");
+    public static final List<String> APPLICATIONS = List.of("orders-service", "shipping-service", "credits-service",
+            "messaging-service", "support-service");
 
     /** Every topic name to create, dead-letter topics included. */
     public static List<String> allNames() {
