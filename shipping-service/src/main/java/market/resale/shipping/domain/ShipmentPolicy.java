@@ -10,7 +10,8 @@ import java.util.List;
  *   <li>The first scan of type {@code ACCEPTED} or later ships the order, once (rule 2);
  *       {@code LABEL_CREATED} only records the label.</li>
  *   <li>A moving scan for a cancelled order is a conflict, whichever of the two shipping saw first
- *       (orders-service decided the race; shipping only reports the parcel that moves anyway, rule 8).</li>
+ *       (orders-service decided the race; shipping only reports the parcel that moves anyway, rule 8),
+ *       unless support ordered the cancellation: then the parcel's return is already that case's.</li>
  *   <li>A cancelled order's label is voided exactly once, as soon as both the cancellation and a
  *       tracking number are known.</li>
  *   <li>A redelivered input (same scan id, same cancellation) changes nothing.</li>
@@ -42,7 +43,7 @@ public record ShipmentPolicy(int scansKept, int scanIdsRemembered) {
         var events = new ArrayList<ShippingEvent>();
         var outcome = Change.Outcome.RECORDED;
         if (next.cancellation() != null) {
-            if (scan.type().moving()) {
+            if (scan.type().moving() && !next.cancellation().bySupport()) {
                 events.add(new ShippingEvent.Conflict(scan, next.cancellation().cancelledAt(), now));
                 next = next.conflicted();
                 outcome = Change.Outcome.CONFLICT;
@@ -72,9 +73,9 @@ public record ShipmentPolicy(int scansKept, int scanIdsRemembered) {
         var next = shipment.withParties(buyerId, sellerId).cancelled(cancellation);
         var events = new ArrayList<ShippingEvent>();
         var outcome = Change.Outcome.RECORDED;
-        if (next.shippedBy() != null) {
-            // Shipping saw the parcel move first, but orders-service decided the cancellation first
-            // (or support cancelled after shipping): the parcel must come back.
+        if (next.shippedBy() != null && !cancellation.bySupport()) {
+            // Shipping saw the parcel move first, but orders-service decided the cancellation first:
+            // the parcel must come back.
             events.add(new ShippingEvent.Conflict(next.shippedBy(), cancellation.cancelledAt(), now));
             next = next.conflicted();
             outcome = Change.Outcome.CONFLICT;
@@ -89,7 +90,9 @@ public record ShipmentPolicy(int scansKept, int scanIdsRemembered) {
     }
 
     private static ShippingEvent.LabelVoided voidIfDue(Shipment shipment, long now) {
-        if (shipment.cancellation() == null || shipment.trackingNumber() == null || shipment.labelVoided()) {
+        if (shipment.cancellation() == null || shipment.trackingNumber() == null || shipment.labelVoided()
+                || (shipment.cancellation().bySupport() && shipment.shippedBy() != null)) {
+            // A label that already carries a moving parcel is not voided: support arranges its return.
             return null;
         }
         return new ShippingEvent.LabelVoided(shipment.trackingNumber(), shipment.carrier(),

@@ -92,7 +92,8 @@ class ShipmentProcessor implements Processor<String, ShipmentInput, String, Outb
             return;
         }
         apply(record, policy.cancelled(current(e.getOrderId()),
-                new Cancellation(e.getCommandId(), e.getCancelledAt().toEpochMilli()),
+                new Cancellation(e.getCommandId(), e.getCancelledAt().toEpochMilli(),
+                        e.getActor() == market.resale.schemas.orders.Actor.SUPPORT),
                 e.getBuyerId(), e.getSellerId(), context.currentSystemTimeMs()));
     }
 

@@ -137,6 +137,21 @@ class ShipmentPolicyTest {
     }
 
     @Test
+    void aSupportCancellationOfAShippedOrderIsNoConflictAndLaterScansOpenNoneEither() {
+        var accepted = domainScan(ORDER, ScanType.ACCEPTED, minutes(5));
+        var shipped = apply(Shipment.start(ORDER), accepted);
+        var bySupport = new Cancellation("case:c-1", minutes(60).toEpochMilli(), true);
+
+        var change = POLICY.cancelled(shipped, bySupport, BUYER, SELLER, NOW);
+        var later = POLICY.scanned(change.shipment(), domainScan(ORDER, ScanType.IN_TRANSIT, minutes(90)), NOW);
+
+        assertThat(change.events()).isEmpty();
+        assertThat(change.shipment().cancellation()).isEqualTo(bySupport);
+        assertThat(later.events()).isEmpty();
+        assertThat(later.shipment().conflicts()).isZero();
+    }
+
+    @Test
     void aCancellationAfterTheOrderShippedIsAConflictOnTheScanThatShippedIt() {
         var accepted = domainScan(ORDER, ScanType.ACCEPTED, minutes(5));
         var shipped = apply(Shipment.start(ORDER), accepted, domainScan(ORDER, ScanType.IN_TRANSIT, minutes(9)));
