@@ -12,11 +12,24 @@ import market.resale.schemas.credits.CreditRedeemed;
 import market.resale.schemas.credits.RedeemCredit;
 import market.resale.schemas.credits.RedemptionRejected;
 import market.resale.schemas.credits.RedemptionRejectionCode;
+import market.resale.schemas.messaging.ConversationAction;
+import market.resale.schemas.messaging.ConversationCommand;
+import market.resale.schemas.messaging.ConversationMessage;
+import market.resale.schemas.messaging.InboxAction;
+import market.resale.schemas.messaging.InboxCommand;
+import market.resale.schemas.messaging.MessageKind;
+import market.resale.schemas.messaging.MessageRef;
+import market.resale.schemas.messaging.Notification;
+import market.resale.schemas.messaging.NotificationKind;
+import market.resale.schemas.messaging.ParticipantRole;
+import market.resale.schemas.messaging.SellerNonResponsive;
 import market.resale.schemas.orders.Actor;
+import market.resale.schemas.orders.BuyerCommentCommand;
 import market.resale.schemas.orders.CancelOrderCommand;
 import market.resale.schemas.orders.CancelReason;
 import market.resale.schemas.orders.CancellationRejected;
 import market.resale.schemas.orders.CancellationWindowClosed;
+import market.resale.schemas.orders.CancellationWindowClosing;
 import market.resale.schemas.orders.OrderCancelled;
 import market.resale.schemas.orders.Refund;
 import market.resale.schemas.orders.RejectionCode;
@@ -24,6 +37,10 @@ import market.resale.schemas.orders.WindowClosedCause;
 import market.resale.schemas.shipping.LabelVoided;
 import market.resale.schemas.shipping.OrderShipped;
 import market.resale.schemas.shipping.ScanConflict;
+import market.resale.schemas.support.CaseAction;
+import market.resale.schemas.support.CaseEvent;
+import market.resale.schemas.support.CaseStatus;
+import market.resale.schemas.support.CaseType;
 import org.apache.avro.specific.SpecificRecord;
 
 /**
@@ -161,7 +178,71 @@ public final class RecordMother {
             Map.entry(RedeemCredit.class, () -> redeemCredit().build()),
             Map.entry(CreditIssued.class, () -> creditIssued().build()),
             Map.entry(CreditRedeemed.class, () -> creditRedeemed().build()),
-            Map.entry(RedemptionRejected.class, () -> redemptionRejected().build()));
+            Map.entry(RedemptionRejected.class, () -> redemptionRejected().build()),
+            Map.entry(CancellationWindowClosing.class, () -> cancellationWindowClosing().build()),
+            Map.entry(BuyerCommentCommand.class, () -> buyerCommentCommand().build()),
+            Map.entry(ConversationMessage.class, () -> conversationMessage().build()),
+            Map.entry(SellerNonResponsive.class, () -> sellerNonResponsive().build()),
+            Map.entry(Notification.class, () -> notification().build()),
+            Map.entry(ConversationCommand.class, () -> ConversationCommand.newBuilder().setCommandId("command-3")
+                    .setOrderId(ORDER_ID).setActorId(BUYER_ID).setAction(ConversationAction.REQUEST_CANCELLATION)
+                    .setText("wrong size").setReason(CancelReason.ORDERED_BY_MISTAKE).setRequestedAt(CANCELLED_AT).build()),
+            Map.entry(InboxCommand.class, () -> InboxCommand.newBuilder().setCommandId("read-1").setUserId(BUYER_ID)
+                    .setAction(InboxAction.MARK_READ).setNotificationId("n-1").setRequestedAt(CANCELLED_AT).build()),
+            Map.entry(CaseEvent.class, () -> caseEvent().build()),
+            Map.entry(market.resale.schemas.support.CaseCommand.class, () -> market.resale.schemas.support.CaseCommand.newBuilder()
+                    .setCommandId("case-command-1").setOrderId(ORDER_ID).setCaseId(ORDER_ID + ".DISPUTE.1")
+                    .setAction(market.resale.schemas.support.CaseCommandAction.ADD_FILE).setActorId(BUYER_ID)
+                    .setActorRole(ParticipantRole.BUYER).setText("screenshot of the conversation")
+                    .setFile(market.resale.schemas.support.CaseFile.newBuilder().setName("chat.png").setContentType("image/png")
+                            .setContent(java.nio.ByteBuffer.wrap(new byte[] {(byte) 0x89, 'P', 'N', 'G', 13, 10, 26, 10})).build())
+                    .setRequestedAt(CANCELLED_AT.plusSeconds(700)).build()),
+            Map.entry(market.resale.schemas.support.CaseSummary.class, () -> market.resale.schemas.support.CaseSummary.newBuilder()
+                    .setCaseId(ORDER_ID + ".DISPUTE.1").setOrderId(ORDER_ID).setType(CaseType.DISPUTE).setStatus(CaseStatus.OPEN)
+                    .setBuyerId(BUYER_ID).setSellerId(SELLER_ID).setOpenedBy("support-service")
+                    .setOpenedByRole(ParticipantRole.SYSTEM).setDescription("A scan after the cancellation")
+                    .setOpenedAt(CANCELLED_AT.plusSeconds(601)).setUpdatedAt(CANCELLED_AT.plusSeconds(601)).build()));
+
+    public static CancellationWindowClosing.Builder cancellationWindowClosing() {
+        return CancellationWindowClosing.newBuilder().setOrderId(ORDER_ID).setBuyerId(BUYER_ID)
+                .setClosesAt(PLACED_AT.plusSeconds(3 * 3600)).setRemindedAt(PLACED_AT.plusSeconds(150 * 60));
+    }
+
+    public static BuyerCommentCommand.Builder buyerCommentCommand() {
+        return BuyerCommentCommand.newBuilder().setCommandId("comment-1").setOrderId(ORDER_ID).setSellerId(SELLER_ID)
+                .setText("Cancelled an hour after buying, politely.").setRequestedAt(CANCELLED_AT.plusSeconds(600));
+    }
+
+    public static ConversationMessage.Builder conversationMessage() {
+        return ConversationMessage.newBuilder().setMessageId("message-1").setOrderId(ORDER_ID).setSeq(1)
+                .setSenderId(BUYER_ID).setSenderRole(ParticipantRole.BUYER).setKind(MessageKind.CANCELLATION_REQUEST)
+                .setText("I ordered the wrong size, could you cancel?").setReason(CancelReason.ORDERED_BY_MISTAKE)
+                .setRequestId("request-1").setSentAt(PLACED_AT.plusSeconds(4 * 3600));
+    }
+
+    public static SellerNonResponsive.Builder sellerNonResponsive() {
+        var first = MessageRef.newBuilder().setMessageId("message-1").setSenderId(BUYER_ID).setKind(MessageKind.MESSAGE)
+                .setText("Hello?").setSentAt(PLACED_AT.plusSeconds(4 * 3600)).build();
+        var second = MessageRef.newBuilder(first).setMessageId("message-2").setText("Please answer")
+                .setSentAt(PLACED_AT.plusSeconds(5 * 3600)).build();
+        return SellerNonResponsive.newBuilder().setOrderId(ORDER_ID).setBuyerId(BUYER_ID).setSellerId(SELLER_ID)
+                .setEpisodeId(ORDER_ID + ":1").setUnanswered(java.util.List.of(first, second))
+                .setFirstUnansweredAt(first.getSentAt()).setDetectedAt(first.getSentAt().plusSeconds(86_400));
+    }
+
+    public static Notification.Builder notification() {
+        return Notification.newBuilder().setNotificationId("credit-entry-1").setUserId(BUYER_ID)
+                .setKind(NotificationKind.CREDIT_ISSUED).setOrderId(ORDER_ID).setTitle("Store credit issued")
+                .setBody("61.57 USD of store credit for your cancelled order").setAmountCents(TOTAL_CENTS)
+                .setCurrency("USD").setCreatedAt(CANCELLED_AT);
+    }
+
+    public static CaseEvent.Builder caseEvent() {
+        return CaseEvent.newBuilder().setEventId("case-event-1").setCaseId(ORDER_ID + ".DISPUTE.1").setOrderId(ORDER_ID)
+                .setType(CaseType.DISPUTE).setStatus(CaseStatus.OPEN).setBuyerId(BUYER_ID).setSellerId(SELLER_ID)
+                .setAction(CaseAction.OPENED).setActorId("support-service").setActorRole(ParticipantRole.SYSTEM)
+                .setSummary("A scan after the cancellation").setAt(CANCELLED_AT.plusSeconds(601));
+    }
 
     /** A sample value of any topic's value type, for tests that go over the whole catalogue. */
     public static <V extends SpecificRecord> V sample(Class<V> type) {

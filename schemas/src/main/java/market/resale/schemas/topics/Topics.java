@@ -89,6 +89,15 @@ public final class Topics {
     public static final Topic<CaseEvent> CASE_EVENTS =
             new Topic<>("support.case-events", CaseEvent.class, PARTITIONS, false);
     // support-service internal topics (begin)
+    /** Largest record on support's file-carrying topics: an attached file (at most 8 MiB) plus its command. */
+    public static final int SUPPORT_MAX_RECORD_BYTES = 10 * 1024 * 1024;
+    // HTTP writes to a case, keyed by orderId; an attached file travels in its command.
+    public static final Topic<market.resale.schemas.support.CaseCommand> CASE_COMMANDS =
+            new Topic<>("support.case-commands", market.resale.schemas.support.CaseCommand.class, PARTITIONS, false,
+                    java.util.Map.of("max.message.bytes", Integer.toString(SUPPORT_MAX_RECORD_BYTES)));
+    // The latest summary of every case, keyed by caseId: the global table agents list cases from.
+    public static final Topic<market.resale.schemas.support.CaseSummary> CASE_SUMMARIES =
+            new Topic<>("support.case-summaries", market.resale.schemas.support.CaseSummary.class, PARTITIONS, true);
     // support-service internal topics (end)
 
     public static final List<Topic<?>> ALL = List.of(
@@ -102,6 +111,7 @@ public final class Topics {
             // messaging-service internal topics in ALL (end)
             CASE_EVENTS
             // support-service internal topics in ALL (begin)
+            , CASE_COMMANDS, CASE_SUMMARIES
             // support-service internal topics in ALL (end)
     );
 

@@ -1,0 +1,442 @@
+package market.resale.messaging.stream;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import market.resale.messaging.config.MessagingSettings;
+import market.resale.messaging.domain.CancellationRequest;
+import market.resale.messaging.domain.CommandOutcome;
+import market.resale.messaging.domain.Conversation;
+import market.resale.messaging.domain.Decision;
+import market.resale.messaging.domain.EntryKind;
+import market.resale.messaging.domain.Ids;
+import market.resale.messaging.domain.Message;
+import market.resale.messaging.domain.Party;
+import market.resale.messaging.domain.Refusal;
+import market.resale.messaging.domain.RequestStatus;
+import market.resale.messaging.domain.ResponsivenessRule;
+import market.resale.platform.kafka.DeadLetters;
+import market.resale.platform.kafka.Outbound;
+import market.resale.schemas.messaging.ConversationCommand;
+import market.resale.schemas.messaging.ConversationMessage;
+import market.resale.schemas.messaging.MessageKind;
+import market.resale.schemas.messaging.MessageRef;
+import market.resale.schemas.messaging.Notification;
+import market.resale.schemas.messaging.ParticipantRole;
+import market.resale.schemas.messaging.SellerNonResponsive;
+import market.resale.schemas.orders.Actor;
+import market.resale.schemas.orders.CancelOrderCommand;
+import market.resale.schemas.orders.CancelReason;
+import market.resale.schemas.orders.CancellationRejected;
+import market.resale.schemas.orders.OrderCancelled;
+import market.resale.schemas.orders.RejectionCode;
+import market.resale.schemas.orders.WindowClosedCause;
+import market.resale.schemas.topics.Topics;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+/**
+ * Owns every order's conversation: numbers its entries, decides cancellation requests and their
+ * answers, turns an approval into a cancel command for orders-service, settles requests on
+ * orders-service's answer, notifies the parties, and tells when a seller is non-responsive. Every
+ * output of one input commits in the same transaction as the state it changed.
+ *
+ * <p>The non-responsive timer keeps an index of check times ({@code <check time>|<orderId>},
+ * zero-padded so it sorts by time) and on each tick reads only the entries that are due, so its cost
+ * follows the number of episodes falling due, not the number of open conversations. It judges
+ * due-ness by the injected {@link Clock}, not by the punctuation's timestamp, so that tests and
+ * system tests can move time by 24 hours explicitly.
+ */
+class ConversationProcessor implements Processor<String, ConversationInput, String, Outbound> {
+
+    static final String SYSTEM_SENDER = "system";
+
+    private final MessagingSettings settings;
+    private final ResponsivenessRule rule;
+    private final String applicationId;
+    private final MeterRegistry meters;
+    private final Clock clock;
+    private ProcessorContext<String, Outbound> context;
+    private KeyValueStore<String, Conversation> conversations;
+    private KeyValueStore<String, Message> messages;
+    private KeyValueStore<String, CommandOutcome> outcomes;
+    private KeyValueStore<String, String> checks;
+
+    ConversationProcessor(MessagingSettings settings, String applicationId, MeterRegistry meters, Clock clock) {
+        this.settings = settings;
+        this.rule = settings.nonResponsive().rule();
+        this.applicationId = applicationId;
+        this.meters = meters;
+        this.clock = clock;
+    }
+
+    @Override
+    public void init(ProcessorContext<String, Outbound> context) {
+        this.context = context;
+        conversations = context.getStateStore(MessagingTopology.CONVERSATIONS_STORE);
+        messages = context.getStateStore(MessagingTopology.MESSAGES_STORE);
+        outcomes = context.getStateStore(MessagingTopology.OUTCOMES_STORE);
+        checks = context.getStateStore(MessagingTopology.SELLER_CHECKS_STORE);
+        context.schedule(settings.nonResponsive().checkInterval(), PunctuationType.WALL_CLOCK_TIME,
+                timestamp -> checkSellers(clock.millis()));
+    }
+
+    @Override
+    public void process(Record<String, ConversationInput> record) {
+        switch (record.value()) {
+            case ConversationInput.Placed placed -> place(record, placed);
+            case ConversationInput.WindowClosed closed -> windowClosed(record, closed);
+            case ConversationInput.Shipped shipped -> shipped(record, shipped);
+            case ConversationInput.Cancelled cancelled -> cancelled(record, cancelled.event());
+            case ConversationInput.Rejected rejected -> rejected(record, rejected.event());
+            case ConversationInput.Command command -> command(record, command.command());
+        }
+    }
+
+    private void place(Record<String, ConversationInput> record, ConversationInput.Placed placed) {
+        var e = placed.event();
+        if (!e.getOrderId().equals(record.key())) {
+            deadLetter(record, e, DeadLetters.INVALID, "record key " + record.key() + " differs from orderId " + e.getOrderId());
+            return;
+        }
+        if (e.getBuyerId().isBlank() || e.getSellerId().isBlank() || e.getBuyerId().equals(e.getSellerId())) {
+            deadLetter(record, e, DeadLetters.INVALID, "buyer and seller must be two different users");
+            return;
+        }
+        var conversation = load(record.key());
+        if (conversation.known()) {
+            return; // a redelivered placement changes nothing
+        }
+        save(conversation, conversation.placed(e.getBuyerId(), e.getSellerId()), clock.millis());
+    }
+
+    private void windowClosed(Record<String, ConversationInput> record, ConversationInput.WindowClosed closed) {
+        var e = closed.event();
+        var conversation = load(record.key());
+        if (conversation.windowClosed()) {
+            return; // the window closes once
+        }
+        save(conversation, conversation.windowClosedNow(e.getCause() == WindowClosedCause.EXPIRED), clock.millis());
+        notify(record, Notices.windowClosed(e));
+    }
+
+    private void shipped(Record<String, ConversationInput> record, ConversationInput.Shipped shipped) {
+        var conversation = load(record.key());
+        if (!conversation.shipped() || conversation.trackingNumber() == null) {
+            save(conversation, conversation.shippedWith(shipped.event().getTrackingNumber()), clock.millis());
+        }
+    }
+
+    private void cancelled(Record<String, ConversationInput> record, OrderCancelled e) {
+        var before = load(record.key());
+        if (before.cancelled()) {
+            return; // an order is cancelled once
+        }
+        var now = clock.millis();
+        var viaRequest = e.getReference() != null && before.requests().containsKey(e.getReference());
+        var detail = viaRequest
+                ? "The seller approved the cancellation request; the order is cancelled and "
+                        + Notices.money(e.getRefund().getTotalCents(), e.getRefund().getCurrency())
+                        + " is refunded to the buyer as store credit."
+                : "The order was cancelled by " + who(e.getActor()) + "; "
+                        + Notices.money(e.getRefund().getTotalCents(), e.getRefund().getCurrency())
+                        + " is refunded to the buyer as store credit.";
+        var after = before.cancelledNow(detail, now);
+        if (after.known()) {
+            after = append(record, after, after.next(SYSTEM_SENDER, Party.SYSTEM, EntryKind.SYSTEM_NOTE, detail, null,
+                    viaRequest ? e.getReference() : null, now));
+        }
+        if (viaRequest) {
+            meters.counter("cancellation_requests_settled_total", "outcome", RequestStatus.CANCELLED.name()).increment();
+        }
+        save(before, after, now);
+        for (var recipient : distinct(e.getBuyerId(), e.getSellerId())) {
+            notify(record, Notices.cancellationConfirmed(e, recipient));
+        }
+    }
+
+    private void rejected(Record<String, ConversationInput> record, CancellationRejected e) {
+        var before = load(record.key());
+        var request = e.getReference() == null ? null : before.requests().get(e.getReference());
+        if (request == null || !e.getCommandId().equals(request.cancelCommandId())) {
+            // Not one of ours: whoever asked orders-service hears why.
+            var recipients = e.getActor() == Actor.SELLER_APPROVED && before.known()
+                    ? distinct(before.buyerId(), before.sellerId()) : distinct(e.getActorId());
+            for (var recipient : recipients) {
+                notify(record, Notices.cancellationRefused(e.getOrderId(), e.getCommandId(), recipient, e.getDetail(),
+                        e.getTrackingNumber(), e.getRejectedAt()));
+            }
+            return;
+        }
+        if (request.status() != RequestStatus.APPROVED) {
+            return; // settled already: a redelivery
+        }
+        var now = clock.millis();
+        var after = before.with(request.refused(e.getCode().name(), e.getDetail(), e.getTrackingNumber(), now));
+        if (e.getCode() == RejectionCode.ALREADY_SHIPPED) {
+            after = after.shippedWith(e.getTrackingNumber());
+        }
+        var note = "The order could not be cancelled: " + e.getDetail()
+                + (e.getTrackingNumber() == null || e.getDetail().contains(e.getTrackingNumber())
+                ? "" : " (tracking number " + e.getTrackingNumber() + ")");
+        after = append(record, after, after.next(SYSTEM_SENDER, Party.SYSTEM, EntryKind.SYSTEM_NOTE, note, null,
+                request.requestId(), now));
+        save(before, after, now);
+        meters.counter("cancellation_requests_settled_total", "outcome", RequestStatus.REFUSED.name()).increment();
+        for (var recipient : distinct(before.buyerId(), before.sellerId())) {
+            notify(record, Notices.cancellationRefused(e.getOrderId(), e.getCommandId(), recipient, e.getDetail(),
+                    e.getTrackingNumber(), e.getRejectedAt()));
+        }
+    }
+
+    private void command(Record<String, ConversationInput> record, ConversationCommand c) {
+        var orderId = record.key();
+        if (!c.getOrderId().equals(orderId)) {
+            deadLetter(record, c, DeadLetters.INVALID, "record key " + orderId + " differs from orderId " + c.getOrderId());
+            return;
+        }
+        if (outcomes.get(MessagingTopology.outcomeKey(orderId, c.getCommandId())) != null) {
+            return; // decided already; the answer is in the store
+        }
+        var now = clock.millis();
+        var conversation = conversations.get(orderId);
+        if (conversation == null || !conversation.known()) {
+            refuse(c, Refusal.UNKNOWN_ORDER, "No order " + orderId, null, null, now);
+            deadLetter(record, c, DeadLetters.UNKNOWN_ORDER, "no order " + orderId);
+            return;
+        }
+        switch (c.getAction()) {
+            case POST_MESSAGE -> post(record, conversation, c, now);
+            case REQUEST_CANCELLATION -> requestCancellation(record, conversation, c, now);
+            case APPROVE_REQUEST -> answer(record, conversation, c, true, now);
+            case DECLINE_REQUEST -> answer(record, conversation, c, false, now);
+            default -> {
+                refuse(c, Refusal.INVALID, "Unknown action " + c.getAction(), null, null, now);
+                deadLetter(record, c, DeadLetters.INVALID, "unknown action " + c.getAction());
+            }
+        }
+    }
+
+    private void post(Record<String, ConversationInput> record, Conversation before, ConversationCommand c, long now) {
+        var party = before.partyOf(c.getActorId());
+        if (party == null) {
+            refuse(c, Refusal.NOT_A_PARTY, "Not a party to this order", null, null, now);
+            deadLetter(record, c, DeadLetters.INVALID, c.getActorId() + " is not a party to the order");
+            return;
+        }
+        if (c.getText() == null || c.getText().isBlank() || c.getText().length() > settings.maxMessageLength()) {
+            refuse(c, Refusal.INVALID, "A message has 1-" + settings.maxMessageLength() + " characters", null, null, now);
+            deadLetter(record, c, DeadLetters.INVALID, "message text empty or too long");
+            return;
+        }
+        var message = before.next(c.getActorId(), party, EntryKind.MESSAGE, c.getText(), null, null, now);
+        var after = append(record, before, message);
+        save(before, after, now);
+        outcomes.put(MessagingTopology.outcomeKey(before.orderId(), c.getCommandId()),
+                CommandOutcome.accepted(c.getCommandId(), message, null, now));
+        notify(record, Notices.newMessage(message, party == Party.BUYER ? before.sellerId() : before.buyerId()));
+    }
+
+    private void requestCancellation(Record<String, ConversationInput> record, Conversation before, ConversationCommand c,
+                                     long now) {
+        if (c.getReason() == null || c.getText() != null && c.getText().length() > settings.maxNoteLength()) {
+            refuse(c, Refusal.INVALID, "A request needs a reason and a note of at most " + settings.maxNoteLength()
+                    + " characters", null, null, now);
+            deadLetter(record, c, DeadLetters.INVALID, "request without reason or with a note too long");
+            return;
+        }
+        switch (before.mayRequestCancellation(c.getActorId())) {
+            case Decision.Refused refused -> {
+                var open = before.openRequest().map(CancellationRequest::requestId).orElse(null);
+                refuse(c, refused.refusal(), refused.detail(), refused.refusal() == Refusal.REQUEST_PENDING ? open : null,
+                        refused.refusal() == Refusal.ALREADY_SHIPPED ? before.trackingNumber() : null, now);
+                meters.counter("cancellation_requests_total", "outcome", refused.refusal().name()).increment();
+            }
+            case Decision.Accepted accepted -> {
+                var requestId = Ids.requestId(c.getCommandId());
+                var request = CancellationRequest.pending(requestId, before.orderId(), c.getActorId(), c.getReason().name(),
+                        c.getText(), now);
+                var entry = before.next(c.getActorId(), Party.BUYER, EntryKind.CANCELLATION_REQUEST,
+                        c.getText() == null ? "" : c.getText(), request.reason(), requestId, now);
+                var after = append(record, before.with(request), entry);
+                save(before, after, now);
+                outcomes.put(MessagingTopology.outcomeKey(before.orderId(), c.getCommandId()),
+                        CommandOutcome.accepted(c.getCommandId(), entry, requestId, now));
+                notify(record, Notices.requestReceived(request, before.sellerId(), now));
+                meters.counter("cancellation_requests_total", "outcome", "ACCEPTED").increment();
+            }
+            case Decision.Repeated repeated -> throw new IllegalStateException("a new request is never a repeat");
+        }
+    }
+
+    private void answer(Record<String, ConversationInput> record, Conversation before, ConversationCommand c, boolean approve,
+                        long now) {
+        var requestId = c.getRequestId();
+        if (c.getText() != null && c.getText().length() > settings.maxNoteLength()) {
+            refuse(c, Refusal.INVALID, "A note has at most " + settings.maxNoteLength() + " characters", requestId, null, now);
+            deadLetter(record, c, DeadLetters.INVALID, "note too long");
+            return;
+        }
+        switch (before.mayAnswer(c.getActorId(), requestId, approve)) {
+            case Decision.Refused refused -> refuse(c, refused.refusal(), refused.detail(), requestId, null, now);
+            case Decision.Repeated repeated -> outcomes.put(MessagingTopology.outcomeKey(before.orderId(), c.getCommandId()),
+                    CommandOutcome.accepted(c.getCommandId(), null, requestId, now));
+            case Decision.Accepted accepted -> {
+                var request = before.requests().get(requestId);
+                Message entry;
+                Conversation after;
+                if (approve) {
+                    var cancelCommandId = Ids.cancelCommandId(requestId);
+                    var approved = request.approved(cancelCommandId, now);
+                    entry = before.next(c.getActorId(), Party.SELLER, EntryKind.REQUEST_APPROVED,
+                            c.getText() == null || c.getText().isBlank() ? "The seller approved the cancellation request." : c.getText(),
+                            request.reason(), requestId, now);
+                    after = append(record, before.with(approved), entry);
+                    emit(record, before.orderId(), Outbound.to(Topics.CANCEL_COMMANDS, CancelOrderCommand.newBuilder()
+                            .setCommandId(cancelCommandId).setOrderId(before.orderId())
+                            .setActor(Actor.SELLER_APPROVED).setActorId(before.sellerId())
+                            .setReason(CancelReason.valueOf(request.reason())).setNote(request.note())
+                            .setRequestedAt(Instant.ofEpochMilli(now)).setReference(requestId)
+                            .build()));
+                    notify(record, Notices.requestApproved(approved, before.buyerId(), now));
+                } else {
+                    var declined = request.declined(c.getText(), now);
+                    entry = before.next(c.getActorId(), Party.SELLER, EntryKind.REQUEST_DECLINED,
+                            c.getText() == null || c.getText().isBlank() ? "The seller declined the cancellation request." : c.getText(),
+                            request.reason(), requestId, now);
+                    after = append(record, before.with(declined), entry);
+                    notify(record, Notices.requestDeclined(declined, before.buyerId(), c.getText(), now));
+                }
+                save(before, after, now);
+                outcomes.put(MessagingTopology.outcomeKey(before.orderId(), c.getCommandId()),
+                        CommandOutcome.accepted(c.getCommandId(), entry, requestId, now));
+                meters.counter("cancellation_request_answers_total", "answer", approve ? "APPROVED" : "DECLINED").increment();
+            }
+        }
+    }
+
+    /** Wall-clock timer: publishes the episodes that have become due, oldest first, at most a batch per tick. */
+    void checkSellers(long now) {
+        var due = new ArrayList<String>();
+        try (var it = checks.range(pad(0) + "|", pad(now) + "|\uffff")) {
+            while (it.hasNext() && due.size() < settings.nonResponsive().checkBatch()) {
+                due.add(it.next().key);
+            }
+        }
+        for (var key : due) {
+            checks.delete(key);
+            var orderId = key.substring(key.indexOf('|') + 1);
+            var conversation = conversations.get(orderId);
+            var episode = conversation == null ? null : conversation.episode();
+            if (episode == null || episode.checkAt() == null || !key.equals(checkKey(episode.checkAt(), orderId))) {
+                continue; // answered, cancelled or rescheduled since
+            }
+            if (!rule.nonResponsive(conversation, now)) {
+                conversations.put(orderId, conversation.withEpisode(episode.checkingAt(null)));
+                continue;
+            }
+            conversations.put(orderId, conversation.withEpisode(episode.asReported()));
+            var unanswered = conversation.unanswered().stream().map(m -> MessageRef.newBuilder()
+                    .setMessageId(m.messageId()).setSenderId(m.senderId()).setKind(MessageKind.valueOf(m.kind().name()))
+                    .setText(m.text()).setSentAt(Instant.ofEpochMilli(m.sentAt())).build()).toList();
+            context.forward(new Record<>(orderId, Outbound.to(Topics.SELLER_NON_RESPONSIVE, SellerNonResponsive.newBuilder()
+                    .setOrderId(orderId).setBuyerId(conversation.buyerId()).setSellerId(conversation.sellerId())
+                    .setEpisodeId(episode.episodeId()).setUnanswered(unanswered)
+                    .setFirstUnansweredAt(Instant.ofEpochMilli(episode.firstUnansweredAt()))
+                    .setDetectedAt(Instant.ofEpochMilli(now))
+                    .build()), now));
+            meters.counter("seller_non_responsive_total").increment();
+        }
+    }
+
+    /** Numbers, stores and publishes an entry; a seller entry ends the episode and records how long the seller took. */
+    private Conversation append(Record<String, ?> record, Conversation conversation, Message message) {
+        messages.put(MessagingTopology.messageKey(message.orderId(), message.seq()), message);
+        emit(record, message.orderId(), Outbound.to(Topics.CONVERSATION_MESSAGES, ConversationMessage.newBuilder()
+                .setMessageId(message.messageId()).setOrderId(message.orderId()).setSeq(message.seq())
+                .setSenderId(message.senderId()).setSenderRole(ParticipantRole.valueOf(message.senderRole().name()))
+                .setKind(MessageKind.valueOf(message.kind().name())).setText(message.text())
+                .setReason(message.reason() == null ? null : CancelReason.valueOf(message.reason()))
+                .setRequestId(message.requestId()).setSentAt(Instant.ofEpochMilli(message.sentAt()))
+                .build()));
+        meters.counter("messages_total", "kind", message.kind().name()).increment();
+        if (message.senderRole() == Party.SELLER && conversation.episode() != null) {
+            meters.timer("seller_response_seconds")
+                    .record(Duration.ofMillis(Math.max(0, message.sentAt() - conversation.episode().firstUnansweredAt())));
+        }
+        return conversation.appended(message);
+    }
+
+    /** Stores the conversation and moves its entry in the check index to where the rule now wants it. */
+    private void save(Conversation before, Conversation after, long now) {
+        var had = before.episode() == null ? null : before.episode().checkAt();
+        var want = rule.nextCheck(after, now);
+        if (had != null && !had.equals(want)) {
+            checks.delete(checkKey(had, after.orderId()));
+        }
+        if (want != null && !want.equals(had)) {
+            checks.put(checkKey(want, after.orderId()), after.orderId());
+        }
+        var stored = after.episode() == null ? after : after.withEpisode(after.episode().checkingAt(want));
+        conversations.put(after.orderId(), stored);
+    }
+
+    private Conversation load(String orderId) {
+        var conversation = conversations.get(orderId);
+        return conversation == null ? Conversation.start(orderId) : conversation;
+    }
+
+    private void refuse(ConversationCommand c, Refusal refusal, String detail, String requestId, String trackingNumber, long now) {
+        outcomes.put(MessagingTopology.outcomeKey(c.getOrderId(), c.getCommandId()),
+                CommandOutcome.refused(c.getCommandId(), refusal, detail, requestId, trackingNumber, now));
+    }
+
+    private void notify(Record<String, ?> record, Notification notification) {
+        emit(record, notification.getUserId(), Outbound.to(Topics.NOTIFICATIONS, notification));
+    }
+
+    private void emit(Record<String, ?> record, String key, Outbound outbound) {
+        context.forward(new Record<>(key, outbound, record.timestamp(), record.headers()));
+    }
+
+    private void deadLetter(Record<String, ConversationInput> record, SpecificRecord value, String reason, String detail) {
+        var described = DeadLetters.describe(record, reason, detail);
+        var topic = context.recordMetadata().map(m -> m.topic()).orElse("unknown");
+        context.forward(new Record<>(record.key(), Outbound.deadLetter(applicationId, topic, value), record.timestamp(),
+                described.headers()));
+        meters.counter("dead_lettered_records_total", "topic", topic, "reason", reason).increment();
+    }
+
+    private static String who(Actor actor) {
+        return switch (actor) {
+            case BUYER -> "the buyer";
+            case SELLER, SELLER_APPROVED -> "the seller";
+            case SUPPORT -> "support";
+        };
+    }
+
+    private static List<String> distinct(String... userIds) {
+        var list = new ArrayList<String>();
+        for (var id : userIds) {
+            if (id != null && !id.isBlank() && !list.contains(id)) {
+                list.add(id);
+            }
+        }
+        return list;
+    }
+
+    static String checkKey(long at, String orderId) {
+        return pad(at) + "|" + orderId;
+    }
+
+    private static String pad(long millis) {
+        return String.format("%015d", Math.max(0, millis));
+    }
+}

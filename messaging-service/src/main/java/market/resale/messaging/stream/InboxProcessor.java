@@ -1,0 +1,117 @@
+package market.resale.messaging.stream;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
+import java.util.ArrayList;
+import market.resale.messaging.domain.InboxEntry;
+import market.resale.messaging.domain.InboxSummary;
+import market.resale.platform.kafka.DeadLetters;
+import market.resale.platform.kafka.Outbound;
+import market.resale.schemas.messaging.InboxCommand;
+import market.resale.schemas.messaging.Notification;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+/**
+ * Keeps each user's inbox: stores every notification once (by id, so a redelivered cause adds
+ * nothing), newest first, and applies read marks. Emits only dead letters.
+ */
+class InboxProcessor implements Processor<String, InboxInput, String, Outbound> {
+
+    private final String applicationId;
+    private final MeterRegistry meters;
+    private final Clock clock;
+    private ProcessorContext<String, Outbound> context;
+    private KeyValueStore<String, InboxEntry> inbox;
+    private KeyValueStore<String, String> index;
+    private KeyValueStore<String, InboxSummary> summaries;
+
+    InboxProcessor(String applicationId, MeterRegistry meters, Clock clock) {
+        this.applicationId = applicationId;
+        this.meters = meters;
+        this.clock = clock;
+    }
+
+    @Override
+    public void init(ProcessorContext<String, Outbound> context) {
+        this.context = context;
+        inbox = context.getStateStore(MessagingTopology.INBOX_STORE);
+        index = context.getStateStore(MessagingTopology.INBOX_INDEX_STORE);
+        summaries = context.getStateStore(MessagingTopology.INBOX_SUMMARIES_STORE);
+    }
+
+    @Override
+    public void process(Record<String, InboxInput> record) {
+        switch (record.value()) {
+            case InboxInput.Delivered delivered -> deliver(record, delivered.notification());
+            case InboxInput.Command command -> command(record, command.command());
+        }
+    }
+
+    private void deliver(Record<String, InboxInput> record, Notification n) {
+        if (!n.getUserId().equals(record.key()) || n.getNotificationId().isBlank()) {
+            deadLetter(record, n, "a notification must be keyed by its user and have an id");
+            return;
+        }
+        var indexKey = MessagingTopology.inboxIndexKey(n.getUserId(), n.getNotificationId());
+        if (index.get(indexKey) != null) {
+            return; // the same cause delivered again
+        }
+        var entry = new InboxEntry(n.getNotificationId(), n.getUserId(), n.getKind().name(), n.getOrderId(), n.getCaseId(),
+                n.getTitle(), n.getBody(), n.getAmountCents(), n.getCurrency(), n.getCreatedAt().toEpochMilli(), null);
+        var key = MessagingTopology.inboxKey(entry.userId(), entry.createdAt(), entry.notificationId());
+        inbox.put(key, entry);
+        index.put(indexKey, key);
+        summaries.put(entry.userId(), summary(entry.userId()).delivered());
+        meters.counter("notifications_total", "kind", entry.kind()).increment();
+    }
+
+    private void command(Record<String, InboxInput> record, InboxCommand c) {
+        if (!c.getUserId().equals(record.key())) {
+            deadLetter(record, c, "an inbox command must be keyed by its user");
+            return;
+        }
+        var now = clock.millis();
+        switch (c.getAction()) {
+            case MARK_READ -> {
+                var key = c.getNotificationId() == null ? null
+                        : index.get(MessagingTopology.inboxIndexKey(c.getUserId(), c.getNotificationId()));
+                var entry = key == null ? null : inbox.get(key);
+                if (entry != null && entry.unread()) {
+                    inbox.put(key, entry.read(now));
+                    summaries.put(c.getUserId(), summary(c.getUserId()).readOne());
+                }
+            }
+            case MARK_ALL_READ -> {
+                var unread = new ArrayList<org.apache.kafka.streams.KeyValue<String, InboxEntry>>();
+                try (var it = inbox.prefixScan(MessagingTopology.inboxPrefix(c.getUserId()), Serdes.String().serializer())) {
+                    it.forEachRemaining(kv -> {
+                        if (kv.value.unread()) {
+                            unread.add(kv);
+                        }
+                    });
+                }
+                unread.forEach(kv -> inbox.put(kv.key, kv.value.read(now)));
+                summaries.put(c.getUserId(), summary(c.getUserId()).readAll(c.getCommandId(), c.getRequestedAt().toEpochMilli()));
+            }
+            default -> deadLetter(record, c, "unknown inbox action " + c.getAction());
+        }
+    }
+
+    private InboxSummary summary(String userId) {
+        var summary = summaries.get(userId);
+        return summary == null ? InboxSummary.empty(userId) : summary;
+    }
+
+    private void deadLetter(Record<String, InboxInput> record, SpecificRecord value, String detail) {
+        var described = DeadLetters.describe(record, DeadLetters.INVALID, detail);
+        var topic = context.recordMetadata().map(m -> m.topic()).orElse("unknown");
+        context.forward(new Record<>(record.key(), Outbound.deadLetter(applicationId, topic, value), record.timestamp(),
+                described.headers()));
+        meters.counter("dead_lettered_records_total", "topic", topic, "reason", DeadLetters.INVALID).increment();
+    }
+}

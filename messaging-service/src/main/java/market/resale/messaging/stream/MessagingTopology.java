@@ -1,0 +1,151 @@
+package market.resale.messaging.stream;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
+import market.resale.messaging.config.MessagingSettings;
+import market.resale.messaging.domain.CommandOutcome;
+import market.resale.messaging.domain.Conversation;
+import market.resale.messaging.domain.InboxEntry;
+import market.resale.messaging.domain.InboxSummary;
+import market.resale.messaging.domain.Message;
+import market.resale.platform.kafka.JsonSerde;
+import market.resale.platform.kafka.Outbound;
+import market.resale.platform.kafka.Sources;
+import market.resale.schemas.registry.SchemaRegistryClient;
+import market.resale.schemas.topics.Topics;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.state.Stores;
+
+/**
+ * messaging-service's topology, three parts:
+ * <ul>
+ *   <li>{@code conversation}: placements, window closures, shipments, cancellations, refusals and the
+ *       conversation commands accepted over HTTP, merged by order id into one processor, so each
+ *       order's entries are numbered and its requests decided one at a time;</li>
+ *   <li>{@code notices}: causes that need no conversation state (window reminders, credit, support
+ *       cases) mapped to notifications, keyed by the user they are for;</li>
+ *   <li>{@code inbox}: {@code messaging.notifications} (written by the two above) and read marks,
+ *       merged by user id into one processor that keeps each user's inbox.</li>
+ * </ul>
+ */
+public final class MessagingTopology {
+
+    public static final String CONVERSATIONS_STORE = "conversations";
+    public static final String MESSAGES_STORE = "conversation-messages";
+    public static final String OUTCOMES_STORE = "conversation-outcomes";
+    public static final String SELLER_CHECKS_STORE = "seller-checks";
+    public static final String INBOX_STORE = "inbox";
+    public static final String INBOX_INDEX_STORE = "inbox-index";
+    public static final String INBOX_SUMMARIES_STORE = "inbox-summaries";
+
+    private MessagingTopology() {
+    }
+
+    public static Topology build(MessagingSettings settings, SchemaRegistryClient registry, String applicationId,
+                                 MeterRegistry meters, Clock clock) {
+        var builder = new StreamsBuilder();
+        conversations(builder, settings, registry, applicationId, meters, clock);
+        notices(builder, registry, applicationId, meters);
+        inbox(builder, registry, applicationId, meters, clock);
+        return builder.build();
+    }
+
+    private static void conversations(StreamsBuilder builder, MessagingSettings settings, SchemaRegistryClient registry,
+                                      String applicationId, MeterRegistry meters, Clock clock) {
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(CONVERSATIONS_STORE),
+                Serdes.String(), JsonSerde.of(Conversation.class)));
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(MESSAGES_STORE),
+                Serdes.String(), JsonSerde.of(Message.class)));
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(OUTCOMES_STORE),
+                Serdes.String(), JsonSerde.of(CommandOutcome.class)));
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(SELLER_CHECKS_STORE),
+                Serdes.String(), Serdes.String()));
+
+        var placed = Sources.avro(builder, Topics.ORDER_PLACED, registry, applicationId, meters)
+                .mapValues(v -> (ConversationInput) new ConversationInput.Placed(v), Named.as("as-placed"));
+        var windowClosed = Sources.avro(builder, Topics.WINDOW_CLOSED, registry, applicationId, meters)
+                .mapValues(v -> (ConversationInput) new ConversationInput.WindowClosed(v), Named.as("as-window-closed"));
+        var shipped = Sources.avro(builder, Topics.ORDER_SHIPPED, registry, applicationId, meters)
+                .mapValues(v -> (ConversationInput) new ConversationInput.Shipped(v), Named.as("as-shipped"));
+        var cancelled = Sources.avro(builder, Topics.ORDER_CANCELLED, registry, applicationId, meters)
+                .mapValues(v -> (ConversationInput) new ConversationInput.Cancelled(v), Named.as("as-cancelled"));
+        var rejected = Sources.avro(builder, Topics.CANCELLATION_REJECTED, registry, applicationId, meters)
+                .mapValues(v -> (ConversationInput) new ConversationInput.Rejected(v), Named.as("as-rejected"));
+        var commands = Sources.avro(builder, Topics.CONVERSATION_COMMANDS, registry, applicationId, meters)
+                .mapValues(v -> (ConversationInput) new ConversationInput.Command(v), Named.as("as-command"));
+
+        placed.merge(windowClosed, Named.as("merge-window-closed"))
+                .merge(shipped, Named.as("merge-shipped"))
+                .merge(cancelled, Named.as("merge-cancelled"))
+                .merge(rejected, Named.as("merge-rejected"))
+                .merge(commands, Named.as("merge-commands"))
+                .process(() -> new ConversationProcessor(settings, applicationId, meters, clock), Named.as("conversation"),
+                        CONVERSATIONS_STORE, MESSAGES_STORE, OUTCOMES_STORE, SELLER_CHECKS_STORE)
+                .to(Outbound.topicExtractor(), Outbound.produced(registry).withName("conversation-out"));
+    }
+
+    private static void notices(StreamsBuilder builder, SchemaRegistryClient registry, String applicationId,
+                                MeterRegistry meters) {
+        var closing = Sources.avro(builder, Topics.WINDOW_CLOSING, registry, applicationId, meters)
+                .map((orderId, e) -> notice(Notices.windowClosing(e)), Named.as("notice-window-closing"));
+        var credit = Sources.avro(builder, Topics.CREDIT_ISSUED, registry, applicationId, meters)
+                .map((userId, e) -> notice(Notices.creditIssued(e)), Named.as("notice-credit-issued"));
+        var cases = Sources.avro(builder, Topics.CASE_EVENTS, registry, applicationId, meters)
+                .flatMap((orderId, e) -> Notices.caseEvent(e).stream().map(MessagingTopology::notice).toList(),
+                        Named.as("notice-case-event"));
+        closing.merge(credit, Named.as("merge-credit")).merge(cases, Named.as("merge-cases"))
+                .to(Outbound.topicExtractor(), Outbound.produced(registry).withName("notices-out"));
+    }
+
+    private static void inbox(StreamsBuilder builder, SchemaRegistryClient registry, String applicationId,
+                              MeterRegistry meters, Clock clock) {
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(INBOX_STORE),
+                Serdes.String(), JsonSerde.of(InboxEntry.class)));
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(INBOX_INDEX_STORE),
+                Serdes.String(), Serdes.String()));
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(INBOX_SUMMARIES_STORE),
+                Serdes.String(), JsonSerde.of(InboxSummary.class)));
+
+        var delivered = Sources.avro(builder, Topics.NOTIFICATIONS, registry, applicationId, meters)
+                .mapValues(v -> (InboxInput) new InboxInput.Delivered(v), Named.as("as-delivered"));
+        var marks = Sources.avro(builder, Topics.INBOX_COMMANDS, registry, applicationId, meters)
+                .mapValues(v -> (InboxInput) new InboxInput.Command(v), Named.as("as-inbox-command"));
+        delivered.merge(marks, Named.as("merge-inbox-commands"))
+                .process(() -> new InboxProcessor(applicationId, meters, clock), Named.as("inbox"),
+                        INBOX_STORE, INBOX_INDEX_STORE, INBOX_SUMMARIES_STORE)
+                .to(Outbound.topicExtractor(), Outbound.produced(registry).withName("inbox-out"));
+    }
+
+    private static KeyValue<String, Outbound> notice(market.resale.schemas.messaging.Notification notification) {
+        return KeyValue.pair(notification.getUserId(), Outbound.to(Topics.NOTIFICATIONS, notification));
+    }
+
+    public static String messageKey(String orderId, long seq) {
+        return orderId + "|" + String.format("%019d", seq);
+    }
+
+    public static String messagePrefix(String orderId) {
+        return orderId + "|";
+    }
+
+    public static String outcomeKey(String orderId, String commandId) {
+        return orderId + "|" + commandId;
+    }
+
+    /** Newest first: the time is stored inverted, so a prefix scan reads the inbox from the latest notification. */
+    public static String inboxKey(String userId, long createdAt, String notificationId) {
+        return userId + "|" + String.format("%019d", Long.MAX_VALUE - Math.max(0, createdAt)) + "|" + notificationId;
+    }
+
+    public static String inboxPrefix(String userId) {
+        return userId + "|";
+    }
+
+    public static String inboxIndexKey(String userId, String notificationId) {
+        return userId + "|" + notificationId;
+    }
+}

@@ -1,0 +1,325 @@
+package market.resale.messaging.web;
+
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import java.net.URI;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.function.Function;
+import market.resale.messaging.config.MessagingSettings;
+import market.resale.messaging.domain.CommandOutcome;
+import market.resale.messaging.domain.Conversation;
+import market.resale.messaging.domain.Ids;
+import market.resale.messaging.domain.Message;
+import market.resale.messaging.domain.Party;
+import market.resale.messaging.domain.Refusal;
+import market.resale.messaging.stream.MessagingTopology;
+import market.resale.platform.kafka.EventPublisher;
+import market.resale.platform.kafka.KeyOwnerRouter;
+import market.resale.platform.security.Caller;
+import market.resale.platform.security.Role;
+import market.resale.platform.web.ApiProblem;
+import market.resale.platform.web.Commands;
+import market.resale.platform.web.OwnerRouting;
+import market.resale.schemas.messaging.ConversationAction;
+import market.resale.schemas.messaging.ConversationCommand;
+import market.resale.schemas.orders.CancelReason;
+import market.resale.schemas.topics.Topics;
+import org.apache.kafka.common.serialization.Serdes;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.http.server.reactive.ServerHttpRequest;
+import org.springframework.security.core.Authentication;
+import org.springframework.validation.annotation.Validated;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+import reactor.core.publisher.Mono;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * An order's conversation and its cancellation requests. Its buyer and seller read and write it,
+ * support agents read it; anyone else gets 404 whether the order exists or not. Every request is
+ * answered by the instance that owns the order's partition; a write is stored as a command and
+ * answered with what the conversation processor made of it (or 202 when it takes longer).
+ */
+@RestController
+@Validated
+public class ConversationController {
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    public record MessageBody(@NotBlank String text) {
+    }
+
+    public record CancellationRequestBody(@NotNull CancelReason reason, String note) {
+    }
+
+    public record AnswerBody(String note) {
+    }
+
+    private final KeyOwnerRouter router;
+    private final OwnerRouting routing;
+    private final EventPublisher publisher;
+    private final MessagingSettings settings;
+    private final Clock clock;
+
+    public ConversationController(KeyOwnerRouter router, OwnerRouting routing, EventPublisher publisher,
+                                  MessagingSettings settings, Clock clock) {
+        this.router = router;
+        this.routing = routing;
+        this.publisher = publisher;
+        this.settings = settings;
+        this.clock = clock;
+    }
+
+    @GetMapping("/orders/{orderId}/conversation")
+    public Mono<ResponseEntity<?>> conversation(@PathVariable String orderId,
+                                                @RequestParam(defaultValue = "0") @Min(0) @Max(10_000) int page,
+                                                @RequestParam(defaultValue = "50") @Min(1) @Max(200) int size,
+                                                Authentication auth, ServerHttpRequest request) {
+        var caller = Caller.of(auth);
+        return routing.answer(MessagingTopology.CONVERSATIONS_STORE, OwnerRouting.checkId(orderId), request, null, () -> {
+            var conversation = visible(orderId, caller);
+            var lines = new ArrayList<Views.MessageView>();
+            long skip = (long) page * size;
+            var hasMore = false;
+            try (var it = router.<Message>localStore(MessagingTopology.MESSAGES_STORE)
+                    .prefixScan(MessagingTopology.messagePrefix(orderId), Serdes.String().serializer())) {
+                while (it.hasNext()) {
+                    var message = it.next().value;
+                    if (skip > 0) {
+                        skip--;
+                    } else if (lines.size() < size) {
+                        lines.add(Views.of(message));
+                    } else {
+                        hasMore = true;
+                        break;
+                    }
+                }
+            }
+            return Mono.just(ResponseEntity.ok(new Views.ConversationView(orderId, conversation.buyerId(),
+                    conversation.sellerId(), lines, page, size, hasMore)));
+        });
+    }
+
+    @GetMapping("/orders/{orderId}/conversation/messages/{seq}")
+    public Mono<ResponseEntity<?>> message(@PathVariable String orderId, @PathVariable long seq, Authentication auth,
+                                           ServerHttpRequest request) {
+        var caller = Caller.of(auth);
+        return routing.answer(MessagingTopology.CONVERSATIONS_STORE, OwnerRouting.checkId(orderId), request, null, () -> {
+            visible(orderId, caller);
+            var message = message(orderId, seq);
+            if (message == null) {
+                throw ApiProblem.notFound("Message");
+            }
+            return Mono.just(ResponseEntity.ok(Views.of(message)));
+        });
+    }
+
+    @PostMapping(path = "/orders/{orderId}/conversation/messages", consumes = MediaType.APPLICATION_JSON_VALUE)
+    public Mono<ResponseEntity<?>> post(@PathVariable String orderId, @Valid @RequestBody MessageBody body,
+                                        @RequestHeader(name = "Idempotency-Key", required = false) String idempotencyKey,
+                                        Authentication auth, ServerHttpRequest request) {
+        if (body.text().length() > settings.maxMessageLength()) {
+            throw ApiProblem.badRequest("message-too-long", "A message has at most " + settings.maxMessageLength() + " characters");
+        }
+        var write = new Write(ConversationAction.POST_MESSAGE, null, body.text(), null);
+        return write(orderId, Caller.of(auth), idempotencyKey, request, body, write, outcome -> {
+            var message = message(orderId, outcome.seq());
+            return ResponseEntity.created(URI.create("/orders/" + orderId + "/conversation/messages/" + message.seq()))
+                    .body(Views.of(message));
+        }, commandId -> pending(URI.create("/orders/" + orderId + "/conversation"), commandId));
+    }
+
+    @PostMapping(path = "/orders/{orderId}/cancellation-requests", consumes = MediaType.APPLICATION_JSON_VALUE)
+    public Mono<ResponseEntity<?>> requestCancellation(@PathVariable String orderId, @Valid @RequestBody CancellationRequestBody body,
+                                                       @RequestHeader(name = "Idempotency-Key", required = false) String idempotencyKey,
+                                                       Authentication auth, ServerHttpRequest request) {
+        checkNote(body.note());
+        var write = new Write(ConversationAction.REQUEST_CANCELLATION, Party.BUYER, body.note(), body.reason());
+        return write(orderId, Caller.of(auth), idempotencyKey, request, body, write,
+                outcome -> ResponseEntity.created(requestUri(orderId, outcome.requestId())).body(requestView(orderId, outcome.requestId())),
+                commandId -> pending(requestUri(orderId, Ids.requestId(commandId)), commandId));
+    }
+
+    @GetMapping("/orders/{orderId}/cancellation-requests")
+    public Mono<ResponseEntity<?>> requests(@PathVariable String orderId, Authentication auth, ServerHttpRequest request) {
+        var caller = Caller.of(auth);
+        return routing.answer(MessagingTopology.CONVERSATIONS_STORE, OwnerRouting.checkId(orderId), request, null, () -> {
+            var requests = visible(orderId, caller).requests().values().stream()
+                    .sorted(Comparator.comparingLong(market.resale.messaging.domain.CancellationRequest::requestedAt))
+                    .map(Views::of).toList();
+            return Mono.just(ResponseEntity.ok(java.util.Map.of("orderId", orderId, "requests", requests)));
+        });
+    }
+
+    @GetMapping("/orders/{orderId}/cancellation-requests/{requestId}")
+    public Mono<ResponseEntity<?>> cancellationRequest(@PathVariable String orderId, @PathVariable String requestId,
+                                                       Authentication auth, ServerHttpRequest request) {
+        var caller = Caller.of(auth);
+        return routing.answer(MessagingTopology.CONVERSATIONS_STORE, OwnerRouting.checkId(orderId), request, null, () -> {
+            var found = visible(orderId, caller).requests().get(requestId);
+            if (found == null) {
+                throw ApiProblem.notFound("Cancellation request");
+            }
+            return Mono.just(ResponseEntity.ok(Views.of(found)));
+        });
+    }
+
+    @PostMapping("/orders/{orderId}/cancellation-requests/{requestId}/approval")
+    public Mono<ResponseEntity<?>> approve(@PathVariable String orderId, @PathVariable String requestId,
+                                           @RequestHeader(name = "Idempotency-Key", required = false) String idempotencyKey,
+                                           Authentication auth, ServerHttpRequest request) {
+        return answer(orderId, requestId, ConversationAction.APPROVE_REQUEST, null, idempotencyKey, auth, request);
+    }
+
+    @PostMapping("/orders/{orderId}/cancellation-requests/{requestId}/decline")
+    public Mono<ResponseEntity<?>> decline(@PathVariable String orderId, @PathVariable String requestId,
+                                           @RequestBody(required = false) AnswerBody body,
+                                           @RequestHeader(name = "Idempotency-Key", required = false) String idempotencyKey,
+                                           Authentication auth, ServerHttpRequest request) {
+        var note = body == null ? null : body.note();
+        checkNote(note);
+        return answer(orderId, requestId, ConversationAction.DECLINE_REQUEST, note, idempotencyKey, auth, request);
+    }
+
+    private Mono<ResponseEntity<?>> answer(String orderId, String requestId, ConversationAction action, String note,
+                                           String idempotencyKey, Authentication auth, ServerHttpRequest request) {
+        OwnerRouting.checkId(requestId);
+        var write = new Write(action, Party.SELLER, note, null, requestId);
+        return write(orderId, Caller.of(auth), idempotencyKey, request, note == null ? null : new AnswerBody(note), write,
+                outcome -> ResponseEntity.ok(requestView(orderId, requestId)),
+                commandId -> pending(requestUri(orderId, requestId), commandId));
+    }
+
+    /** What a write asks the processor to do, and which party may ask it (null: either). */
+    private record Write(ConversationAction action, Party party, String text, CancelReason reason, String requestId) {
+        Write(ConversationAction action, Party party, String text, CancelReason reason) {
+            this(action, party, text, reason, null);
+        }
+    }
+
+    private Mono<ResponseEntity<?>> write(String orderId, Caller caller, String idempotencyKey, ServerHttpRequest request,
+                                          Object body, Write write, Function<CommandOutcome, ResponseEntity<?>> accepted,
+                                          Function<String, ResponseEntity<?>> pending) {
+        if (idempotencyKey != null && !idempotencyKey.matches("[A-Za-z0-9_-]{8,64}")) {
+            throw ApiProblem.badRequest("invalid-idempotency-key", "Idempotency-Key must be 8-64 letters, digits, '-' or '_'");
+        }
+        var bytes = body == null ? null : JSON.writeValueAsBytes(body);
+        return routing.answer(MessagingTopology.CONVERSATIONS_STORE, OwnerRouting.checkId(orderId), request, bytes, () -> {
+            var conversation = visible(orderId, caller);
+            acting(conversation, caller, write.party());
+            // Scoped to the caller so that one user's key can never answer for another's.
+            var commandId = idempotencyKey == null ? UUID.randomUUID().toString() : caller.userId() + ":" + idempotencyKey;
+            Function<CommandOutcome, ResponseEntity<?>> answer = outcome -> {
+                if (!outcome.accepted()) {
+                    throw problem(orderId, outcome);
+                }
+                return accepted.apply(outcome);
+            };
+            var previous = outcome(orderId, commandId);
+            if (previous != null) {
+                return Mono.just(answer.apply(previous));
+            }
+            var command = ConversationCommand.newBuilder()
+                    .setCommandId(commandId).setOrderId(orderId).setActorId(caller.userId()).setAction(write.action())
+                    .setText(write.text()).setReason(write.reason()).setRequestId(write.requestId())
+                    .setRequestedAt(clock.instant())
+                    .build();
+            return Commands.store(() -> publisher.publish(Topics.CONVERSATION_COMMANDS, orderId, command), Commands.STORE_TIMEOUT,
+                            "Retry shortly (with the same Idempotency-Key).")
+                    // The command is keyed by order id, like the conversation: this instance's stream thread decides it.
+                    .then(Commands.awaitOutcome(() -> Optional.ofNullable(outcome(orderId, commandId)), settings.decisionWait()))
+                    .map(found -> found.map(answer).orElseGet(() -> pending.apply(commandId)));
+        });
+    }
+
+    static ApiProblem problem(String orderId, CommandOutcome outcome) {
+        var refusal = outcome.refusal();
+        var problem = switch (refusal) {
+            case REQUEST_NOT_FOUND, NOT_A_PARTY, UNKNOWN_ORDER -> ApiProblem.notFound(
+                    refusal == Refusal.REQUEST_NOT_FOUND ? "Cancellation request" : "Order " + orderId);
+            case NOT_ALLOWED -> new ApiProblem(HttpStatus.FORBIDDEN, "forbidden", outcome.detail());
+            case INVALID -> ApiProblem.badRequest("invalid-request", outcome.detail());
+            default -> new ApiProblem(HttpStatus.CONFLICT, refusal.code(), outcome.detail());
+        };
+        problem.with("orderId", orderId);
+        if (outcome.requestId() != null) {
+            problem.with("requestId", outcome.requestId());
+        }
+        if (outcome.trackingNumber() != null) {
+            problem.with("trackingNumber", outcome.trackingNumber());
+        }
+        if (refusal == Refusal.WINDOW_STILL_OPEN) {
+            // Where the buyer cancels on their own (orders-service).
+            problem.with("cancelYourself", "/orders/" + orderId + "/cancellations");
+        }
+        return problem;
+    }
+
+    private static ResponseEntity<?> pending(URI location, String commandId) {
+        return ResponseEntity.accepted().location(location).body(new Views.Pending(commandId, "PENDING"));
+    }
+
+    private static URI requestUri(String orderId, String requestId) {
+        return URI.create("/orders/" + orderId + "/cancellation-requests/" + requestId);
+    }
+
+    private Views.RequestView requestView(String orderId, String requestId) {
+        return Views.of(localConversation(orderId).requests().get(requestId));
+    }
+
+    private void checkNote(String note) {
+        if (note != null && note.length() > settings.maxNoteLength()) {
+            throw ApiProblem.badRequest("note-too-long", "A note has at most " + settings.maxNoteLength() + " characters");
+        }
+    }
+
+    private Message message(String orderId, long seq) {
+        return router.<Message>localStore(MessagingTopology.MESSAGES_STORE).get(MessagingTopology.messageKey(orderId, seq));
+    }
+
+    private CommandOutcome outcome(String orderId, String commandId) {
+        return router.<CommandOutcome>localStore(MessagingTopology.OUTCOMES_STORE)
+                .get(MessagingTopology.outcomeKey(orderId, commandId));
+    }
+
+    private Conversation localConversation(String orderId) {
+        return router.<Conversation>localStore(MessagingTopology.CONVERSATIONS_STORE).get(orderId);
+    }
+
+    /** The conversation, if the caller may read it: its buyer, its seller, or a support agent. */
+    private Conversation visible(String orderId, Caller caller) {
+        var conversation = localConversation(orderId);
+        if (conversation == null || !conversation.known()
+                || conversation.partyOf(caller.userId()) == null && !caller.is(Role.SUPPORT)) {
+            throw ApiProblem.notFound("Order " + orderId);
+        }
+        return conversation;
+    }
+
+    /** Writing takes being the party in that role, with that role in the token; support agents only read. */
+    private static void acting(Conversation conversation, Caller caller, Party required) {
+        var party = conversation.partyOf(caller.userId());
+        var holdsRole = party == Party.BUYER && caller.is(Role.BUYER) || party == Party.SELLER && caller.is(Role.SELLER);
+        if (!holdsRole || required != null && party != required) {
+            var detail = party == null ? "Support agents read conversations; they take part through the case"
+                    : required == Party.BUYER ? "Only the order's buyer can ask for a cancellation"
+                    : required == Party.SELLER ? "Only the order's seller answers a cancellation request"
+                    : "Write as the order's " + party.name().toLowerCase() + " (token role " + party.name() + ")";
+            throw new ApiProblem(HttpStatus.FORBIDDEN, "forbidden", detail);
+        }
+    }
+}

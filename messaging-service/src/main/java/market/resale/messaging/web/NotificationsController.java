@@ -1,0 +1,171 @@
+package market.resale.messaging.web;
+
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import java.net.URI;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Optional;
+import java.util.UUID;
+import market.resale.messaging.config.MessagingSettings;
+import market.resale.messaging.domain.InboxEntry;
+import market.resale.messaging.domain.InboxSummary;
+import market.resale.messaging.stream.MessagingTopology;
+import market.resale.messaging.stream.NotificationFeed;
+import market.resale.platform.kafka.EventPublisher;
+import market.resale.platform.kafka.KeyOwnerRouter;
+import market.resale.platform.security.Caller;
+import market.resale.platform.web.ApiProblem;
+import market.resale.platform.web.Commands;
+import market.resale.platform.web.OwnerRouting;
+import market.resale.schemas.messaging.InboxAction;
+import market.resale.schemas.messaging.InboxCommand;
+import market.resale.schemas.topics.Topics;
+import org.apache.kafka.common.serialization.Serdes;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.http.codec.ServerSentEvent;
+import org.springframework.http.server.reactive.ServerHttpRequest;
+import org.springframework.security.core.Authentication;
+import org.springframework.validation.annotation.Validated;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * The caller's own notifications: the inbox (answered by the instance that owns the caller's user
+ * id), read marks, and a live stream of new ones (answered by whichever instance the caller reached).
+ */
+@RestController
+@Validated
+public class NotificationsController {
+
+    private final KeyOwnerRouter router;
+    private final OwnerRouting routing;
+    private final EventPublisher publisher;
+    private final NotificationFeed feed;
+    private final MessagingSettings settings;
+    private final Clock clock;
+
+    public NotificationsController(KeyOwnerRouter router, OwnerRouting routing, EventPublisher publisher, NotificationFeed feed,
+                                   MessagingSettings settings, Clock clock) {
+        this.router = router;
+        this.routing = routing;
+        this.publisher = publisher;
+        this.feed = feed;
+        this.settings = settings;
+        this.clock = clock;
+    }
+
+    @GetMapping(path = "/notifications", produces = MediaType.APPLICATION_JSON_VALUE)
+    public Mono<ResponseEntity<?>> inbox(@RequestParam(defaultValue = "false") boolean unread,
+                                         @RequestParam(defaultValue = "0") @Min(0) @Max(10_000) int page,
+                                         @RequestParam(defaultValue = "20") @Min(1) @Max(100) int size,
+                                         Authentication auth, ServerHttpRequest request) {
+        var userId = OwnerRouting.checkId(Caller.of(auth).userId());
+        return routing.answer(MessagingTopology.INBOX_SUMMARIES_STORE, userId, request, null, () -> {
+            var lines = new ArrayList<Views.NotificationView>();
+            long skip = (long) page * size;
+            var hasMore = false;
+            try (var it = router.<InboxEntry>localStore(MessagingTopology.INBOX_STORE)
+                    .prefixScan(MessagingTopology.inboxPrefix(userId), Serdes.String().serializer())) {
+                while (it.hasNext()) {
+                    var entry = it.next().value;
+                    if (unread && !entry.unread()) {
+                        continue;
+                    }
+                    if (skip > 0) {
+                        skip--;
+                    } else if (lines.size() < size) {
+                        lines.add(Views.of(entry));
+                    } else {
+                        hasMore = true;
+                        break;
+                    }
+                }
+            }
+            return Mono.just(ResponseEntity.ok(new Views.Inbox(userId, summary(userId).unread(), lines, page, size, hasMore)));
+        });
+    }
+
+    @PostMapping("/notifications/{notificationId}/read")
+    public Mono<ResponseEntity<?>> read(@PathVariable String notificationId, Authentication auth, ServerHttpRequest request) {
+        var userId = OwnerRouting.checkId(Caller.of(auth).userId());
+        OwnerRouting.checkId(notificationId);
+        return routing.answer(MessagingTopology.INBOX_SUMMARIES_STORE, userId, request, null, () -> {
+            var current = entry(userId, notificationId);
+            if (current == null) {
+                throw ApiProblem.notFound("Notification");
+            }
+            if (!current.unread()) {
+                return Mono.just(ResponseEntity.ok(Views.of(current)));
+            }
+            var command = command(userId, InboxAction.MARK_READ, notificationId);
+            return Commands.store(() -> publisher.publish(Topics.INBOX_COMMANDS, userId, command), Commands.STORE_TIMEOUT,
+                            "Retry shortly.")
+                    .then(Commands.awaitOutcome(() -> Optional.ofNullable(entry(userId, notificationId)).filter(e -> !e.unread()),
+                            settings.decisionWait()))
+                    .map(read -> read.<ResponseEntity<?>>map(e -> ResponseEntity.ok(Views.of(e)))
+                            .orElseGet(() -> pending(command)));
+        });
+    }
+
+    @PostMapping("/notifications/read-all")
+    public Mono<ResponseEntity<?>> readAll(Authentication auth, ServerHttpRequest request) {
+        var userId = OwnerRouting.checkId(Caller.of(auth).userId());
+        return routing.answer(MessagingTopology.INBOX_SUMMARIES_STORE, userId, request, null, () -> {
+            var command = command(userId, InboxAction.MARK_ALL_READ, null);
+            var requestedAt = command.getRequestedAt().toEpochMilli();
+            return Commands.store(() -> publisher.publish(Topics.INBOX_COMMANDS, userId, command), Commands.STORE_TIMEOUT,
+                            "Retry shortly.")
+                    .then(Commands.awaitOutcome(() -> Optional.of(summary(userId))
+                            .filter(s -> s.readAllApplied(command.getCommandId(), requestedAt)), settings.decisionWait()))
+                    .map(applied -> applied.<ResponseEntity<?>>map(s -> ResponseEntity.ok(new Views.ReadAll(userId, s.unread())))
+                            .orElseGet(() -> pending(command)));
+        });
+    }
+
+    /**
+     * The caller's new notifications as server-sent events ({@code event: notification}, {@code id} the
+     * notification id), with a comment every {@code stream-heartbeat} so that idle connections stay open.
+     * It ends when the instance shuts down; the client reconnects (to any instance) and reads what it
+     * missed from the inbox.
+     */
+    @GetMapping(path = "/notifications/stream", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
+    public Flux<ServerSentEvent<Views.NotificationView>> stream(Authentication auth) {
+        var userId = OwnerRouting.checkId(Caller.of(auth).userId());
+        return feed.live(userId)
+                .map(n -> ServerSentEvent.builder(Views.of(n)).id(n.getNotificationId()).event("notification").build())
+                .publish(live -> Flux.merge(
+                        Flux.just(ServerSentEvent.<Views.NotificationView>builder().comment("connected").build()),
+                        live,
+                        Flux.interval(settings.streamHeartbeat())
+                                .map(tick -> ServerSentEvent.<Views.NotificationView>builder().comment("heartbeat").build())
+                                .takeUntilOther(live.ignoreElements())));
+    }
+
+    private InboxCommand command(String userId, InboxAction action, String notificationId) {
+        return InboxCommand.newBuilder().setCommandId(UUID.randomUUID().toString()).setUserId(userId).setAction(action)
+                .setNotificationId(notificationId).setRequestedAt(clock.instant()).build();
+    }
+
+    private static ResponseEntity<?> pending(InboxCommand command) {
+        return ResponseEntity.accepted().location(URI.create("/notifications"))
+                .body(new Views.Pending(command.getCommandId(), "PENDING"));
+    }
+
+    private InboxEntry entry(String userId, String notificationId) {
+        var key = router.<String>localStore(MessagingTopology.INBOX_INDEX_STORE)
+                .get(MessagingTopology.inboxIndexKey(userId, notificationId));
+        return key == null ? null : router.<InboxEntry>localStore(MessagingTopology.INBOX_STORE).get(key);
+    }
+
+    private InboxSummary summary(String userId) {
+        var summary = router.<InboxSummary>localStore(MessagingTopology.INBOX_SUMMARIES_STORE).get(userId);
+        return summary == null ? InboxSummary.empty(userId) : summary;
+    }
+}

@@ -1,0 +1,184 @@
+package market.resale.messaging.stream;
+
+import static market.resale.messaging.MessagingMother.BUYER;
+import static market.resale.messaging.MessagingMother.SELLER;
+import static market.resale.messaging.MessagingMother.WINDOW_CLOSED_AT;
+import static market.resale.messaging.MessagingMother.caseEvent;
+import static market.resale.messaging.MessagingMother.creditIssued;
+import static market.resale.messaging.MessagingMother.markAllRead;
+import static market.resale.messaging.MessagingMother.markRead;
+import static market.resale.messaging.MessagingMother.placed;
+import static market.resale.messaging.MessagingMother.windowClosing;
+import static market.resale.messaging.MessagingMother.windowExpired;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import market.resale.messaging.domain.Ids;
+import market.resale.messaging.domain.InboxEntry;
+import market.resale.messaging.domain.InboxSummary;
+import market.resale.platform.kafka.DeadLetters;
+import market.resale.schemas.RecordMother;
+import market.resale.schemas.messaging.Notification;
+import market.resale.schemas.messaging.NotificationKind;
+import market.resale.schemas.orders.Actor;
+import market.resale.schemas.orders.RejectionCode;
+import market.resale.schemas.support.CaseAction;
+import market.resale.schemas.support.CaseStatus;
+import market.resale.schemas.topics.Topics;
+import org.apache.kafka.streams.KeyValue;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Rule 10: each party hears of every step that concerns them, once, in an inbox they can read and mark. */
+class NotificationsTopologyTest {
+
+    private MessagingHarness harness;
+
+    @BeforeEach
+    void start() {
+        harness = new MessagingHarness();
+    }
+
+    @AfterEach
+    void stop() {
+        harness.close();
+    }
+
+    @Test
+    void theBuyerIsRemindedBeforeTheirWindowClosesAndToldWhenItClosed() {
+        harness.placed.pipeInput("o-1", placed("o-1").build());
+
+        harness.windowClosing.pipeInput("o-1", windowClosing("o-1").build());
+        harness.windowClosed.pipeInput("o-1", windowExpired("o-1").build());
+
+        assertThat(harness.notifications.readKeyValuesToList()).containsExactly(
+                KeyValue.pair(BUYER, Notification.newBuilder()
+                        .setNotificationId(Ids.notificationId("window-closing", "o-1", BUYER)).setUserId(BUYER)
+                        .setKind(NotificationKind.WINDOW_CLOSING).setOrderId("o-1")
+                        .setTitle("Last chance to cancel order o-1 yourself")
+                        .setBody("You can cancel it yourself until " + WINDOW_CLOSED_AT + "; after that, only the seller can.")
+                        .setCreatedAt(WINDOW_CLOSED_AT.minus(Duration.ofMinutes(30))).build()),
+                KeyValue.pair(BUYER, Notification.newBuilder()
+                        .setNotificationId(Ids.notificationId("window-closed", "o-1", BUYER)).setUserId(BUYER)
+                        .setKind(NotificationKind.WINDOW_CLOSED).setOrderId("o-1")
+                        .setTitle("Your cancellation window for order o-1 has closed")
+                        .setBody("You can no longer cancel it yourself; you can still ask the seller to cancel it until it ships.")
+                        .setCreatedAt(WINDOW_CLOSED_AT).build()));
+    }
+
+    @Test
+    void creditIssuedIsAnnouncedToItsUserWithTheAmount() {
+        harness.credits.pipeInput(BUYER, creditIssued("o-1").build());
+
+        assertThat(harness.notifications.readKeyValuesToList()).containsExactly(KeyValue.pair(BUYER, Notification.newBuilder()
+                .setNotificationId(Ids.notificationId("credit-issued", "credit-o-1", BUYER)).setUserId(BUYER)
+                .setKind(NotificationKind.CREDIT_ISSUED).setOrderId("o-1").setTitle("61.57 USD store credit issued")
+                .setBody("For cancelled order o-1. Your balance is now 61.57 USD; it applies to your next purchase.")
+                .setAmountCents(RecordMother.TOTAL_CENTS).setCurrency("USD").setCreatedAt(RecordMother.CANCELLED_AT).build()));
+    }
+
+    @Test
+    void aCancellationIsConfirmedToBothParties() {
+        harness.placed.pipeInput("o-1", placed("o-1").build());
+
+        harness.cancelled.pipeInput("o-1", RecordMother.orderCancelled("o-1", RecordMother.CANCELLED_AT).build());
+
+        assertThat(harness.notifications.readValuesToList())
+                .extracting(Notification::getUserId, Notification::getKind, Notification::getBody)
+                .containsExactly(
+                        tuple(BUYER, NotificationKind.CANCELLATION_CONFIRMED, "61.57 USD is refunded to you as store credit."),
+                        tuple(SELLER, NotificationKind.CANCELLATION_CONFIRMED, "The buyer is refunded; there is nothing to ship."));
+    }
+
+    @Test
+    void aRefusedCancellationIsExplainedToWhoeverAskedForIt() {
+        harness.placed.pipeInput("o-1", placed("o-1").build());
+
+        harness.rejected.pipeInput("o-1", RecordMother.cancellationRejected().setOrderId("o-1").setActor(Actor.BUYER)
+                .setCode(RejectionCode.WINDOW_EXPIRED).setDetail("The 3-hour window has closed").setTrackingNumber(null).build());
+
+        assertThat(harness.notifications.readValuesToList())
+                .extracting(Notification::getUserId, Notification::getKind, Notification::getBody)
+                .containsExactly(tuple(BUYER, NotificationKind.CANCELLATION_REFUSED, "The 3-hour window has closed."));
+    }
+
+    @Test
+    void bothPartiesFollowTheirCase() {
+        harness.cases.pipeInput("o-1", caseEvent("o-1", "ev-1", CaseAction.OPENED, CaseStatus.OPEN).build());
+        harness.cases.pipeInput("o-1", caseEvent("o-1", "ev-2", CaseAction.MEDIATION_STARTED, CaseStatus.MEDIATION).build());
+        harness.cases.pipeInput("o-1", caseEvent("o-1", "ev-3", CaseAction.RESOLVED, CaseStatus.RESOLVED).build());
+
+        assertThat(harness.notifications.readValuesToList())
+                .extracting(Notification::getUserId, Notification::getKind, Notification::getCaseId)
+                .containsExactly(
+                        tuple(BUYER, NotificationKind.CASE_OPENED, "case-1"), tuple(SELLER, NotificationKind.CASE_OPENED, "case-1"),
+                        tuple(BUYER, NotificationKind.CASE_UPDATED, "case-1"), tuple(SELLER, NotificationKind.CASE_UPDATED, "case-1"),
+                        tuple(BUYER, NotificationKind.CASE_RESOLVED, "case-1"), tuple(SELLER, NotificationKind.CASE_RESOLVED, "case-1"));
+    }
+
+    @Test
+    void aRedeliveredCauseIsInTheInboxOnce() {
+        var credit = creditIssued("o-1").build();
+        var opened = caseEvent("o-1", "ev-1", CaseAction.OPENED, CaseStatus.OPEN).build();
+
+        harness.credits.pipeInput(BUYER, credit);
+        harness.credits.pipeInput(BUYER, credit);
+        harness.cases.pipeInput("o-1", opened);
+        harness.cases.pipeInput("o-1", opened);
+
+        assertThat(harness.inbox(BUYER)).extracting(InboxEntry::kind).containsExactly("CASE_OPENED", "CREDIT_ISSUED");
+        assertThat(harness.summary(BUYER)).extracting(InboxSummary::total, InboxSummary::unread).containsExactly(2L, 2L);
+        assertThat(harness.topology.count("notifications_total", "kind", "CREDIT_ISSUED")).isEqualTo(1);
+    }
+
+    @Test
+    void theInboxIsNewestFirstAndEachUsersOwn() {
+        harness.windowClosing.pipeInput("o-1", windowClosing("o-1").build());      // 12:30
+        harness.cases.pipeInput("o-1", caseEvent("o-1", "ev-1", CaseAction.OPENED, CaseStatus.OPEN).build()); // next day
+        harness.credits.pipeInput(BUYER, creditIssued("o-1").build());            // 11:00
+
+        assertThat(harness.inbox(BUYER)).extracting(InboxEntry::kind)
+                .containsExactly("CASE_OPENED", "WINDOW_CLOSING", "CREDIT_ISSUED");
+        assertThat(harness.inbox(SELLER)).extracting(InboxEntry::kind).containsExactly("CASE_OPENED");
+    }
+
+    @Test
+    void notificationsAreMarkedReadOneByOneOrAllAtOnce() {
+        harness.windowClosing.pipeInput("o-1", windowClosing("o-1").build());
+        harness.credits.pipeInput(BUYER, creditIssued("o-1").build());
+        harness.cases.pipeInput("o-1", caseEvent("o-1", "ev-1", CaseAction.OPENED, CaseStatus.OPEN).build());
+        var credit = Ids.notificationId("credit-issued", "credit-o-1", BUYER);
+        harness.at(WINDOW_CLOSED_AT.plus(Duration.ofDays(2)));
+
+        harness.inboxCommands.pipeInput(BUYER, markRead(BUYER, credit).build());
+        harness.inboxCommands.pipeInput(BUYER, markRead(BUYER, credit).build());
+
+        assertThat(harness.inbox(BUYER)).extracting(InboxEntry::notificationId, InboxEntry::unread)
+                .contains(tuple(credit, false));
+        assertThat(harness.summary(BUYER).unread()).isEqualTo(2);
+        assertThat(harness.summary(SELLER).unread()).isEqualTo(1);
+
+        harness.inboxCommands.pipeInput(BUYER, markAllRead(BUYER).build());
+
+        assertThat(harness.inbox(BUYER)).extracting(InboxEntry::unread).containsOnly(false);
+        assertThat(harness.summary(BUYER)).extracting(InboxSummary::unread, InboxSummary::readAllCommandId)
+                .containsExactly(0L, "read-all-" + BUYER);
+        assertThat(harness.summary(SELLER).unread()).isEqualTo(1);
+    }
+
+    @Test
+    void aNotificationNotKeyedByItsUserIsDeadLettered() {
+        harness.topology.input(Topics.NOTIFICATIONS).pipeInput(SELLER, Notification.newBuilder()
+                .setNotificationId("n-1").setUserId(BUYER).setKind(NotificationKind.OTHER).setTitle("t").setBody("b")
+                .setCreatedAt(WINDOW_CLOSED_AT).build());
+        harness.topology.rawInput(Topics.INBOX_COMMANDS).pipeInput(BUYER, "garbage".getBytes(StandardCharsets.UTF_8));
+
+        assertThat(harness.deadLetters.readRecordsToList()).extracting(r -> DeadLetters.header(r.headers(), DeadLetters.REASON))
+                .containsExactly(DeadLetters.INVALID, DeadLetters.NOT_DESERIALIZABLE);
+        assertThat(harness.inbox(BUYER)).isEmpty();
+        assertThat(harness.inbox(SELLER)).isEmpty();
+    }
+}

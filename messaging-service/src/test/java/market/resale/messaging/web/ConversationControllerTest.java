@@ -1,0 +1,165 @@
+package market.resale.messaging.web;
+
+import static market.resale.messaging.MessagingMother.BUYER;
+import static market.resale.messaging.MessagingMother.SELLER;
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.ArgumentMatchers.anyString;
+import static org.mockito.ArgumentMatchers.eq;
+import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.never;
+import static org.mockito.Mockito.verify;
+import static org.mockito.Mockito.when;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import market.resale.messaging.MessagingMother;
+import market.resale.messaging.TestClock;
+import market.resale.messaging.config.MessagingSettings;
+import market.resale.messaging.domain.CommandOutcome;
+import market.resale.messaging.domain.Conversation;
+import market.resale.messaging.domain.EntryKind;
+import market.resale.messaging.domain.Message;
+import market.resale.messaging.domain.Party;
+import market.resale.messaging.domain.Refusal;
+import market.resale.messaging.stream.MessagingTopology;
+import market.resale.platform.kafka.EventPublisher;
+import market.resale.platform.kafka.KeyOwnerRouter;
+import market.resale.platform.web.Forwarder;
+import market.resale.platform.web.OwnerRouting;
+import market.resale.platform.web.ProblemHandling;
+import market.resale.schemas.topics.Topics;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.http.MediaType;
+import org.springframework.security.authentication.TestingAuthenticationToken;
+import org.springframework.test.web.reactive.server.WebTestClient;
+import org.springframework.web.server.WebFilter;
+import reactor.core.publisher.Mono;
+
+/** Who may read and write an order's conversation, and how a write is answered. */
+class ConversationControllerTest {
+
+    private static final Instant NOW = MessagingMother.WINDOW_CLOSED_AT;
+
+    private KeyOwnerRouter router;
+    private EventPublisher publisher;
+    private ReadOnlyKeyValueStore<String, CommandOutcome> outcomes;
+    private ReadOnlyKeyValueStore<String, Message> messages;
+    private MessagingSettings settings;
+
+    @BeforeEach
+    @SuppressWarnings("unchecked")
+    void setUp() {
+        router = mock(KeyOwnerRouter.class);
+        publisher = mock(EventPublisher.class);
+        ReadOnlyKeyValueStore<String, Conversation> conversations = mock(ReadOnlyKeyValueStore.class);
+        outcomes = mock(ReadOnlyKeyValueStore.class);
+        messages = mock(ReadOnlyKeyValueStore.class);
+        when(router.remoteOwner(anyString(), anyString())).thenReturn(Optional.empty());
+        when(router.<Conversation>localStore(MessagingTopology.CONVERSATIONS_STORE)).thenReturn(conversations);
+        when(router.<CommandOutcome>localStore(MessagingTopology.OUTCOMES_STORE)).thenReturn(outcomes);
+        when(router.<Message>localStore(MessagingTopology.MESSAGES_STORE)).thenReturn(messages);
+        when(messages.prefixScan(anyString(), any())).thenReturn(mock(KeyValueIterator.class));
+        when(conversations.get("o-1")).thenReturn(Conversation.start("o-1").placed(BUYER, SELLER).windowClosedNow(true));
+        when(publisher.publish(eq(Topics.CONVERSATION_COMMANDS), eq("o-1"), any())).thenReturn(CompletableFuture.completedFuture(null));
+        var defaults = MessagingMother.settings();
+        settings = new MessagingSettings(defaults.nonResponsive(), Duration.ofMillis(200), 20, 10, defaults.streamHeartbeat());
+    }
+
+    private WebTestClient client(String userId, String role) {
+        WebFilter authenticated = (exchange, chain) -> chain.filter(exchange.mutate()
+                .principal(Mono.just(new TestingAuthenticationToken(userId, null, "ROLE_" + role))).build());
+        var controller = new ConversationController(router, new OwnerRouting(router, mock(Forwarder.class)), publisher, settings,
+                new TestClock(NOW));
+        return WebTestClient.bindToController(controller).controllerAdvice(new ProblemHandling()).webFilter(authenticated).build();
+    }
+
+    private WebTestClient.ResponseSpec post(String userId, String role, String path, String json, String key) {
+        var request = client(userId, role).post().uri(path).contentType(MediaType.APPLICATION_JSON);
+        if (key != null) {
+            request = request.header("Idempotency-Key", key);
+        }
+        return request.bodyValue(json).exchange();
+    }
+
+    @Test
+    void itsPartiesAndSupportReadTheConversationAndNobodyElseLearnsItExists() {
+        client(BUYER, "BUYER").get().uri("/orders/o-1/conversation").exchange().expectStatus().isOk()
+                .expectBody().jsonPath("$.sellerId").isEqualTo(SELLER);
+        client(SELLER, "SELLER").get().uri("/orders/o-1/conversation").exchange().expectStatus().isOk();
+        client("agent-1", "SUPPORT").get().uri("/orders/o-1/conversation").exchange().expectStatus().isOk();
+        client("buyer-bob", "BUYER").get().uri("/orders/o-1/conversation").exchange().expectStatus().isNotFound()
+                .expectBody().jsonPath("$.code").isEqualTo("not-found");
+        client("buyer-bob", "BUYER").get().uri("/orders/o-404/conversation").exchange().expectStatus().isNotFound()
+                .expectBody().jsonPath("$.code").isEqualTo("not-found");
+    }
+
+    @Test
+    void supportReadsButDoesNotWrite() {
+        post("agent-1", "SUPPORT", "/orders/o-1/conversation/messages", "{\"text\":\"hello\"}", null)
+                .expectStatus().isForbidden().expectBody().jsonPath("$.code").isEqualTo("forbidden");
+        verify(publisher, never()).publish(any(), anyString(), any());
+    }
+
+    @Test
+    void onlyTheBuyerAsksAndOnlyTheSellerAnswers() {
+        post(SELLER, "SELLER", "/orders/o-1/cancellation-requests", "{\"reason\":\"OTHER\"}", null)
+                .expectStatus().isForbidden();
+        client(BUYER, "BUYER").post().uri("/orders/o-1/cancellation-requests/r-1/approval").exchange()
+                .expectStatus().isForbidden();
+        verify(publisher, never()).publish(any(), anyString(), any());
+    }
+
+    @Test
+    void anAcceptedMessageIsCreatedWithItsNumber() {
+        var message = new Message("m-o-1-1", "o-1", 1, BUYER, Party.BUYER, EntryKind.MESSAGE, "hello", null, null, NOW.toEpochMilli());
+        when(outcomes.get("o-1|" + BUYER + ":key-00001")).thenReturn(null,
+                CommandOutcome.accepted(BUYER + ":key-00001", message, null, NOW.toEpochMilli()));
+        when(messages.get(MessagingTopology.messageKey("o-1", 1))).thenReturn(message);
+
+        post(BUYER, "BUYER", "/orders/o-1/conversation/messages", "{\"text\":\"hello\"}", "key-00001")
+                .expectStatus().isCreated()
+                .expectHeader().valueEquals("Location", "/orders/o-1/conversation/messages/1")
+                .expectBody().jsonPath("$.seq").isEqualTo(1).jsonPath("$.sentAt").isEqualTo(NOW.toString());
+        verify(publisher).publish(eq(Topics.CONVERSATION_COMMANDS), eq("o-1"), any());
+    }
+
+    @Test
+    void aRetryWithTheSameKeyGetsTheRecordedRefusalWithoutAskingAgain() {
+        when(outcomes.get("o-1|" + BUYER + ":key-00002")).thenReturn(CommandOutcome.refused(BUYER + ":key-00002",
+                Refusal.WINDOW_STILL_OPEN, "You can still cancel this order yourself", null, null, NOW.toEpochMilli()));
+
+        post(BUYER, "BUYER", "/orders/o-1/cancellation-requests", "{\"reason\":\"CHANGED_MIND\",\"note\":\"sorry\"}", "key-00002")
+                .expectStatus().isEqualTo(409)
+                .expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                .expectBody()
+                .jsonPath("$.code").isEqualTo("window-still-open")
+                .jsonPath("$.cancelYourself").isEqualTo("/orders/o-1/cancellations");
+        verify(publisher, never()).publish(any(), anyString(), any());
+    }
+
+    @Test
+    void aWriteNotDecidedInTimeIsAcceptedForLater() {
+        client(SELLER, "SELLER").post().uri("/orders/o-1/cancellation-requests/r-1/decline").exchange()
+                .expectStatus().isAccepted()
+                .expectHeader().valueEquals("Location", "/orders/o-1/cancellation-requests/r-1")
+                .expectBody().jsonPath("$.status").isEqualTo("PENDING");
+    }
+
+    @Test
+    void sizesAndKeysAreChecked() {
+        post(BUYER, "BUYER", "/orders/o-1/conversation/messages", "{\"text\":\" \"}", null)
+                .expectStatus().isBadRequest().expectBody().jsonPath("$.code").isEqualTo("invalid-request");
+        post(BUYER, "BUYER", "/orders/o-1/conversation/messages", "{\"text\":\"" + "x".repeat(21) + "\"}", null)
+                .expectStatus().isBadRequest().expectBody().jsonPath("$.code").isEqualTo("message-too-long");
+        post(BUYER, "BUYER", "/orders/o-1/cancellation-requests", "{\"reason\":\"OTHER\",\"note\":\"" + "x".repeat(11) + "\"}", null)
+                .expectStatus().isBadRequest().expectBody().jsonPath("$.code").isEqualTo("note-too-long");
+        post(BUYER, "BUYER", "/orders/o-1/conversation/messages", "{\"text\":\"hi\"}", "bad key!")
+                .expectStatus().isBadRequest().expectBody().jsonPath("$.code").isEqualTo("invalid-idempotency-key");
+        verify(publisher, never()).publish(any(), anyString(), any());
+    }
+}
