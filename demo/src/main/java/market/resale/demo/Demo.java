@@ -43,8 +43,10 @@ public final class Demo {
     private final String run = UUID.randomUUID().toString().substring(0, 6);
     private final String buyer = "buyer-ann-" + run;
     private final String seller = "seller-sam-" + run;
+    private final String agent = "agent-ada-" + run;
     private String buyerToken;
     private String sellerToken;
+    private String agentToken;
     private int failures;
 
     private Demo(Map<String, String> urls) {
@@ -77,6 +79,7 @@ public final class Demo {
         step("Demo users: buyer %s and seller %s (tokens from the local profile's /dev/tokens)", buyer, seller);
         buyerToken = token(buyer, "BUYER");
         sellerToken = token(seller, "SELLER");
+        agentToken = token(agent, "SUPPORT");
 
         // 1. A cancel inside the window ends in store credit.
         heading("1. The buyer cancels within 3 hours; the refund becomes store credit");
@@ -134,7 +137,151 @@ public final class Demo {
         show("answer", cashOut);
         expect(cashOut.status() == 422 && "cash-out-not-supported".equals(cashOut.body().get("code").asString()), "cash-out refused");
 
+        askTheSeller();
+        nonResponsiveSeller();
+        dispute();
+        complaint();
+
         heading(failures == 0 ? "All scenarios behaved as the guide says." : failures + " scenario check(s) failed.");
+    }
+
+    /** §4.2: outside the buyer's window, the buyer asks the seller, who approves; orders cancels, credit follows. */
+    private void askTheSeller() throws Exception {
+        heading("6. Past the 3 hours, the buyer asks the seller to cancel; the seller approves (§4.2)");
+        var orderId = placeOrder(Instant.now().minus(Duration.ofHours(4)), 2_500, 500, 200, 0);
+        var request = await("messaging", "POST", "/orders/" + orderId + "/cancellation-requests", buyerToken,
+                "{\"reason\":\"ORDERED_BY_MISTAKE\",\"note\":\"I ordered the wrong size, sorry!\"}",
+                r -> r.status() == 201);
+        show("buyer's request", request);
+        var requestId = request.body().get("requestId").asString();
+        var inbox = await("messaging", "GET", "/notifications?unread=true", sellerToken, null,
+                r -> r.status() == 200 && contains(r.body().get("notifications"), "kind", "CANCELLATION_REQUEST_RECEIVED"));
+        step("the seller's inbox: %s", kinds(inbox.body().get("notifications")));
+        var approval = call("messaging", "POST", "/orders/" + orderId + "/cancellation-requests/" + requestId + "/approval",
+                sellerToken, "{\"note\":\"No problem, it was not packed yet.\"}");
+        show("seller's approval", approval);
+        var order = await("orders", "GET", "/orders/" + orderId, buyerToken, null,
+                r -> r.status() == 200 && "CANCELLED".equals(r.body().get("status").asString()));
+        expect("CANCELLED".equals(order.body().get("status").asString()), "orders-service cancelled it as a seller-approved cancellation");
+        var buyerInbox = await("messaging", "GET", "/notifications", buyerToken, null,
+                r -> r.status() == 200 && contains(r.body().get("notifications"), "kind", "CREDIT_ISSUED"));
+        step("the buyer's inbox: %s", kinds(buyerInbox.body().get("notifications")));
+        expect(contains(buyerInbox.body().get("notifications"), "kind", "CANCELLATION_REQUEST_APPROVED"),
+                "the buyer is told the seller approved, and the credit (3200 cents) is issued");
+    }
+
+    /** §7.1: the seller leaves two buyer messages unanswered; support opens a case by itself. */
+    private void nonResponsiveSeller() throws Exception {
+        heading("7. The seller leaves two messages unanswered; support opens a case by itself (§7.1)");
+        var orderId = placeOrder(Instant.now(), 1_500, 400, 120, 0);
+        for (var text : new String[] {"Hi! Could you cancel this order, please?", "Hello again, are you there?"}) {
+            await("messaging", "GET", "/orders/" + orderId + "/conversation", buyerToken, null, r -> r.status() == 200);
+            var sent = call("messaging", "POST", "/orders/" + orderId + "/conversation/messages", buyerToken,
+                    "{\"text\":\"" + text + "\"}");
+            show("buyer's message", sent);
+        }
+        step("waiting for the non-responsive deadline (24 h in production; ./stack up uses NON_RESPONSIVE_AFTER, default 20 s)");
+        var cases = await("support", "GET", "/cases?type=NON_RESPONSIVE_SELLER&size=100", agentToken, null,
+                r -> r.status() == 200 && contains(r.body().get("cases"), "orderId", orderId), Duration.ofSeconds(90));
+        var summary = find(cases.body().get("cases"), "orderId", orderId);
+        expect(summary != null, "a NON_RESPONSIVE_SELLER case is open for the order");
+        if (summary != null) {
+            var opened = call("support", "GET", "/cases/" + summary.get("caseId").asString(), agentToken, null);
+            show("the case, with the unanswered messages as evidence", opened);
+            expect(opened.body().get("evidence").size() >= 2, "the two unanswered messages are its evidence");
+        }
+    }
+
+    /** §7.2: a scan after the cancellation opens a dispute; both parties state their side; an agent resolves it. */
+    private void dispute() throws Exception {
+        heading("8. The parcel is scanned after the cancellation: a dispute, mediated by support (§7.2)");
+        var orderId = placeOrder(Instant.now(), 3_900, 650, 310, 0);
+        await("orders", "GET", "/orders/" + orderId, buyerToken, null, r -> r.status() == 200);
+        var cancelled = call("orders", "POST", "/orders/" + orderId + "/cancellations", buyerToken, "{\"reason\":\"CHANGED_MIND\"}");
+        show("buyer's cancellation", cancelled);
+        scan(orderId, ScanType.LABEL_CREATED);
+        scan(orderId, ScanType.ACCEPTED);
+        var cases = await("support", "GET", "/cases?type=DISPUTE&size=100", agentToken, null,
+                r -> r.status() == 200 && contains(r.body().get("cases"), "orderId", orderId));
+        var summary = find(cases.body().get("cases"), "orderId", orderId);
+        expect(summary != null, "shipping's conflict opened a DISPUTE case");
+        if (summary == null) {
+            return;
+        }
+        var path = "/cases/" + summary.get("caseId").asString();
+        show("assigned", call("support", "POST", path + "/assignment", agentToken, "{\"agentId\":\"" + agent + "\"}"));
+        show("in review", call("support", "POST", path + "/review", agentToken, "{}"));
+        show("mediation", call("support", "POST", path + "/mediation", agentToken, "{}"));
+        call("support", "POST", path + "/statements", buyerToken, "{\"text\":\"I cancelled ten minutes after buying.\"}");
+        call("support", "POST", path + "/statements", sellerToken, "{\"text\":\"The label was printed before I saw it.\"}");
+        var sellerView = call("support", "GET", path, sellerToken, null);
+        var statements = 0;
+        for (var e : sellerView.body().get("evidence")) {
+            statements += "STATEMENT".equals(e.get("kind").asString()) ? 1 : 0;
+        }
+        expect(statements == 2, "the seller sees both parties' statements");
+        var resolved = call("support", "POST", path + "/resolution", agentToken,
+                "{\"outcome\":\"NO_CANCELLATION\",\"reason\":\"The parcel returns to the seller; the buyer keeps the credit.\"}");
+        show("resolution", resolved);
+        expect(resolved.status() == 200 && "RESOLVED".equals(resolved.body().get("status").asString()), "the agent resolved the dispute");
+    }
+
+    /** §7.3 and rule 5: a formal complaint about a shipped order, with a screenshot; support cancels it. */
+    private void complaint() throws Exception {
+        heading("9. A formal complaint about a shipped order, with a screenshot; support orders the cancellation (§7.3, rule 5)");
+        var orderId = placeOrder(Instant.now(), 5_200, 800, 420, 0);
+        await("orders", "GET", "/orders/" + orderId, buyerToken, null, r -> r.status() == 200);
+        scan(orderId, ScanType.ACCEPTED);
+        await("orders", "GET", "/orders/" + orderId, buyerToken, null,
+                r -> r.status() == 200 && "SHIPPED".equals(r.body().get("status").asString()));
+        var opened = call("support", "POST", "/cases", buyerToken, "{\"orderId\":\"" + orderId
+                + "\",\"type\":\"COMPLAINT\",\"description\":\"The seller sent a different jacket and stopped answering.\"}");
+        show("complaint", opened);
+        var path = "/cases/" + opened.body().get("caseId").asString();
+        var png = new byte[] {(byte) 0x89, 'P', 'N', 'G', 13, 10, 26, 10, 0, 0, 0, 13, 'I', 'H', 'D', 'R'};
+        var file = HTTP.send(HttpRequest.newBuilder(URI.create(urls.get("support") + path + "/evidence/files?name=photo.png"))
+                .header("Authorization", "Bearer " + buyerToken).header("Content-Type", "image/png")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(png)).build(), HttpResponse.BodyHandlers.ofString());
+        step("screenshot attached: HTTP %d %s", file.statusCode(), file.body());
+        call("support", "POST", path + "/assignment", agentToken, "{\"agentId\":\"" + agent + "\"}");
+        call("support", "POST", path + "/review", agentToken, "{}");
+        var ordered = call("support", "POST", path + "/resolution", agentToken,
+                "{\"outcome\":\"ORDER_CANCELLATION\",\"reason\":\"Item not as described\",\"cancelReason\":\"OTHER\"}");
+        show("the agent orders the cancellation", ordered);
+        var order = await("orders", "GET", "/orders/" + orderId, buyerToken, null,
+                r -> r.status() == 200 && "CANCELLED".equals(r.body().get("status").asString()));
+        expect("CANCELLED".equals(order.body().get("status").asString()), "orders-service cancelled the shipped order for support");
+        var resolved = await("support", "GET", path, buyerToken, null,
+                r -> r.status() == 200 && "RESOLVED".equals(r.body().get("status").asString()));
+        expect("ORDER_CANCELLED".equals(resolved.body().get("outcome").asString()), "the case is resolved with the order cancelled");
+        var credit = await("credits", "GET", "/accounts/" + buyer + "/ledger?size=100", buyerToken, null,
+                r -> r.status() == 200 && contains(r.body().get("entries"), "orderId", orderId));
+        var entries = 0;
+        for (var e : credit.body().get("entries")) {
+            entries += orderId.equals(e.get("orderId").asString()) ? 1 : 0;
+        }
+        expect(entries == 1, "exactly one credit (6420 cents) for the order");
+    }
+
+    private static boolean contains(JsonNode items, String field, String value) {
+        return find(items, field, value) != null;
+    }
+
+    private static JsonNode find(JsonNode items, String field, String value) {
+        if (items != null) {
+            for (var item : items) {
+                if (value.equals(item.path(field).asString(null))) {
+                    return item;
+                }
+            }
+        }
+        return null;
+    }
+
+    private static String kinds(JsonNode notifications) {
+        var kinds = new java.util.ArrayList<String>();
+        notifications.forEach(n -> kinds.add(n.get("kind").asString()));
+        return String.join(", ", kinds);
     }
 
     private String placeOrder(Instant placedAt, long price, long shipping, long tax, long credits) throws Exception {
@@ -170,7 +317,12 @@ public final class Demo {
 
     private Response await(String service, String method, String path, String token, String body, Predicate<Response> done)
             throws Exception {
-        var deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        return await(service, method, path, token, body, done, Duration.ofSeconds(30));
+    }
+
+    private Response await(String service, String method, String path, String token, String body, Predicate<Response> done,
+                           Duration patience) throws Exception {
+        var deadline = System.nanoTime() + patience.toNanos();
         Response last;
         do {
             last = call(service, method, path, token, body);

@@ -85,7 +85,7 @@ class ConversationProcessor implements Processor<String, ConversationInput, Stri
         outcomes = context.getStateStore(MessagingTopology.OUTCOMES_STORE);
         checks = context.getStateStore(MessagingTopology.SELLER_CHECKS_STORE);
         context.schedule(settings.nonResponsive().checkInterval(), PunctuationType.WALL_CLOCK_TIME,
-                timestamp -> checkSellers(clock.millis()));
+                timestamp -> checkSellers(clock.millis(), timestamp));
     }
 
     @Override
@@ -322,8 +322,12 @@ class ConversationProcessor implements Processor<String, ConversationInput, Stri
         }
     }
 
-    /** Wall-clock timer: publishes the episodes that have become due, oldest first, at most a batch per tick. */
-    void checkSellers(long now) {
+    /**
+     * Wall-clock timer: publishes the episodes that have become due, oldest first, at most a batch per
+     * tick. Due-ness is judged on the business clock ({@code now}); the records it writes carry the
+     * stream's wall-clock time ({@code recordTime}), since the broker refuses timestamps far ahead of its own.
+     */
+    void checkSellers(long now, long recordTime) {
         var due = new ArrayList<String>();
         try (var it = checks.range(pad(0) + "|", pad(now) + "|\uffff")) {
             while (it.hasNext() && due.size() < settings.nonResponsive().checkBatch()) {
@@ -351,7 +355,7 @@ class ConversationProcessor implements Processor<String, ConversationInput, Stri
                     .setEpisodeId(episode.episodeId()).setUnanswered(unanswered)
                     .setFirstUnansweredAt(Instant.ofEpochMilli(episode.firstUnansweredAt()))
                     .setDetectedAt(Instant.ofEpochMilli(now))
-                    .build()), now));
+                    .build()), recordTime));
             meters.counter("seller_non_responsive_total").increment();
         }
     }

@@ -16,6 +16,7 @@ import market.resale.schemas.orders.CancellationWindowClosing;
 import market.resale.schemas.orders.OrderCancelled;
 import market.resale.schemas.orders.WindowClosedCause;
 import market.resale.schemas.support.CaseAction;
+import market.resale.schemas.support.CaseStatus;
 import market.resale.schemas.support.CaseEvent;
 
 /**
@@ -108,11 +109,11 @@ final class Notices {
 
     /** Both parties hear of every step of a case about their order. */
     static List<Notification> caseEvent(CaseEvent event) {
-        var kind = switch (event.getAction()) {
-            case OPENED -> NotificationKind.CASE_OPENED;
-            case RESOLVED, REJECTED -> NotificationKind.CASE_RESOLVED;
-            default -> NotificationKind.CASE_UPDATED;
-        };
+        // A case resolved by a cancellation ends with CANCELLATION_CARRIED_OUT (status RESOLVED), not RESOLVED.
+        var kind = event.getAction() == CaseAction.OPENED ? NotificationKind.CASE_OPENED
+                : event.getStatus() == CaseStatus.RESOLVED || event.getStatus() == CaseStatus.REJECTED
+                        ? NotificationKind.CASE_RESOLVED
+                        : NotificationKind.CASE_UPDATED;
         var title = switch (kind) {
             case CASE_OPENED -> "A help-center case was opened about order " + event.getOrderId();
             case CASE_RESOLVED -> "The help-center case about order " + event.getOrderId()

@@ -53,7 +53,8 @@ public class KeyOwnerRouter {
         return streams;
     }
 
-    private static ApiProblem unavailable() {
+    /** The answer while partitions move: a 503 the client retries after a second. */
+    public static ApiProblem unavailable() {
         return new ApiProblem(HttpStatus.SERVICE_UNAVAILABLE, "rebalancing",
                 "The service is taking over or restoring partitions; retry shortly.").retryAfterSeconds(1);
     }

@@ -35,13 +35,14 @@ public final class TopicProvisioner {
             var missing = new ArrayList<NewTopic>();
             for (var topic : Topics.ALL) {
                 if (!existing.contains(topic.name())) {
-                    missing.add(newTopic(topic.name(), topic.partitions(), topic.compacted(), settings).configs(withCleanup(topic)));
+                    missing.add(newTopic(topic.name(), topic.partitions(), topic.compacted(), topic.configs(), settings));
                 }
             }
             for (var application : Topics.APPLICATIONS) {
                 var dlt = Topic.deadLetterTopic(application);
                 if (!existing.contains(dlt)) {
-                    missing.add(newTopic(dlt, 1, false, settings));
+                    // A dead letter is the source record byte for byte: take the largest any topic allows.
+                    missing.add(newTopic(dlt, 1, false, largestRecord(), settings));
                 }
             }
             if (missing.isEmpty()) {
@@ -65,15 +66,15 @@ public final class TopicProvisioner {
         }
     }
 
-    private static Map<String, String> withCleanup(Topic<?> topic) {
-        var configs = new HashMap<>(topic.configs());
-        configs.put(TopicConfig.CLEANUP_POLICY_CONFIG,
-                topic.compacted() ? TopicConfig.CLEANUP_POLICY_COMPACT : TopicConfig.CLEANUP_POLICY_DELETE);
-        return Map.copyOf(configs);
+    private static Map<String, String> largestRecord() {
+        return Topics.ALL.stream().map(t -> t.configs().get(TopicConfig.MAX_MESSAGE_BYTES_CONFIG))
+                .filter(java.util.Objects::nonNull).max(java.util.Comparator.comparingInt(Integer::parseInt))
+                .map(max -> Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, max)).orElse(Map.of());
     }
 
-    private static NewTopic newTopic(String name, int partitions, boolean compacted, KafkaSettings settings) {
-        var configs = new HashMap<String, String>();
+    private static NewTopic newTopic(String name, int partitions, boolean compacted, Map<String, String> extra,
+                                     KafkaSettings settings) {
+        var configs = new HashMap<>(extra);
         configs.put(TopicConfig.CLEANUP_POLICY_CONFIG, compacted ? TopicConfig.CLEANUP_POLICY_COMPACT : TopicConfig.CLEANUP_POLICY_DELETE);
         return new NewTopic(name, partitions, (short) settings.replicationFactor()).configs(Map.copyOf(configs));
     }

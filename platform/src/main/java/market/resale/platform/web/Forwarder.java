@@ -16,6 +16,8 @@ import reactor.core.publisher.Mono;
 public class Forwarder {
 
     public static final String FORWARDED = "X-Forwarded-To-Owner";
+    /** Forwarded too: a retried write must reach the owner with its key, or it would be applied twice. */
+    public static final String IDEMPOTENCY_KEY = "Idempotency-Key";
 
     private final WebClient client;
     private final Duration timeout;
@@ -37,6 +39,7 @@ public class Forwarder {
                     copy(request.getHeaders(), h, HttpHeaders.AUTHORIZATION);
                     copy(request.getHeaders(), h, HttpHeaders.CONTENT_TYPE);
                     copy(request.getHeaders(), h, HttpHeaders.ACCEPT);
+                    copy(request.getHeaders(), h, IDEMPOTENCY_KEY);
                     h.set(FORWARDED, "1");
                 });
         var withBody = body == null || body.length == 0 ? spec : spec.bodyValue(body);

@@ -2,6 +2,8 @@ package market.resale.platform.web;
 
 import java.util.Map;
 import java.util.stream.Collectors;
+import market.resale.platform.kafka.KeyOwnerRouter;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.core.codec.DecodingException;
@@ -60,6 +62,15 @@ public class ProblemHandling {
             default -> status.is4xxClientError() ? "bad-request" : "server-error";
         };
         return respond(status, code, e.getReason() == null ? status.getReasonPhrase() : e.getReason(), Map.of());
+    }
+
+    /**
+     * A store read while the stream thread is rebalancing or restoring (stores are looked up lazily,
+     * so this surfaces at the read, not when the store is obtained): retry shortly, not a server error.
+     */
+    @ExceptionHandler(InvalidStateStoreException.class)
+    ResponseEntity<ProblemDetail> rebalancing(InvalidStateStoreException e) {
+        return apiProblem(KeyOwnerRouter.unavailable());
     }
 
     @ExceptionHandler(Exception.class)

@@ -1,0 +1,5 @@
+package market.resale.support.domain;
+
+public enum EvidenceKind {
+    STATEMENT, MESSAGE, FILE
+}

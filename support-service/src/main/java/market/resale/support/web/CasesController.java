@@ -1,0 +1,289 @@
+package market.resale.support.web;
+
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Size;
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import market.resale.platform.kafka.KeyOwnerRouter;
+import market.resale.platform.security.Caller;
+import market.resale.platform.security.Role;
+import market.resale.platform.web.ApiProblem;
+import market.resale.platform.web.OwnerRouting;
+import market.resale.schemas.orders.CancelReason;
+import market.resale.schemas.support.CaseCommandAction;
+import market.resale.schemas.support.CaseResolution;
+import market.resale.schemas.support.CaseSummary;
+import market.resale.support.domain.ActorRole;
+import market.resale.support.domain.CaseStatus;
+import market.resale.support.domain.CaseType;
+import market.resale.support.domain.CommandOutcome;
+import market.resale.support.domain.Resolution;
+import market.resale.support.stream.SupportTopology;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.http.server.reactive.ServerHttpRequest;
+import org.springframework.security.core.Authentication;
+import org.springframework.validation.annotation.Validated;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+import reactor.core.publisher.Mono;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Help-center cases (rule 11): parties open them and add statements and quoted messages; support
+ * agents list them, assign, review, mediate and resolve. Every request about a case is answered by
+ * the instance that owns its order's partition; lists come from the global case table on any instance.
+ */
+@RestController
+@Validated
+public class CasesController {
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    public record OpenBody(@NotBlank @Pattern(regexp = OwnerRouting.ID) String orderId, @NotNull CaseType type,
+                           @NotBlank @Size(max = 4000) String description) {
+    }
+
+    public record StatementBody(@NotBlank @Size(max = 4000) String text) {
+    }
+
+    public record MessageBody(@NotBlank @Pattern(regexp = OwnerRouting.ID) String messageId,
+                              @NotBlank @Size(max = 1000) String excerpt) {
+    }
+
+    public record AssignmentBody(@NotBlank @Pattern(regexp = OwnerRouting.ID) String agentId) {
+    }
+
+    public record ResolutionBody(@NotNull Resolution outcome, @NotBlank @Size(max = 1000) String reason,
+                                 CancelReason cancelReason) {
+    }
+
+    private final KeyOwnerRouter router;
+    private final OwnerRouting routing;
+    private final CaseAccess access;
+    private final Clock clock;
+
+    public CasesController(KeyOwnerRouter router, OwnerRouting routing, CaseAccess access, Clock clock) {
+        this.router = router;
+        this.routing = routing;
+        this.access = access;
+        this.clock = clock;
+    }
+
+    /** 201 with the new case, or 200 with the open case of that order and type the description was added to. */
+    @PostMapping(path = "/cases", consumes = MediaType.APPLICATION_JSON_VALUE)
+    public Mono<ResponseEntity<?>> open(@Valid @RequestBody OpenBody body,
+                                        @RequestHeader(name = "Idempotency-Key", required = false) String idempotencyKey,
+                                        Authentication auth, ServerHttpRequest request) {
+        var caller = Caller.of(auth);
+        if (!caller.is(Role.BUYER) && !caller.is(Role.SELLER)) {
+            throw new ApiProblem(HttpStatus.FORBIDDEN, "forbidden", "Cases are opened by the order's buyer or seller");
+        }
+        var commandId = access.commandId(caller, idempotencyKey);
+        return routing.answer(SupportTopology.ORDER_CASES_STORE, body.orderId(), request, JSON.writeValueAsBytes(body), () -> {
+            var order = access.localOrder(body.orderId());
+            var role = order == null ? null : CaseAccess.party(caller, order.buyerId(), order.sellerId());
+            if (role == null) {
+                throw ApiProblem.notFound("Order " + body.orderId());
+            }
+            if (!body.type().openableBy(role)) {
+                throw new ApiProblem(HttpStatus.UNPROCESSABLE_CONTENT, "case-type-not-allowed",
+                        "A " + role.name().toLowerCase() + " cannot open a " + body.type() + " case");
+            }
+            var command = access.command(commandId, body.orderId(), null, CaseCommandAction.OPEN, caller, role)
+                    .setCaseType(market.resale.schemas.support.CaseType.valueOf(body.type().name()))
+                    .setText(body.description()).build();
+            return access.submit(command, outcome -> caseAnswer(outcome, caller, outcome.created() ? HttpStatus.CREATED : HttpStatus.OK));
+        });
+    }
+
+    @GetMapping("/cases/{caseId}")
+    public Mono<ResponseEntity<?>> get(@PathVariable String caseId, Authentication auth, ServerHttpRequest request) {
+        var caller = Caller.of(auth);
+        return routing.answer(SupportTopology.ORDER_CASES_STORE, access.orderIdOf(caseId), request, null, () -> {
+            var kase = access.visibleCase(caseId, caller);
+            return Mono.just(ResponseEntity.ok(CaseViews.of(kase, CaseAccess.viewer(kase, caller))));
+        });
+    }
+
+    /**
+     * Agents: every case, filtered by status, type, assignee ({@code none} for unassigned) and age
+     * ({@code olderThan=PT24H}), oldest first. Parties: their own cases, same filters except assignee.
+     */
+    @GetMapping("/cases")
+    public ResponseEntity<?> list(@RequestParam(required = false) List<CaseStatus> status,
+                                  @RequestParam(required = false) CaseType type,
+                                  @RequestParam(required = false) String assignee,
+                                  @RequestParam(required = false) Duration olderThan,
+                                  @RequestParam(defaultValue = "0") @Min(0) @Max(10_000) int page,
+                                  @RequestParam(defaultValue = "20") @Min(1) @Max(100) int size,
+                                  Authentication auth) {
+        var caller = Caller.of(auth);
+        var agent = caller.is(Role.SUPPORT);
+        if (!agent && !caller.is(Role.BUYER) && !caller.is(Role.SELLER)) {
+            throw new ApiProblem(HttpStatus.FORBIDDEN, "forbidden", "Cases are listed for their parties and support agents");
+        }
+        if (assignee != null && !agent) {
+            throw ApiProblem.badRequest("invalid-request", "Only support agents filter by assignee");
+        }
+        if (olderThan != null && olderThan.isNegative()) {
+            throw ApiProblem.badRequest("invalid-request", "olderThan is a positive ISO-8601 duration such as PT24H");
+        }
+        var openedBefore = olderThan == null ? Long.MAX_VALUE : clock.millis() - olderThan.toMillis();
+        var matching = new ArrayList<CaseSummary>();
+        try (var all = router.<CaseSummary>localStore(SupportTopology.SUMMARIES_STORE).all()) {
+            all.forEachRemaining(kv -> {
+                var s = kv.value;
+                var mine = agent || CaseAccess.party(caller, s.getBuyerId(), s.getSellerId()) != null;
+                if (mine && (status == null || status.isEmpty() || status.stream().anyMatch(st -> st.name().equals(s.getStatus().name())))
+                        && (type == null || type.name().equals(s.getType().name()))
+                        && (assignee == null || (assignee.equals("none") ? s.getAssigneeId() == null : assignee.equals(s.getAssigneeId())))
+                        && s.getOpenedAt().toEpochMilli() <= openedBefore) {
+                    matching.add(s);
+                }
+            });
+        }
+        matching.sort(Comparator.comparing(CaseSummary::getOpenedAt).thenComparing(CaseSummary::getCaseId));
+        var from = (int) Math.min(matching.size(), (long) page * size);
+        var to = Math.min(matching.size(), from + size);
+        var lines = matching.subList(from, to).stream().map(CaseViews::of).toList();
+        return ResponseEntity.ok(new CaseViews.Page(lines, page, size, matching.size(), to < matching.size()));
+    }
+
+    @PostMapping(path = "/cases/{caseId}/statements", consumes = MediaType.APPLICATION_JSON_VALUE)
+    public Mono<ResponseEntity<?>> statement(@PathVariable String caseId, @Valid @RequestBody StatementBody body,
+                                             @RequestHeader(name = "Idempotency-Key", required = false) String idempotencyKey,
+                                             Authentication auth, ServerHttpRequest request) {
+        return evidence(caseId, idempotencyKey, auth, request, JSON.writeValueAsBytes(body), CaseCommandAction.ADD_STATEMENT,
+                command -> command.setText(body.text()));
+    }
+
+    @PostMapping(path = "/cases/{caseId}/evidence/messages", consumes = MediaType.APPLICATION_JSON_VALUE)
+    public Mono<ResponseEntity<?>> message(@PathVariable String caseId, @Valid @RequestBody MessageBody body,
+                                           @RequestHeader(name = "Idempotency-Key", required = false) String idempotencyKey,
+                                           Authentication auth, ServerHttpRequest request) {
+        return evidence(caseId, idempotencyKey, auth, request, JSON.writeValueAsBytes(body), CaseCommandAction.ADD_MESSAGE,
+                command -> command.setMessageId(body.messageId()).setText(body.excerpt()));
+    }
+
+    @PostMapping(path = "/cases/{caseId}/assignment", consumes = MediaType.APPLICATION_JSON_VALUE)
+    public Mono<ResponseEntity<?>> assign(@PathVariable String caseId, @Valid @RequestBody AssignmentBody body,
+                                          @RequestHeader(name = "Idempotency-Key", required = false) String idempotencyKey,
+                                          Authentication auth, ServerHttpRequest request) {
+        return move(caseId, idempotencyKey, auth, request, JSON.writeValueAsBytes(body), CaseCommandAction.ASSIGN,
+                command -> command.setAgentId(body.agentId()));
+    }
+
+    @PostMapping("/cases/{caseId}/review")
+    public Mono<ResponseEntity<?>> review(@PathVariable String caseId,
+                                          @RequestHeader(name = "Idempotency-Key", required = false) String idempotencyKey,
+                                          Authentication auth, ServerHttpRequest request) {
+        return move(caseId, idempotencyKey, auth, request, null, CaseCommandAction.START_REVIEW, command -> command);
+    }
+
+    @PostMapping("/cases/{caseId}/mediation")
+    public Mono<ResponseEntity<?>> mediation(@PathVariable String caseId,
+                                             @RequestHeader(name = "Idempotency-Key", required = false) String idempotencyKey,
+                                             Authentication auth, ServerHttpRequest request) {
+        return move(caseId, idempotencyKey, auth, request, null, CaseCommandAction.START_MEDIATION, command -> command);
+    }
+
+    /**
+     * 200 with the resolved or rejected case; 202 when a cancellation was ordered: the case is
+     * resolved once orders-service carries it out (or records orders' refusal for the agent).
+     */
+    @PostMapping(path = "/cases/{caseId}/resolution", consumes = MediaType.APPLICATION_JSON_VALUE)
+    public Mono<ResponseEntity<?>> resolve(@PathVariable String caseId, @Valid @RequestBody ResolutionBody body,
+                                           @RequestHeader(name = "Idempotency-Key", required = false) String idempotencyKey,
+                                           Authentication auth, ServerHttpRequest request) {
+        return move(caseId, idempotencyKey, auth, request, JSON.writeValueAsBytes(body), CaseCommandAction.RESOLVE,
+                command -> command.setResolution(CaseResolution.valueOf(body.outcome().name())).setText(body.reason())
+                        .setCancelReason(body.cancelReason()));
+    }
+
+    /** Where a write answered 202 can be followed up (the caller's own command ids only). */
+    @GetMapping("/orders/{orderId}/case-commands/{commandId}")
+    public Mono<ResponseEntity<?>> command(@PathVariable String orderId, @PathVariable String commandId,
+                                           Authentication auth, ServerHttpRequest request) {
+        var caller = Caller.of(auth);
+        if (!commandId.startsWith(caller.userId() + ":") || commandId.length() > 200) {
+            throw ApiProblem.notFound("Command");
+        }
+        return routing.answer(SupportTopology.ORDER_CASES_STORE, OwnerRouting.checkId(orderId), request, null, () -> {
+            var outcome = access.outcome(orderId, commandId);
+            if (outcome == null) {
+                return Mono.just(ResponseEntity.accepted().body(new CaseViews.Pending(commandId, orderId, null, "PENDING")));
+            }
+            if (!outcome.accepted()) {
+                throw CaseAccess.problem(outcome);
+            }
+            return Mono.just(ResponseEntity.ok(Map.of("commandId", commandId, "orderId", orderId, "caseId", outcome.caseId(),
+                    "status", "DONE", "case", CaseViews.caseUrl(outcome.caseId()))));
+        });
+    }
+
+    private Mono<ResponseEntity<?>> evidence(String caseId, String idempotencyKey, Authentication auth,
+                                             ServerHttpRequest request, byte[] body, CaseCommandAction action,
+                                             Function<market.resale.schemas.support.CaseCommand.Builder,
+                                                     market.resale.schemas.support.CaseCommand.Builder> fill) {
+        var caller = Caller.of(auth);
+        var commandId = access.commandId(caller, idempotencyKey);
+        var orderId = access.orderIdOf(caseId);
+        return routing.answer(SupportTopology.ORDER_CASES_STORE, orderId, request, body, () -> {
+            var kase = access.visibleCase(caseId, caller);
+            var command = fill.apply(access.command(commandId, orderId, caseId, action, caller, CaseAccess.viewer(kase, caller)))
+                    .build();
+            return access.submit(command, access::evidenceAnswer);
+        });
+    }
+
+    private Mono<ResponseEntity<?>> move(String caseId, String idempotencyKey, Authentication auth, ServerHttpRequest request,
+                                         byte[] body, CaseCommandAction action,
+                                         Function<market.resale.schemas.support.CaseCommand.Builder,
+                                                 market.resale.schemas.support.CaseCommand.Builder> fill) {
+        var caller = Caller.of(auth);
+        var commandId = access.commandId(caller, idempotencyKey);
+        var orderId = access.orderIdOf(caseId);
+        return routing.answer(SupportTopology.ORDER_CASES_STORE, orderId, request, body, () -> {
+            access.movableCase(caseId, caller);
+            var command = fill.apply(access.command(commandId, orderId, caseId, action, caller, ActorRole.SUPPORT)).build();
+            return access.submit(command, outcome -> {
+                var answer = caseAnswer(outcome, caller, HttpStatus.OK);
+                var kase = access.localCase(outcome.caseId());
+                return kase.pendingCancellation() != null && action == CaseCommandAction.RESOLVE
+                        ? ResponseEntity.accepted().location(URI.create(CaseViews.caseUrl(kase.caseId()))).body(answer.getBody())
+                        : answer;
+            });
+        });
+    }
+
+    private ResponseEntity<?> caseAnswer(CommandOutcome outcome, Caller caller, HttpStatus status) {
+        if (!outcome.accepted()) {
+            throw CaseAccess.problem(outcome);
+        }
+        var kase = access.localCase(outcome.caseId());
+        var view = CaseViews.of(kase, CaseAccess.viewer(kase, caller));
+        var response = ResponseEntity.status(status);
+        if (status == HttpStatus.CREATED) {
+            response.location(URI.create(CaseViews.caseUrl(kase.caseId())));
+        }
+        return response.body(view);
+    }
+}

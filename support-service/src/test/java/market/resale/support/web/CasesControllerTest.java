@@ -1,0 +1,171 @@
+package market.resale.support.web;
+
+import static market.resale.support.SupportMother.BUYER;
+import static market.resale.support.SupportMother.PNG;
+import static market.resale.support.SupportMother.SELLER;
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.ArgumentMatchers.anyString;
+import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.never;
+import static org.mockito.Mockito.verify;
+import static org.mockito.Mockito.when;
+
+import java.time.Clock;
+import java.time.ZoneOffset;
+import java.util.Arrays;
+import java.util.Optional;
+import market.resale.platform.kafka.EventPublisher;
+import market.resale.platform.kafka.KeyOwnerRouter;
+import market.resale.platform.web.Forwarder;
+import market.resale.platform.web.OwnerRouting;
+import market.resale.platform.web.ProblemHandling;
+import market.resale.support.SupportMother;
+import market.resale.support.config.SupportSettings;
+import market.resale.support.domain.Actor;
+import market.resale.support.domain.ActorRole;
+import market.resale.support.domain.CaseLimits;
+import market.resale.support.domain.CaseSource;
+import market.resale.support.domain.CaseType;
+import market.resale.support.domain.Change;
+import market.resale.support.domain.FileCheck;
+import market.resale.support.domain.FileInfo;
+import market.resale.support.domain.SupportCase;
+import market.resale.support.stream.SupportTopology;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.http.MediaType;
+import org.springframework.security.authentication.TestingAuthenticationToken;
+import org.springframework.test.web.reactive.server.WebTestClient;
+import org.springframework.web.server.WebFilter;
+import reactor.core.publisher.Mono;
+
+/** Who may read and move a case over HTTP, and what a file upload hears before anything is stored. */
+class CasesControllerTest {
+
+    private static final String CASE_ID = "order-1:DI1";
+
+    private KeyOwnerRouter router;
+    private EventPublisher publisher;
+    private ReadOnlyKeyValueStore<String, byte[]> files;
+
+    @BeforeEach
+    @SuppressWarnings("unchecked")
+    void setUp() {
+        router = mock(KeyOwnerRouter.class);
+        publisher = mock(EventPublisher.class);
+        when(router.remoteOwner(anyString(), anyString())).thenReturn(Optional.empty());
+        var kase = SupportCase.open(CASE_ID, "order-1", CaseType.DISPUTE, BUYER, SELLER, new Actor(BUYER, ActorRole.BUYER),
+                CaseSource.HELP_CENTER, "Not as described", SupportMother.NOW.toEpochMilli());
+        kase = ((Change.Applied) kase.addStatement(new Actor(SELLER, ActorRole.SELLER), "It was as described", 1,
+                new CaseLimits(10, 2))).after();
+        kase = ((Change.Applied) kase.addFile(new Actor(BUYER, ActorRole.BUYER), new FileInfo("chat.png", "image/png",
+                PNG.length, FileCheck.sha256(PNG)), 2, new CaseLimits(10, 2))).after();
+        ReadOnlyKeyValueStore<String, SupportCase> cases = mock(ReadOnlyKeyValueStore.class);
+        when(cases.get(CASE_ID)).thenReturn(kase);
+        when(router.<SupportCase>localStore(SupportTopology.CASES_STORE)).thenReturn(cases);
+        files = mock(ReadOnlyKeyValueStore.class);
+        when(files.get(SupportTopology.fileKey(CASE_ID, "e2"))).thenReturn(PNG);
+        when(router.<byte[]>localStore(SupportTopology.FILES_STORE)).thenReturn(files);
+    }
+
+    private WebTestClient as(String userId, String role) {
+        WebFilter authenticated = (exchange, chain) -> chain.filter(exchange.mutate()
+                .principal(Mono.just(new TestingAuthenticationToken(userId, null, "ROLE_" + role))).build());
+        var settings = SupportSettings.defaults();
+        var clock = Clock.fixed(SupportMother.NOW, ZoneOffset.UTC);
+        var access = new CaseAccess(router, publisher, settings, clock);
+        return WebTestClient.bindToController(
+                        new CasesController(router, new OwnerRouting(router, mock(Forwarder.class)), access, clock),
+                        new EvidenceFilesController(access, router, settings))
+                .controllerAdvice(new ProblemHandling())
+                .webFilter(authenticated)
+                .build();
+    }
+
+    @Test
+    void theBuyerSeesTheCaseButNotTheSellersStatementBeforeMediation() {
+        as(BUYER, "BUYER").get().uri("/cases/" + CASE_ID).exchange()
+                .expectStatus().isOk()
+                .expectBody()
+                .jsonPath("$.status").isEqualTo("OPEN")
+                .jsonPath("$.evidence.length()").isEqualTo(1)
+                .jsonPath("$.evidence[0].file.url").isEqualTo("/cases/" + CASE_ID + "/evidence/files/e2")
+                .jsonPath("$.audit[0].action").isEqualTo("OPENED")
+                .jsonPath("$.audit[0].actor.id").isEqualTo(BUYER);
+        as("agent-ada", "SUPPORT").get().uri("/cases/" + CASE_ID).exchange()
+                .expectStatus().isOk().expectBody().jsonPath("$.evidence.length()").isEqualTo(2);
+    }
+
+    @Test
+    void aStrangerGetsNotFoundWhetherOrNotTheCaseExists() {
+        as("buyer-bob", "BUYER").get().uri("/cases/" + CASE_ID).exchange()
+                .expectStatus().isNotFound()
+                .expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                .expectBody().jsonPath("$.code").isEqualTo("not-found");
+        as("buyer-bob", "BUYER").get().uri("/cases/order-1:DI7").exchange().expectStatus().isNotFound();
+        as("buyer-bob", "BUYER").get().uri("/cases/" + CASE_ID + "/evidence/files/e2").exchange().expectStatus().isNotFound();
+        as(BUYER, "BUYER").get().uri("/cases/not-a-case").exchange().expectStatus().isNotFound();
+    }
+
+    @Test
+    void aPartyWhoMayReadTheCaseMayNotMoveIt() {
+        as(SELLER, "SELLER").post().uri("/cases/" + CASE_ID + "/review").exchange()
+                .expectStatus().isForbidden()
+                .expectBody().jsonPath("$.code").isEqualTo("forbidden");
+        as(SELLER, "SELLER").post().uri("/cases/" + CASE_ID + "/resolution").contentType(MediaType.APPLICATION_JSON)
+                .bodyValue("{\"outcome\":\"REJECT\",\"reason\":\"no\"}").exchange()
+                .expectStatus().isForbidden();
+        verify(publisher, never()).publish(any(), any(), any());
+    }
+
+    @Test
+    void theFileIsServedWithItsTypeAndHash() {
+        as(BUYER, "BUYER").get().uri("/cases/" + CASE_ID + "/evidence/files/e2").exchange()
+                .expectStatus().isOk()
+                .expectHeader().contentType(MediaType.IMAGE_PNG)
+                .expectHeader().valueEquals("X-Content-SHA256", FileCheck.sha256(PNG))
+                .expectHeader().valueEquals("ETag", "\"" + FileCheck.sha256(PNG) + "\"")
+                .expectHeader().valueEquals("X-Content-Type-Options", "nosniff")
+                .expectBody(byte[].class).isEqualTo(PNG);
+        as(SELLER, "SELLER").get().uri("/cases/" + CASE_ID + "/evidence/files/e2").exchange()
+                .expectStatus().isNotFound(); // the buyer's file is the seller's to see from mediation on
+    }
+
+    @Test
+    void anOversizedFileIsRefusedWithFileTooLarge() {
+        as(BUYER, "BUYER").post().uri("/cases/" + CASE_ID + "/evidence/files").contentType(MediaType.IMAGE_PNG)
+                .bodyValue(Arrays.copyOf(PNG, 4 * 1024 * 1024 + 1)).exchange()
+                .expectStatus().isEqualTo(413)
+                .expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                .expectBody()
+                .jsonPath("$.code").isEqualTo("file-too-large")
+                .jsonPath("$.maxBytes").isEqualTo(4 * 1024 * 1024);
+        verify(publisher, never()).publish(any(), any(), any());
+    }
+
+    @Test
+    void aDisallowedOrDisguisedTypeIsRefusedWithFileTypeNotAllowed() {
+        as(BUYER, "BUYER").post().uri("/cases/" + CASE_ID + "/evidence/files").contentType(MediaType.parseMediaType("application/zip"))
+                .bodyValue(new byte[] {'P', 'K', 3, 4}).exchange()
+                .expectStatus().isEqualTo(415)
+                .expectBody()
+                .jsonPath("$.code").isEqualTo("file-type-not-allowed")
+                .jsonPath("$.allowedTypes[0]").isEqualTo("application/pdf");
+        as(BUYER, "BUYER").post().uri("/cases/" + CASE_ID + "/evidence/files").contentType(MediaType.IMAGE_JPEG)
+                .bodyValue(PNG).exchange()
+                .expectStatus().isEqualTo(415)
+                .expectBody().jsonPath("$.detail").isEqualTo("The content is not image/jpeg as declared");
+        verify(publisher, never()).publish(any(), any(), any());
+    }
+
+    @Test
+    void onlyPartiesOpenCases() {
+        as("agent-ada", "SUPPORT").post().uri("/cases").contentType(MediaType.APPLICATION_JSON)
+                .bodyValue("{\"orderId\":\"order-1\",\"type\":\"DISPUTE\",\"description\":\"x\"}").exchange()
+                .expectStatus().isForbidden();
+        as(BUYER, "BUYER").post().uri("/cases").contentType(MediaType.APPLICATION_JSON)
+                .bodyValue("{\"orderId\":\"order-1\",\"type\":\"SOMETHING\",\"description\":\"x\"}").exchange()
+                .expectStatus().isBadRequest().expectBody().jsonPath("$.code").isEqualTo("malformed-request");
+    }
+}
