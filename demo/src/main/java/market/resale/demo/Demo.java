@@ -359,7 +359,10 @@ public final class Demo {
     }
 
     private static void show(String label, Response response) {
-        System.out.println("  - " + label + ": HTTP " + response.status() + " " + (response.body() == null ? "" : response.body()));
+        var body = response.body() == null ? "" : response.body().toString();
+        // Cases carry their whole audit and evidence; the first lines say enough on a terminal.
+        System.out.println("  - " + label + ": HTTP " + response.status() + " "
+                + (body.length() > 400 ? body.substring(0, 400) + " …" : body));
     }
 
     private void expect(boolean condition, String what) {

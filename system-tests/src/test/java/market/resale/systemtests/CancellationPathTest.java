@@ -8,23 +8,18 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.UUID;
 import market.resale.credits.CreditsApplication;
 import market.resale.orders.OrdersApplication;
 import market.resale.shipping.ShippingApplication;
 import market.resale.schemas.checkout.ItemCondition;
 import market.resale.schemas.checkout.OrderPlaced;
-import market.resale.schemas.registry.RegistrySettings;
-import market.resale.schemas.serde.AvroSerializer;
 import market.resale.schemas.topics.Topics;
 import market.resale.testsupport.ApicurioRegistry;
 import market.resale.testsupport.KafkaSeam;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -54,12 +49,7 @@ class CancellationPathTest {
         await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200))
                 .until(() -> orders1.ready() && orders2.ready() && credits.ready() && shipping.ready());
 
-        var props = new Properties();
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-        props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
-        props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, AvroSerializer.class);
-        props.put(RegistrySettings.URL, registry.ccompatUrl());
-        upstream = new KafkaProducer<>(props);
+        upstream = Upstream.producer(kafka.bootstrapServers(), registry.ccompatUrl());
     }
 
     @AfterAll

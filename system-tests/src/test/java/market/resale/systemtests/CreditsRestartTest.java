@@ -20,17 +20,13 @@ import market.resale.schemas.orders.OrderCancelled;
 import market.resale.schemas.orders.Refund;
 import market.resale.schemas.registry.RegistrySettings;
 import market.resale.schemas.serde.AvroDeserializer;
-import market.resale.schemas.serde.AvroSerializer;
 import market.resale.schemas.topics.Topics;
 import market.resale.testsupport.ApicurioRegistry;
 import market.resale.testsupport.KafkaSeam;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -61,7 +57,7 @@ class CreditsRestartTest {
 
         var first = ServiceProcess.start(CreditsApplication.class, "credits-service", "credits-a", kafka.bootstrapServers(),
                 registry.ccompatUrl(), props);
-        try (var producer = producer(kafka.bootstrapServers(), registry.ccompatUrl());
+        try (var producer = Upstream.<OrderCancelled>producer(kafka.bootstrapServers(), registry.ccompatUrl());
              var issued = issuedConsumer(kafka.bootstrapServers(), registry.ccompatUrl(), run)) {
             await().atMost(Duration.ofSeconds(60)).until(first::ready);
             // Every cancellation, then every one of them again (an upstream redelivery).
@@ -125,15 +121,6 @@ class CreditsRestartTest {
                 .setRefund(Refund.newBuilder().setItemCents(total).setShippingCents(0).setTaxCents(0)
                         .setCreditsAppliedCents(0).setTotalCents(total).setCurrency("USD").build())
                 .setPlacedAt(now.minusSeconds(60)).setCancelledAt(now).build();
-    }
-
-    private static KafkaProducer<String, OrderCancelled> producer(String bootstrap, String registryUrl) {
-        var props = new Properties();
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
-        props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, AvroSerializer.class);
-        props.put(RegistrySettings.URL, registryUrl);
-        return new KafkaProducer<>(props);
     }
 
     private static KafkaConsumer<String, CreditIssued> issuedConsumer(String bootstrap, String registryUrl, String run) {

@@ -27,7 +27,6 @@ import market.resale.schemas.checkout.OrderPlaced;
 import market.resale.schemas.messaging.SellerNonResponsive;
 import market.resale.schemas.registry.RegistrySettings;
 import market.resale.schemas.serde.AvroDeserializer;
-import market.resale.schemas.serde.AvroSerializer;
 import market.resale.schemas.topics.Topics;
 import market.resale.shipping.ShippingApplication;
 import market.resale.support.SupportApplication;
@@ -37,10 +36,8 @@ import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -84,12 +81,7 @@ class HelpCenterTest {
         // Readiness covers Kafka Streams; the live-notification consumer positions itself on its own.
         await().atMost(Duration.ofSeconds(30)).until(() -> messaging.bean(NotificationFeed.class).awaitLive(Duration.ofSeconds(1)));
 
-        var props = new Properties();
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
-        props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, AvroSerializer.class);
-        props.put(RegistrySettings.URL, registryUrl);
-        upstream = new KafkaProducer<>(props);
+        upstream = Upstream.producer(bootstrap, registryUrl);
     }
 
     @AfterAll

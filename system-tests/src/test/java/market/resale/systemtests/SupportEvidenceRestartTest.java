@@ -9,20 +9,14 @@ import java.time.Instant;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.Map;
-import java.util.Properties;
 import java.util.UUID;
 import market.resale.schemas.checkout.ItemCondition;
 import market.resale.schemas.checkout.OrderPlaced;
-import market.resale.schemas.registry.RegistrySettings;
-import market.resale.schemas.serde.AvroSerializer;
 import market.resale.schemas.topics.Topics;
 import market.resale.support.SupportApplication;
 import market.resale.testsupport.ApicurioRegistry;
 import market.resale.testsupport.KafkaSeam;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -51,7 +45,7 @@ class SupportEvidenceRestartTest {
                 registry.ccompatUrl(), Map.of());
         String caseId;
         String filePath;
-        try (var producer = producer(kafka.bootstrapServers(), registry.ccompatUrl())) {
+        try (var producer = Upstream.<OrderPlaced>producer(kafka.bootstrapServers(), registry.ccompatUrl())) {
             await().atMost(Duration.ofSeconds(90)).until(first::ready);
             producer.send(new ProducerRecord<>(Topics.ORDER_PLACED.name(), orderId, order(orderId, buyer))).get();
 
@@ -136,14 +130,5 @@ class SupportEvidenceRestartTest {
 
     private static String sha256(byte[] bytes) throws Exception {
         return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-    }
-
-    private static KafkaProducer<String, OrderPlaced> producer(String bootstrap, String registryUrl) {
-        var props = new Properties();
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
-        props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, AvroSerializer.class);
-        props.put(RegistrySettings.URL, registryUrl);
-        return new KafkaProducer<>(props);
     }
 }
