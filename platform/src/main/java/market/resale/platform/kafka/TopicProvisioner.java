@@ -6,7 +6,6 @@ import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import market.resale.schemas.topics.Topic;
 import market.resale.schemas.topics.Topics;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -33,16 +32,9 @@ public final class TopicProvisioner {
         try (var admin = Admin.create(config)) {
             var existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
             var missing = new ArrayList<NewTopic>();
-            for (var topic : Topics.ALL) {
-                if (!existing.contains(topic.name())) {
-                    missing.add(newTopic(topic.name(), topic.partitions(), topic.compacted(), topic.configs(), settings));
-                }
-            }
-            for (var application : Topics.APPLICATIONS) {
-                var dlt = Topic.deadLetterTopic(application);
-                if (!existing.contains(dlt)) {
-                    // A dead letter is the source record byte for byte: take the largest any topic allows.
-                    missing.add(newTopic(dlt, 1, false, largestRecord(), settings));
+            for (var spec : Topics.specs()) {
+                if (!existing.contains(spec.name())) {
+                    missing.add(newTopic(spec, settings));
                 }
             }
             if (missing.isEmpty()) {
@@ -66,16 +58,10 @@ public final class TopicProvisioner {
         }
     }
 
-    private static Map<String, String> largestRecord() {
-        return Topics.ALL.stream().map(t -> t.configs().get(TopicConfig.MAX_MESSAGE_BYTES_CONFIG))
-                .filter(java.util.Objects::nonNull).max(java.util.Comparator.comparingInt(Integer::parseInt))
-                .map(max -> Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, max)).orElse(Map.of());
-    }
-
-    private static NewTopic newTopic(String name, int partitions, boolean compacted, Map<String, String> extra,
-                                     KafkaSettings settings) {
-        var configs = new HashMap<>(extra);
-        configs.put(TopicConfig.CLEANUP_POLICY_CONFIG, compacted ? TopicConfig.CLEANUP_POLICY_COMPACT : TopicConfig.CLEANUP_POLICY_DELETE);
-        return new NewTopic(name, partitions, (short) settings.replicationFactor()).configs(Map.copyOf(configs));
+    private static NewTopic newTopic(Topics.Spec spec, KafkaSettings settings) {
+        var configs = new HashMap<>(spec.configs());
+        configs.put(TopicConfig.CLEANUP_POLICY_CONFIG,
+                spec.compacted() ? TopicConfig.CLEANUP_POLICY_COMPACT : TopicConfig.CLEANUP_POLICY_DELETE);
+        return new NewTopic(spec.name(), spec.partitions(), (short) settings.replicationFactor()).configs(Map.copyOf(configs));
     }
 }

@@ -119,6 +119,24 @@ public final class Topics {
     public static final List<String> APPLICATIONS = List.of("orders-service", "shipping-service", "credits-service",
             "messaging-service", "support-service");
 
+    /** How a topic is created: what deployments (Strimzi, compose, the local provisioner) must agree on. */
+    public record Spec(String name, int partitions, boolean compacted, java.util.Map<String, String> configs) {
+    }
+
+    /**
+     * Every topic to create, dead-letter topics included. A dead letter is its source record byte for
+     * byte, so dead-letter topics take the largest {@code max.message.bytes} of the catalogue.
+     */
+    public static List<Spec> specs() {
+        var specs = new java.util.ArrayList<Spec>();
+        ALL.forEach(t -> specs.add(new Spec(t.name(), t.partitions(), t.compacted(), t.configs())));
+        var largest = ALL.stream().map(t -> t.configs().get("max.message.bytes")).filter(java.util.Objects::nonNull)
+                .max(java.util.Comparator.comparingLong(Long::parseLong))
+                .map(max -> java.util.Map.of("max.message.bytes", max)).orElse(java.util.Map.of());
+        APPLICATIONS.forEach(a -> specs.add(new Spec(Topic.deadLetterTopic(a), 1, false, largest)));
+        return List.copyOf(specs);
+    }
+
     /** Every topic name to create, dead-letter topics included. */
     public static List<String> allNames() {
         var names = new java.util.ArrayList<String>();
