@@ -22,6 +22,9 @@ public record Order(String orderId, String buyerId, String sellerId, Item item, 
     /** Attempts kept per order; older ones are dropped (their events are on the topic). */
     static final int MAX_ATTEMPTS = 20;
 
+    /** Refused attempts shown on the timeline; later ones are still answered and published. */
+    static final int MAX_REFUSALS_SHOWN = 10;
+
     public Order {
         timeline = List.copyOf(timeline);
         attempts = Map.copyOf(attempts);
@@ -55,11 +58,18 @@ public record Order(String orderId, String buyerId, String sellerId, Item item, 
                 scan.carrier() + " " + scan.trackingNumber())), attempts, sellerComment);
     }
 
-    /** Applies a decided cancellation: the order is cancelled, or the refusal is recorded. */
+    /**
+     * Applies a decided cancellation: the order is cancelled, or the refusal is recorded. Refusals stop
+     * adding timeline steps past {@link #MAX_REFUSALS_SHOWN} of them, so a caller who keeps trying
+     * cannot grow the order (its state and changelog record) without bound; the attempts stay bounded too.
+     */
     public Order decided(CancelRequest request, Decision decision, long decidedAt) {
         var entries = new ArrayList<>(timeline);
-        entries.add(new TimelineEntry(TimelineEntry.CANCEL_REQUESTED, request.requestedAt(),
-                request.actor() + " " + request.reason()));
+        var refusalsShown = timeline.stream().filter(t -> t.event().equals(TimelineEntry.CANCEL_REFUSED)).count();
+        if (decision.allowed() || refusalsShown < MAX_REFUSALS_SHOWN) {
+            entries.add(new TimelineEntry(TimelineEntry.CANCEL_REQUESTED, request.requestedAt(),
+                    request.actor() + " " + request.reason()));
+        }
         var tried = new LinkedHashMap<>(attempts);
         if (tried.size() >= MAX_ATTEMPTS) {
             tried.values().stream().min(java.util.Comparator.comparingLong(Attempt::decidedAt))
@@ -75,7 +85,9 @@ public record Order(String orderId, String buyerId, String sellerId, Item item, 
                         request.actorId(), request.reason(), decidedAt, allowed.refundCents(), request.reference()), entries, tried, sellerComment);
             }
             case Decision.Refused refused -> {
-                entries.add(new TimelineEntry(TimelineEntry.CANCEL_REFUSED, decidedAt, refused.code().name()));
+                if (refusalsShown < MAX_REFUSALS_SHOWN) {
+                    entries.add(new TimelineEntry(TimelineEntry.CANCEL_REFUSED, decidedAt, refused.code().name()));
+                }
                 yield new Order(orderId, buyerId, sellerId, item, amounts, placedAt, status, version, windowClosesAt,
                         windowOpen, shipment, cancellation, entries, tried, sellerComment);
             }

@@ -9,9 +9,10 @@ import java.util.List;
  * <ul>
  *   <li>The first scan of type {@code ACCEPTED} or later ships the order, once (rule 2);
  *       {@code LABEL_CREATED} only records the label.</li>
- *   <li>A moving scan for a cancelled order is a conflict, whichever of the two shipping saw first
- *       (orders-service decided the race; shipping only reports the parcel that moves anyway, rule 8),
- *       unless support ordered the cancellation: then the parcel's return is already that case's.</li>
+ *   <li>The first moving scan for a cancelled order is a conflict, whichever of the two shipping saw
+ *       first (orders-service decided the race; shipping only reports the parcel that moves anyway,
+ *       rule 8); later scans of the same parcel and its return to the sender are recorded, not reported
+ *       again. No conflict when support cancelled a parcel already on its way: its case arranges the return.</li>
  *   <li>A cancelled order's label is voided exactly once, as soon as both the cancellation and a
  *       tracking number are known.</li>
  *   <li>A redelivered input (same scan id, same cancellation) changes nothing.</li>
@@ -43,10 +44,16 @@ public record ShipmentPolicy(int scansKept, int scanIdsRemembered) {
         var events = new ArrayList<ShippingEvent>();
         var outcome = Change.Outcome.RECORDED;
         if (next.cancellation() != null) {
-            if (scan.type().moving() && !next.cancellation().bySupport()) {
-                events.add(new ShippingEvent.Conflict(scan, next.cancellation().cancelledAt(), now));
+            // Support cancelling a parcel already on its way arranges its return in that case; any other
+            // moving scan after a cancellation is a conflict. One conflict per parcel is reported (the
+            // case it opens is where the parcel's story continues); later scans are counted and recorded.
+            var expected = next.cancellation().bySupport() && next.shippedBy() != null;
+            if (scan.type().moving() && scan.type() != ScanType.RETURNED_TO_SENDER && !expected) {
+                if (next.conflicts() == 0) {
+                    events.add(new ShippingEvent.Conflict(scan, next.cancellation().cancelledAt(), now));
+                    outcome = Change.Outcome.CONFLICT;
+                }
                 next = next.conflicted();
-                outcome = Change.Outcome.CONFLICT;
             }
             var voided = voidIfDue(next, now);
             if (voided != null) {

@@ -152,6 +152,20 @@ class ShipmentPolicyTest {
     }
 
     @Test
+    void aParcelThatMovesAfterSupportCancelledTheUnshippedOrderIsStillAConflict() {
+        var bySupport = new Cancellation("case:c-2", minutes(2).toEpochMilli(), true);
+        var cancelled = POLICY.cancelled(Shipment.start(ORDER), bySupport, BUYER, SELLER, NOW).shipment();
+        var accepted = domainScan(ORDER, ScanType.ACCEPTED, minutes(3));
+
+        var change = POLICY.scanned(cancelled, accepted, NOW);
+
+        assertThat(change.events()).containsExactly(
+                new ShippingEvent.Conflict(accepted, minutes(2).toEpochMilli(), NOW),
+                new ShippingEvent.LabelVoided(TRACKING, CARRIER, "case:c-2", NOW));
+        assertThat(change.outcome()).isEqualTo(Change.Outcome.CONFLICT);
+    }
+
+    @Test
     void aCancellationAfterTheOrderShippedIsAConflictOnTheScanThatShippedIt() {
         var accepted = domainScan(ORDER, ScanType.ACCEPTED, minutes(5));
         var shipped = apply(Shipment.start(ORDER), accepted, domainScan(ORDER, ScanType.IN_TRANSIT, minutes(9)));

@@ -189,18 +189,22 @@ class ShippingTopologyTest {
         }
 
         @Test
-        void everyMovingScanAfterTheCancellationIsAConflict() {
+        void onlyTheFirstMovingScanAfterTheCancellationIsAConflictLaterScansAndTheReturnAreRecorded() {
             cancelledTopic.pipeInput("o-12", cancelled("o-12", minutes(30)).build());
             var accepted = scan("o-12", ScanType.ACCEPTED, minutes(31)).build();
             var inTransit = scan("o-12", ScanType.IN_TRANSIT, minutes(90)).build();
+            var returned = scan("o-12", ScanType.RETURNED_TO_SENDER, minutes(300)).build();
 
             scanned(accepted);
             scanned(accepted);
             scanned(inTransit);
+            scanned(returned);
 
-            assertThat(conflictTopic.readValuesToList()).containsExactly(
-                    expectedConflict(accepted, minutes(30)), expectedConflict(inTransit, minutes(30)));
+            assertThat(conflictTopic.readValuesToList()).containsExactly(expectedConflict(accepted, minutes(30)));
             assertThat(shippedTopic.isEmpty()).isTrue();
+            KeyValueStore<String, Shipment> store = harness.store(ShippingTopology.SHIPMENTS_STORE);
+            assertThat(store.get("o-12").conflicts()).isEqualTo(2);
+            assertThat(store.get("o-12").scans()).hasSize(3);
         }
     }
 
