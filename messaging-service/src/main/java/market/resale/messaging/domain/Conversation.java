@@ -12,20 +12,28 @@ import java.util.Optional;
  * shipping said about it (window expired, shipped, cancelled), its cancellation requests, and the
  * buyer entries the seller has not answered yet. Messages themselves are kept apart (one per seq).
  *
+ * <p>This record is one value in a changelogged store, so it must stay small however long a
+ * conversation runs: the unanswered entries are counted ({@code unansweredCount}) and only the first
+ * few are kept as quotes ({@code unanswered}, at most what {@link #appended} is told); requests are
+ * bounded by the caller (see {@code max-requests-per-order}).
+ *
  * <p>Events about an order may arrive before its placement (they come from other topics); the
  * conversation then exists without parties until the placement fills them in.
  */
 public record Conversation(String orderId, String buyerId, String sellerId, long lastSeq, boolean windowClosed,
                            boolean windowExpired, boolean shipped, String trackingNumber, boolean cancelled,
-                           Map<String, CancellationRequest> requests, List<Message> unanswered, Episode episode) {
+                           Map<String, CancellationRequest> requests, List<Message> unanswered, Integer unansweredCount,
+                           Episode episode) {
 
     public Conversation {
         requests = requests == null ? Map.of() : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(requests));
         unanswered = unanswered == null ? List.of() : List.copyOf(unanswered);
+        // A value written before the count existed has only the list (hence a boxed count: it may be absent).
+        unansweredCount = Math.max(unansweredCount == null ? 0 : unansweredCount, unanswered.size());
     }
 
     public static Conversation start(String orderId) {
-        return new Conversation(orderId, null, null, 0, false, false, false, null, false, Map.of(), List.of(), null);
+        return new Conversation(orderId, null, null, 0, false, false, false, null, false, Map.of(), List.of(), 0, null);
     }
 
     /** The placement has been seen: the parties are known and they may write. */
@@ -43,18 +51,18 @@ public record Conversation(String orderId, String buyerId, String sellerId, long
 
     public Conversation placed(String buyer, String seller) {
         return new Conversation(orderId, buyer, seller, lastSeq, windowClosed, windowExpired, shipped, trackingNumber,
-                cancelled, requests, unanswered, episode);
+                cancelled, requests, unanswered, unansweredCount, episode);
     }
 
     /** The buyer's own window closed: it {@code expired} (they may now ask the seller), or the order shipped. */
     public Conversation windowClosedNow(boolean expired) {
         return new Conversation(orderId, buyerId, sellerId, lastSeq, true, windowExpired || expired, shipped || !expired,
-                trackingNumber, cancelled, requests, unanswered, episode);
+                trackingNumber, cancelled, requests, unanswered, unansweredCount, episode);
     }
 
     public Conversation shippedWith(String tracking) {
         return new Conversation(orderId, buyerId, sellerId, lastSeq, windowClosed, windowExpired, true,
-                tracking == null ? trackingNumber : tracking, cancelled, requests, unanswered, episode);
+                tracking == null ? trackingNumber : tracking, cancelled, requests, unanswered, unansweredCount, episode);
     }
 
     /** Cancelled: nothing is awaited from the seller any more, and open requests are settled. */
@@ -62,19 +70,19 @@ public record Conversation(String orderId, String buyerId, String sellerId, long
         var settled = new LinkedHashMap<String, CancellationRequest>();
         requests.forEach((id, r) -> settled.put(id, r.status().open() ? r.cancelled(detail, now) : r));
         return new Conversation(orderId, buyerId, sellerId, lastSeq, windowClosed, windowExpired, shipped, trackingNumber,
-                true, settled, List.of(), null);
+                true, settled, List.of(), 0, null);
     }
 
     public Conversation with(CancellationRequest request) {
         var next = new LinkedHashMap<>(requests);
         next.put(request.requestId(), request);
         return new Conversation(orderId, buyerId, sellerId, lastSeq, windowClosed, windowExpired, shipped, trackingNumber,
-                cancelled, next, unanswered, episode);
+                cancelled, next, unanswered, unansweredCount, episode);
     }
 
     public Conversation withEpisode(Episode next) {
         return new Conversation(orderId, buyerId, sellerId, lastSeq, windowClosed, windowExpired, shipped, trackingNumber,
-                cancelled, requests, unanswered, next);
+                cancelled, requests, unanswered, unansweredCount, next);
     }
 
     /** The next entry of this conversation, numbered after the last one. */
@@ -86,21 +94,28 @@ public record Conversation(String orderId, String buyerId, String sellerId, long
     /**
      * The conversation with {@code message} appended. A buyer's message or request joins the entries
      * awaiting the seller (and starts an episode if none is running); any seller entry answers them all.
+     * Every waiting entry is counted, but only the first {@code quoted} are kept (as the quotes of the
+     * episode): a buyer writing on and on to a silent seller does not grow this record.
      */
-    public Conversation appended(Message message) {
+    public Conversation appended(Message message, int quoted) {
         var waiting = unanswered;
+        int count = unansweredCount;
         var current = episode;
         if (message.senderRole() == Party.BUYER && message.kind().awaitsSeller() && !cancelled) {
-            var more = new ArrayList<>(unanswered);
-            more.add(message);
-            waiting = more;
+            count++;
+            if (unanswered.size() < quoted) {
+                var more = new ArrayList<>(unanswered);
+                more.add(message);
+                waiting = more;
+            }
             current = episode == null ? Episode.start(message) : episode;
         } else if (message.senderRole() == Party.SELLER) {
             waiting = List.of();
+            count = 0;
             current = null;
         }
         return new Conversation(orderId, buyerId, sellerId, message.seq(), windowClosed, windowExpired, shipped,
-                trackingNumber, cancelled, requests, waiting, current);
+                trackingNumber, cancelled, requests, waiting, count, current);
     }
 
     public Optional<CancellationRequest> openRequest() {
@@ -113,6 +128,11 @@ public record Conversation(String orderId, String buyerId, String sellerId, long
      * (inside it they cancel themselves), only before shipping or cancellation, one request at a time.
      */
     public Decision mayRequestCancellation(String actorId) {
+        return mayRequestCancellation(actorId, Integer.MAX_VALUE);
+    }
+
+    /** As {@link #mayRequestCancellation(String)}, and at most {@code maxRequests} requests per order. */
+    public Decision mayRequestCancellation(String actorId, int maxRequests) {
         if (partyOf(actorId) != Party.BUYER) {
             return new Decision.Refused(Refusal.NOT_ALLOWED, "Only the order's buyer can ask the seller to cancel it");
         }
@@ -132,6 +152,23 @@ public record Conversation(String orderId, String buyerId, String sellerId, long
         if (open.isPresent()) {
             return new Decision.Refused(Refusal.REQUEST_PENDING, "A cancellation request for this order is already "
                     + (open.get().status() == RequestStatus.PENDING ? "waiting for the seller" : "being carried out"));
+        }
+        if (requests.size() >= maxRequests) {
+            return new Decision.Refused(Refusal.REQUEST_LIMIT_REACHED, "An order takes at most " + maxRequests
+                    + " cancellation requests; contact support through the help center");
+        }
+        return new Decision.Accepted();
+    }
+
+    /**
+     * May a party add another entry (a message or a request)? A conversation takes at most
+     * {@code maxEntries}, so that one order cannot grow the stores without bound; system notes are
+     * not refused (they record what happened to the order).
+     */
+    public Decision mayAddEntry(int maxEntries) {
+        if (lastSeq >= maxEntries) {
+            return new Decision.Refused(Refusal.CONVERSATION_LIMIT_REACHED, "This conversation has reached its "
+                    + maxEntries + " entries; contact support through the help center");
         }
         return new Decision.Accepted();
     }

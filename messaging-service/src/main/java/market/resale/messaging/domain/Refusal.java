@@ -13,6 +13,10 @@ public enum Refusal {
     REQUEST_NOT_PENDING,
     /** The caller is a party, but not the one who may do this (a seller asking, a buyer approving). */
     NOT_ALLOWED,
+    /** The order's conversation has taken as many entries as it takes ({@code max-entries-per-order}). */
+    CONVERSATION_LIMIT_REACHED,
+    /** The order has had as many cancellation requests as it takes ({@code max-requests-per-order}). */
+    REQUEST_LIMIT_REACHED,
     NOT_A_PARTY,
     UNKNOWN_ORDER,
     INVALID;

@@ -17,7 +17,7 @@ public record ResponsivenessRule(int unanswered, Duration after) {
     public boolean nonResponsive(Conversation conversation, long now) {
         var episode = conversation.episode();
         return !conversation.cancelled() && episode != null && !episode.reported()
-                && conversation.unanswered().size() >= unanswered
+                && conversation.unansweredCount() >= unanswered
                 && now >= episode.firstUnansweredAt() + after.toMillis();
     }
 
@@ -31,7 +31,7 @@ public record ResponsivenessRule(int unanswered, Duration after) {
             return null;
         }
         var deadline = episode.firstUnansweredAt() + after.toMillis();
-        if (conversation.unanswered().size() >= unanswered) {
+        if (conversation.unansweredCount() >= unanswered) {
             return Math.max(deadline, now);
         }
         // Not enough entries yet: the one that completes the count schedules the check again.

@@ -53,10 +53,16 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * follows the number of episodes falling due, not the number of open conversations. It judges
  * due-ness by the injected {@link Clock}, not by the punctuation's timestamp, so that tests and
  * system tests can move time by 24 hours explicitly.
+ *
+ * <p>The answers to HTTP writes ({@code conversation-outcomes}) are kept for {@code outcome-retention}.
+ * Each has an entry in an index of decision times ({@code <decided at>|<orderId>|<commandId>}), so the
+ * purge reads only the answers that have expired, not the whole store.
  */
 class ConversationProcessor implements Processor<String, ConversationInput, String, Outbound> {
 
     static final String SYSTEM_SENDER = "system";
+    /** How often expired answers are looked for; each look reads only expired index entries. */
+    static final Duration OUTCOME_PURGE_INTERVAL = Duration.ofMinutes(1);
 
     private final MessagingSettings settings;
     private final ResponsivenessRule rule;
@@ -68,6 +74,7 @@ class ConversationProcessor implements Processor<String, ConversationInput, Stri
     private KeyValueStore<String, Message> messages;
     private KeyValueStore<String, CommandOutcome> outcomes;
     private KeyValueStore<String, String> checks;
+    private KeyValueStore<String, String> outcomeExpiry;
 
     ConversationProcessor(MessagingSettings settings, String applicationId, MeterRegistry meters, Clock clock) {
         this.settings = settings;
@@ -84,8 +91,10 @@ class ConversationProcessor implements Processor<String, ConversationInput, Stri
         messages = context.getStateStore(MessagingTopology.MESSAGES_STORE);
         outcomes = context.getStateStore(MessagingTopology.OUTCOMES_STORE);
         checks = context.getStateStore(MessagingTopology.SELLER_CHECKS_STORE);
+        outcomeExpiry = context.getStateStore(MessagingTopology.OUTCOME_EXPIRY_STORE);
         context.schedule(settings.nonResponsive().checkInterval(), PunctuationType.WALL_CLOCK_TIME,
                 timestamp -> checkSellers(clock.millis(), timestamp));
+        context.schedule(OUTCOME_PURGE_INTERVAL, PunctuationType.WALL_CLOCK_TIME, timestamp -> forgetOldOutcomes(clock.millis()));
     }
 
     @Override
@@ -236,11 +245,14 @@ class ConversationProcessor implements Processor<String, ConversationInput, Stri
             deadLetter(record, c, DeadLetters.INVALID, "message text empty or too long");
             return;
         }
+        if (before.mayAddEntry(settings.maxEntriesPerOrder()) instanceof Decision.Refused full) {
+            refuse(c, full.refusal(), full.detail(), null, null, now);
+            return;
+        }
         var message = before.next(c.getActorId(), party, EntryKind.MESSAGE, c.getText(), null, null, now);
         var after = append(record, before, message);
         save(before, after, now);
-        outcomes.put(MessagingTopology.outcomeKey(before.orderId(), c.getCommandId()),
-                CommandOutcome.accepted(c.getCommandId(), message, null, now));
+        decided(c, CommandOutcome.accepted(c.getCommandId(), message, null, now));
         notify(record, Notices.newMessage(message, party == Party.BUYER ? before.sellerId() : before.buyerId()));
     }
 
@@ -252,7 +264,11 @@ class ConversationProcessor implements Processor<String, ConversationInput, Stri
             deadLetter(record, c, DeadLetters.INVALID, "request without reason or with a note too long");
             return;
         }
-        switch (before.mayRequestCancellation(c.getActorId())) {
+        var decision = before.mayRequestCancellation(c.getActorId(), settings.maxRequestsPerOrder());
+        if (decision instanceof Decision.Accepted && before.mayAddEntry(settings.maxEntriesPerOrder()) instanceof Decision.Refused full) {
+            decision = full;
+        }
+        switch (decision) {
             case Decision.Refused refused -> {
                 var open = before.openRequest().map(CancellationRequest::requestId).orElse(null);
                 refuse(c, refused.refusal(), refused.detail(), refused.refusal() == Refusal.REQUEST_PENDING ? open : null,
@@ -267,8 +283,7 @@ class ConversationProcessor implements Processor<String, ConversationInput, Stri
                         c.getText() == null ? "" : c.getText(), request.reason(), requestId, now);
                 var after = append(record, before.with(request), entry);
                 save(before, after, now);
-                outcomes.put(MessagingTopology.outcomeKey(before.orderId(), c.getCommandId()),
-                        CommandOutcome.accepted(c.getCommandId(), entry, requestId, now));
+                decided(c, CommandOutcome.accepted(c.getCommandId(), entry, requestId, now));
                 notify(record, Notices.requestReceived(request, before.sellerId(), now));
                 meters.counter("cancellation_requests_total", "outcome", "ACCEPTED").increment();
             }
@@ -286,8 +301,7 @@ class ConversationProcessor implements Processor<String, ConversationInput, Stri
         }
         switch (before.mayAnswer(c.getActorId(), requestId, approve)) {
             case Decision.Refused refused -> refuse(c, refused.refusal(), refused.detail(), requestId, null, now);
-            case Decision.Repeated repeated -> outcomes.put(MessagingTopology.outcomeKey(before.orderId(), c.getCommandId()),
-                    CommandOutcome.accepted(c.getCommandId(), null, requestId, now));
+            case Decision.Repeated repeated -> decided(c, CommandOutcome.accepted(c.getCommandId(), null, requestId, now));
             case Decision.Accepted accepted -> {
                 var request = before.requests().get(requestId);
                 Message entry;
@@ -315,8 +329,7 @@ class ConversationProcessor implements Processor<String, ConversationInput, Stri
                     notify(record, Notices.requestDeclined(declined, before.buyerId(), c.getText(), now));
                 }
                 save(before, after, now);
-                outcomes.put(MessagingTopology.outcomeKey(before.orderId(), c.getCommandId()),
-                        CommandOutcome.accepted(c.getCommandId(), entry, requestId, now));
+                decided(c, CommandOutcome.accepted(c.getCommandId(), entry, requestId, now));
                 meters.counter("cancellation_request_answers_total", "answer", approve ? "APPROVED" : "DECLINED").increment();
             }
         }
@@ -347,7 +360,7 @@ class ConversationProcessor implements Processor<String, ConversationInput, Stri
                 continue;
             }
             conversations.put(orderId, conversation.withEpisode(episode.asReported()));
-            var unanswered = conversation.unanswered().stream().map(m -> MessageRef.newBuilder()
+            var unanswered = conversation.unanswered().stream().limit(settings.nonResponsive().quoted()).map(m -> MessageRef.newBuilder()
                     .setMessageId(m.messageId()).setSenderId(m.senderId()).setKind(MessageKind.valueOf(m.kind().name()))
                     .setText(m.text()).setSentAt(Instant.ofEpochMilli(m.sentAt())).build()).toList();
             context.forward(new Record<>(orderId, Outbound.to(Topics.SELLER_NON_RESPONSIVE, SellerNonResponsive.newBuilder()
@@ -375,7 +388,7 @@ class ConversationProcessor implements Processor<String, ConversationInput, Stri
             meters.timer("seller_response_seconds")
                     .record(Duration.ofMillis(Math.max(0, message.sentAt() - conversation.episode().firstUnansweredAt())));
         }
-        return conversation.appended(message);
+        return conversation.appended(message, settings.nonResponsive().quoted());
     }
 
     /** Stores the conversation and moves its entry in the check index to where the rule now wants it. */
@@ -398,8 +411,48 @@ class ConversationProcessor implements Processor<String, ConversationInput, Stri
     }
 
     private void refuse(ConversationCommand c, Refusal refusal, String detail, String requestId, String trackingNumber, long now) {
-        outcomes.put(MessagingTopology.outcomeKey(c.getOrderId(), c.getCommandId()),
-                CommandOutcome.refused(c.getCommandId(), refusal, detail, requestId, trackingNumber, now));
+        decided(c, CommandOutcome.refused(c.getCommandId(), refusal, detail, requestId, trackingNumber, now));
+    }
+
+    /**
+     * Records the answer to {@code c}, marked with the request it answers (so the same Idempotency-Key
+     * sent with another request is not answered with it), and indexes it by time for the purge.
+     */
+    private void decided(ConversationCommand c, CommandOutcome outcome) {
+        var key = MessagingTopology.outcomeKey(c.getOrderId(), c.getCommandId());
+        outcomes.put(key, outcome.forRequest(c.getAction().name(), fingerprint(c)));
+        outcomeExpiry.put(expiryKey(outcome.decidedAt(), key), key);
+    }
+
+    static String fingerprint(ConversationCommand c) {
+        return CommandOutcome.fingerprint(c.getAction().name(), c.getRequestId(), c.getText(),
+                c.getReason() == null ? null : c.getReason().name());
+    }
+
+    /**
+     * Forgets the answers decided more than {@code outcome-retention} ago (on the business clock), at
+     * most a batch per tick: it reads the index of decision times up to the horizon, never the store.
+     */
+    void forgetOldOutcomes(long now) {
+        var horizon = now - settings.outcomeRetention().toMillis();
+        if (horizon <= 0) {
+            return;
+        }
+        var expired = new ArrayList<org.apache.kafka.streams.KeyValue<String, String>>();
+        // Every key decided before the horizon sorts before "<horizon>|".
+        try (var it = outcomeExpiry.range(pad(0) + "|", pad(horizon) + "|")) {
+            while (it.hasNext() && expired.size() < settings.nonResponsive().checkBatch()) {
+                expired.add(it.next());
+            }
+        }
+        for (var entry : expired) {
+            outcomeExpiry.delete(entry.key);
+            outcomes.delete(entry.value);
+        }
+    }
+
+    static String expiryKey(long decidedAt, String outcomeKey) {
+        return pad(decidedAt) + "|" + outcomeKey;
     }
 
     private void notify(Record<String, ?> record, Notification notification) {

@@ -37,6 +37,8 @@ public final class MessagingTopology {
     public static final String CONVERSATIONS_STORE = "conversations";
     public static final String MESSAGES_STORE = "conversation-messages";
     public static final String OUTCOMES_STORE = "conversation-outcomes";
+    /** {@code <15-digit decided at>|<outcome key>} → outcome key: the answers in the order they expire. */
+    public static final String OUTCOME_EXPIRY_STORE = "conversation-outcome-expiry";
     public static final String SELLER_CHECKS_STORE = "seller-checks";
     public static final String INBOX_STORE = "inbox";
     public static final String INBOX_INDEX_STORE = "inbox-index";
@@ -62,6 +64,8 @@ public final class MessagingTopology {
                 Serdes.String(), JsonSerde.of(Message.class)));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(OUTCOMES_STORE),
                 Serdes.String(), JsonSerde.of(CommandOutcome.class)));
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(OUTCOME_EXPIRY_STORE),
+                Serdes.String(), Serdes.String()));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(SELLER_CHECKS_STORE),
                 Serdes.String(), Serdes.String()));
 
@@ -84,7 +88,7 @@ public final class MessagingTopology {
                 .merge(rejected, Named.as("merge-rejected"))
                 .merge(commands, Named.as("merge-commands"))
                 .process(() -> new ConversationProcessor(settings, applicationId, meters, clock), Named.as("conversation"),
-                        CONVERSATIONS_STORE, MESSAGES_STORE, OUTCOMES_STORE, SELLER_CHECKS_STORE)
+                        CONVERSATIONS_STORE, MESSAGES_STORE, OUTCOMES_STORE, OUTCOME_EXPIRY_STORE, SELLER_CHECKS_STORE)
                 .to(Outbound.topicExtractor(), Outbound.produced(registry).withName("conversation-out"));
     }
 

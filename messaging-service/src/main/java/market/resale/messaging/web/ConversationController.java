@@ -209,6 +209,11 @@ public class ConversationController {
         Write(ConversationAction action, Party party, String text, CancelReason reason) {
             this(action, party, text, reason, null);
         }
+
+        /** The same as the processor computes from the command this write becomes. */
+        String fingerprint() {
+            return CommandOutcome.fingerprint(action.name(), requestId, text, reason == null ? null : reason.name());
+        }
     }
 
     private Mono<ResponseEntity<?>> write(String orderId, Caller caller, String idempotencyKey, ServerHttpRequest request,
@@ -223,7 +228,12 @@ public class ConversationController {
             acting(conversation, caller, write.party());
             // Scoped to the caller so that one user's key can never answer for another's.
             var commandId = idempotencyKey == null ? UUID.randomUUID().toString() : caller.userId() + ":" + idempotencyKey;
+            var fingerprint = write.fingerprint();
             Function<CommandOutcome, ResponseEntity<?>> answer = outcome -> {
+                if (!outcome.answers(write.action().name(), fingerprint)) {
+                    // The key answered another request (another endpoint, or another body): its answer is not this one's.
+                    throw keyReused();
+                }
                 if (!outcome.accepted()) {
                     throw problem(orderId, outcome);
                 }
@@ -244,6 +254,11 @@ public class ConversationController {
                     .then(Commands.awaitOutcome(() -> Optional.ofNullable(outcome(orderId, commandId)), settings.decisionWait()))
                     .map(found -> found.map(answer).orElseGet(() -> pending.apply(commandId)));
         });
+    }
+
+    static ApiProblem keyReused() {
+        return new ApiProblem(HttpStatus.UNPROCESSABLE_CONTENT, "idempotency-key-reused",
+                "This Idempotency-Key was used for another request");
     }
 
     static ApiProblem problem(String orderId, CommandOutcome outcome) {

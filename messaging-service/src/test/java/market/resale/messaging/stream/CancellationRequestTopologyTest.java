@@ -249,4 +249,23 @@ class CancellationRequestTopologyTest {
         assertThat(harness.outcome("o-1", "yes-1").refusal()).isEqualTo(Refusal.REQUEST_NOT_PENDING);
         assertThat(harness.cancelCommands.readValuesToList()).isEmpty();
     }
+    @Test
+    void anOrderTakesABoundedNumberOfRequests() {
+        harness.close();
+        var defaults = market.resale.messaging.MessagingMother.settings();
+        harness = new MessagingHarness(new market.resale.messaging.config.MessagingSettings(defaults.nonResponsive(),
+                defaults.decisionWait(), defaults.maxMessageLength(), defaults.maxNoteLength(), defaults.streamHeartbeat(),
+                defaults.outcomeRetention(), defaults.maxEntriesPerOrder(), 2));
+        asked("o-1");
+        harness.send(decline("o-1", "no-1", REQUEST_ID, "No").build());
+        harness.send(request("o-1", "ask-2").build());
+        harness.send(decline("o-1", "no-2", Ids.requestId("ask-2"), "Still no").build());
+
+        harness.send(request("o-1", "ask-3").build());
+
+        assertThat(harness.outcome("o-1", "ask-3")).extracting(CommandOutcome::accepted, CommandOutcome::refusal)
+                .containsExactly(false, Refusal.REQUEST_LIMIT_REACHED);
+        assertThat(harness.conversation("o-1").requests()).hasSize(2);
+        assertThat(harness.topology.count("cancellation_requests_total", "outcome", "REQUEST_LIMIT_REACHED")).isEqualTo(1);
+    }
 }

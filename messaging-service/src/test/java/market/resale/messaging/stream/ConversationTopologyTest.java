@@ -132,4 +132,80 @@ class ConversationTopologyTest {
 
         assertThat(harness.outcome("o-1", "c-1").accepted()).isTrue();
     }
+    @Test
+    void anAnswerIsKeptForTheRetentionAndThenForgottenReadingOnlyWhatExpired() {
+        harness.placed.pipeInput("o-1", placed("o-1").build());
+        var first = WINDOW_CLOSED_AT;
+        var later = first.plus(Duration.ofDays(3));
+        harness.at(first);
+        harness.send(message("o-1", "c-1", BUYER, "Hello?").build());
+        harness.at(later);
+        harness.send(message("o-1", "c-2", BUYER, "Anyone?").build());
+
+        // a minute short of 7 days after the first answer, both are kept
+        harness.at(first.plus(Duration.ofDays(7)).minus(Duration.ofMinutes(1)));
+        assertThat(harness.outcome("o-1", "c-1")).isNotNull();
+
+        // 7 days after it, the first is forgotten and the second kept, with its entry in the time index
+        harness.at(first.plus(Duration.ofDays(7)).plus(Duration.ofMinutes(1)));
+        assertThat(harness.outcome("o-1", "c-1")).isNull();
+        assertThat(harness.outcome("o-1", "c-2")).isNotNull();
+        assertThat(expiryIndex()).containsExactly(ConversationProcessor.expiryKey(later.toEpochMilli(),
+                MessagingTopology.outcomeKey("o-1", "c-2")));
+
+        harness.at(later.plus(Duration.ofDays(7)).plus(Duration.ofMinutes(1)));
+        assertThat(harness.outcome("o-1", "c-2")).isNull();
+        assertThat(expiryIndex()).isEmpty();
+        // the conversation itself is not touched
+        assertThat(harness.conversation("o-1").lastSeq()).isEqualTo(2);
+    }
+
+    private java.util.List<String> expiryIndex() {
+        var keys = new java.util.ArrayList<String>();
+        try (var it = harness.topology.<String>store(MessagingTopology.OUTCOME_EXPIRY_STORE).all()) {
+            it.forEachRemaining(kv -> keys.add(kv.key));
+        }
+        return keys;
+    }
+
+    @Test
+    void anAnswerRemembersWhichRequestItAnswers() {
+        harness.placed.pipeInput("o-1", placed("o-1").build());
+
+        harness.send(message("o-1", "c-1", BUYER, "Hello?").build());
+
+        var outcome = harness.outcome("o-1", "c-1");
+        assertThat(outcome.action()).isEqualTo("POST_MESSAGE");
+        assertThat(outcome.answers("POST_MESSAGE",
+                market.resale.messaging.domain.CommandOutcome.fingerprint("POST_MESSAGE", null, "Hello?", null))).isTrue();
+        assertThat(outcome.answers("POST_MESSAGE",
+                market.resale.messaging.domain.CommandOutcome.fingerprint("POST_MESSAGE", null, "Hello!", null))).isFalse();
+        assertThat(outcome.answers("REQUEST_CANCELLATION", outcome.fingerprint())).isFalse();
+    }
+
+    @Test
+    void aConversationTakesABoundedNumberOfEntriesFromItsPartiesButStillRecordsWhatHappens() {
+        harness.close();
+        var defaults = market.resale.messaging.MessagingMother.settings();
+        harness = new MessagingHarness(new market.resale.messaging.config.MessagingSettings(defaults.nonResponsive(),
+                defaults.decisionWait(), defaults.maxMessageLength(), defaults.maxNoteLength(), defaults.streamHeartbeat(),
+                defaults.outcomeRetention(), 3, defaults.maxRequestsPerOrder()));
+        harness.placedAndWindowExpired("o-1");
+        harness.at(WINDOW_CLOSED_AT.plusSeconds(60));
+
+        harness.send(message("o-1", "c-1", BUYER, "One").build());
+        harness.send(message("o-1", "c-2", SELLER, "Two").build());
+        harness.send(message("o-1", "c-3", BUYER, "Three").build());
+        harness.send(message("o-1", "c-4", SELLER, "Four").build());
+        harness.send(market.resale.messaging.MessagingMother.request("o-1", "c-5").build());
+        harness.cancelled.pipeInput("o-1", market.resale.schemas.RecordMother.orderCancelled("o-1", WINDOW_CLOSED_AT).build());
+
+        assertThat(harness.outcome("o-1", "c-4").refusal()).isEqualTo(Refusal.CONVERSATION_LIMIT_REACHED);
+        assertThat(harness.outcome("o-1", "c-5").refusal()).isEqualTo(Refusal.CONVERSATION_LIMIT_REACHED);
+        assertThat(harness.messages.readValuesToList()).extracting(ConversationMessage::getSeq, ConversationMessage::getKind)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple(1L, MessageKind.MESSAGE),
+                        org.assertj.core.groups.Tuple.tuple(2L, MessageKind.MESSAGE),
+                        org.assertj.core.groups.Tuple.tuple(3L, MessageKind.MESSAGE),
+                        org.assertj.core.groups.Tuple.tuple(4L, MessageKind.SYSTEM_NOTE));
+    }
 }

@@ -161,13 +161,62 @@ class NonResponsiveSellerTest {
         var settings = market.resale.messaging.MessagingMother.settings();
         harness = new MessagingHarness(new market.resale.messaging.config.MessagingSettings(
                 new market.resale.messaging.config.MessagingSettings.NonResponsive(1, Duration.ofHours(2),
-                        Duration.ofSeconds(1), 100),
-                settings.decisionWait(), settings.maxMessageLength(), settings.maxNoteLength(), settings.streamHeartbeat()));
+                        Duration.ofSeconds(1), 100, 20),
+                settings.decisionWait(), settings.maxMessageLength(), settings.maxNoteLength(), settings.streamHeartbeat(),
+                settings.outcomeRetention(), settings.maxEntriesPerOrder(), settings.maxRequestsPerOrder()));
         harness.placedAndWindowExpired("o-1");
         buyerWrites("c-1", "When will it ship?", FIRST);
 
         harness.at(FIRST.plus(Duration.ofHours(2)));
 
         assertThat(harness.nonResponsive.readValuesToList()).hasSize(1);
+    }
+    @Test
+    void aBuyerWritingOnAndOnToASilentSellerKeepsTheConversationSmallAndTheEventQuotesTheFirstTwenty() {
+        // Given a buyer who sends 600 messages of 2000 characters (1.2 MB) to a seller who never answers
+        var text = "Please answer. ".repeat(134).substring(0, 2000);
+        for (var i = 1; i <= 600; i++) {
+            buyerWrites("c-" + i, text, FIRST.plusSeconds(i));
+        }
+
+        // When the episode falls due, and the buyer writes on after it was reported
+        var detectedAt = FIRST.plus(Duration.ofHours(24)).plusSeconds(601);
+        harness.at(detectedAt);
+        buyerWrites("c-601", text, detectedAt.plusSeconds(1));
+
+        // Then the stored conversation counts all 601 but keeps 20, well under a record's 1 MB
+        var conversation = harness.conversation("o-1");
+        assertThat(conversation.unansweredCount()).isEqualTo(601);
+        assertThat(conversation.unanswered()).hasSize(20);
+        var stored = market.resale.platform.kafka.JsonSerde.of(market.resale.messaging.domain.Conversation.class).serializer()
+                .serialize("conversations", conversation);
+        assertThat(stored.length).isLessThan(64 * 1024);
+        // and the one event quotes the first 20 entries
+        var events = harness.nonResponsive.readValuesToList();
+        assertThat(events).hasSize(1);
+        assertThat(events.getFirst().getUnanswered()).hasSize(20).extracting(MessageRef::getMessageId)
+                .startsWith("m-o-1-1").endsWith("m-o-1-20");
+        // every entry is still in the conversation, one store entry each
+        assertThat(harness.messages.readValuesToList()).hasSize(601);
+    }
+
+    @Test
+    void howManyEntriesAreQuotedIsConfiguration() {
+        harness.close();
+        var settings = market.resale.messaging.MessagingMother.settings();
+        harness = new MessagingHarness(new market.resale.messaging.config.MessagingSettings(
+                new market.resale.messaging.config.MessagingSettings.NonResponsive(2, Duration.ofHours(24),
+                        Duration.ofSeconds(1), 100, 3),
+                settings.decisionWait(), settings.maxMessageLength(), settings.maxNoteLength(), settings.streamHeartbeat(),
+                settings.outcomeRetention(), settings.maxEntriesPerOrder(), settings.maxRequestsPerOrder()));
+        harness.placedAndWindowExpired("o-1");
+        for (var i = 1; i <= 5; i++) {
+            buyerWrites("c-" + i, "Hello? (" + i + ")", FIRST.plusSeconds(i));
+        }
+
+        harness.at(DEADLINE.plusSeconds(10));
+
+        assertThat(harness.nonResponsive.readValuesToList()).flatExtracting(SellerNonResponsive::getUnanswered)
+                .extracting(MessageRef::getText).containsExactly("Hello? (1)", "Hello? (2)", "Hello? (3)");
     }
 }

@@ -67,7 +67,8 @@ class ConversationControllerTest {
         when(conversations.get("o-1")).thenReturn(Conversation.start("o-1").placed(BUYER, SELLER).windowClosedNow(true));
         when(publisher.publish(eq(Topics.CONVERSATION_COMMANDS), eq("o-1"), any())).thenReturn(CompletableFuture.completedFuture(null));
         var defaults = MessagingMother.settings();
-        settings = new MessagingSettings(defaults.nonResponsive(), Duration.ofMillis(200), 20, 10, defaults.streamHeartbeat());
+        settings = new MessagingSettings(defaults.nonResponsive(), Duration.ofMillis(200), 20, 10, defaults.streamHeartbeat(),
+                defaults.outcomeRetention(), defaults.maxEntriesPerOrder(), defaults.maxRequestsPerOrder());
     }
 
     private WebTestClient client(String userId, String role) {
@@ -118,7 +119,8 @@ class ConversationControllerTest {
     void anAcceptedMessageIsCreatedWithItsNumber() {
         var message = new Message("m-o-1-1", "o-1", 1, BUYER, Party.BUYER, EntryKind.MESSAGE, "hello", null, null, NOW.toEpochMilli());
         when(outcomes.get("o-1|" + BUYER + ":key-00001")).thenReturn(null,
-                CommandOutcome.accepted(BUYER + ":key-00001", message, null, NOW.toEpochMilli()));
+                CommandOutcome.accepted(BUYER + ":key-00001", message, null, NOW.toEpochMilli())
+                        .forRequest("POST_MESSAGE", CommandOutcome.fingerprint("POST_MESSAGE", null, "hello", null)));
         when(messages.get(MessagingTopology.messageKey("o-1", 1))).thenReturn(message);
 
         post(BUYER, "BUYER", "/orders/o-1/conversation/messages", "{\"text\":\"hello\"}", "key-00001")
@@ -131,7 +133,8 @@ class ConversationControllerTest {
     @Test
     void aRetryWithTheSameKeyGetsTheRecordedRefusalWithoutAskingAgain() {
         when(outcomes.get("o-1|" + BUYER + ":key-00002")).thenReturn(CommandOutcome.refused(BUYER + ":key-00002",
-                Refusal.WINDOW_STILL_OPEN, "You can still cancel this order yourself", null, null, NOW.toEpochMilli()));
+                Refusal.WINDOW_STILL_OPEN, "You can still cancel this order yourself", null, null, NOW.toEpochMilli())
+                .forRequest("REQUEST_CANCELLATION", CommandOutcome.fingerprint("REQUEST_CANCELLATION", null, "sorry", "CHANGED_MIND")));
 
         post(BUYER, "BUYER", "/orders/o-1/cancellation-requests", "{\"reason\":\"CHANGED_MIND\",\"note\":\"sorry\"}", "key-00002")
                 .expectStatus().isEqualTo(409)
@@ -161,5 +164,48 @@ class ConversationControllerTest {
         post(BUYER, "BUYER", "/orders/o-1/conversation/messages", "{\"text\":\"hi\"}", "bad key!")
                 .expectStatus().isBadRequest().expectBody().jsonPath("$.code").isEqualTo("invalid-idempotency-key");
         verify(publisher, never()).publish(any(), anyString(), any());
+    }
+    @Test
+    void aKeyUsedForAnotherRequestIsRefusedInsteadOfAnsweredWithTheOthersAnswer() {
+        // the seller approved r-1 with key-00003, and wrote a message with key-00004
+        var approval = new Message("m-o-1-2", "o-1", 2, SELLER, Party.SELLER, EntryKind.REQUEST_APPROVED, "ok", "OTHER", "r-1",
+                NOW.toEpochMilli());
+        when(outcomes.get("o-1|" + SELLER + ":key-00003")).thenReturn(CommandOutcome.accepted(SELLER + ":key-00003", null,
+                "r-1", NOW.toEpochMilli()).forRequest("APPROVE_REQUEST",
+                CommandOutcome.fingerprint("APPROVE_REQUEST", "r-1", null, null)));
+        when(outcomes.get("o-1|" + SELLER + ":key-00004")).thenReturn(CommandOutcome.accepted(SELLER + ":key-00004", approval,
+                null, NOW.toEpochMilli()).forRequest("POST_MESSAGE",
+                CommandOutcome.fingerprint("POST_MESSAGE", null, "hello", null)));
+        // the buyer asked with key-00005
+        when(outcomes.get("o-1|" + BUYER + ":key-00005")).thenReturn(CommandOutcome.accepted(BUYER + ":key-00005",
+                approval, "r-1", NOW.toEpochMilli()).forRequest("REQUEST_CANCELLATION",
+                CommandOutcome.fingerprint("REQUEST_CANCELLATION", null, "sorry", "CHANGED_MIND")));
+
+        // the approval's key on POST …/messages (its answer has no seq)
+        post(SELLER, "SELLER", "/orders/o-1/conversation/messages", "{\"text\":\"hello\"}", "key-00003")
+                .expectStatus().isEqualTo(422)
+                .expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                .expectBody().jsonPath("$.code").isEqualTo("idempotency-key-reused")
+                .jsonPath("$.detail").isEqualTo("This Idempotency-Key was used for another request");
+        // the message's key on a decline, and on the approval of another request
+        client(SELLER, "SELLER").post().uri("/orders/o-1/cancellation-requests/r-1/decline").header("Idempotency-Key", "key-00004")
+                .exchange().expectStatus().isEqualTo(422).expectBody().jsonPath("$.code").isEqualTo("idempotency-key-reused");
+        client(SELLER, "SELLER").post().uri("/orders/o-1/cancellation-requests/r-2/approval").header("Idempotency-Key", "key-00003")
+                .exchange().expectStatus().isEqualTo(422).expectBody().jsonPath("$.code").isEqualTo("idempotency-key-reused");
+        // the request's key again, with another body
+        post(BUYER, "BUYER", "/orders/o-1/cancellation-requests", "{\"reason\":\"OTHER\",\"note\":\"sorry\"}", "key-00005")
+                .expectStatus().isEqualTo(422).expectBody().jsonPath("$.code").isEqualTo("idempotency-key-reused");
+        verify(publisher, never()).publish(any(), anyString(), any());
+    }
+
+    @Test
+    void anAnswerRecordedForAnotherRequestWhileThisOneWaitedIsNotTakenAsItsAnswer() {
+        // two requests with the same key raced: the processor decided the other one (a message) first
+        var message = new Message("m-o-1-1", "o-1", 1, BUYER, Party.BUYER, EntryKind.MESSAGE, "hello", null, null, NOW.toEpochMilli());
+        when(outcomes.get("o-1|" + BUYER + ":key-00006")).thenReturn(null, CommandOutcome.accepted(BUYER + ":key-00006", message,
+                null, NOW.toEpochMilli()).forRequest("POST_MESSAGE", CommandOutcome.fingerprint("POST_MESSAGE", null, "hello", null)));
+
+        post(BUYER, "BUYER", "/orders/o-1/cancellation-requests", "{\"reason\":\"OTHER\"}", "key-00006")
+                .expectStatus().isEqualTo(422).expectBody().jsonPath("$.code").isEqualTo("idempotency-key-reused");
     }
 }

@@ -12,12 +12,15 @@ import org.springframework.util.unit.DataSize;
 /**
  * @param decisionWait       how long a write waits for the case processor's answer before answering 202
  * @param maxFileSize        the largest attached file; it travels in one Kafka record, so at most
- *                           {@link #MAX_FILE_SIZE_CEILING} (the support topics take {@link Topics#SUPPORT_MAX_RECORD_BYTES})
+ *                           {@link #MAX_FILE_SIZE_CEILING} ({@code support.case-commands} and the files changelog take {@link Topics#SUPPORT_MAX_RECORD_BYTES})
  * @param allowedFileTypes   the content types accepted as evidence; each one's first bytes are checked
  * @param maxFilesPerCase    files one case takes
  * @param maxEvidencePerCase statements, quoted messages and files one case takes (a case is one changelog record)
  * @param outcomeRetention   how long the answer to a write is kept for a retry with the same Idempotency-Key
  * @param backlogRefresh     how often the open-cases gauges recount the case summaries
+ * @param quotableMessages   how many of each order's latest conversation entries support keeps, so that a
+ *                           quote is taken from the real message (at least messaging's max-entries-per-order
+ *                           keeps every entry quotable)
  */
 @ConfigurationProperties("app.support")
 public record SupportSettings(@DefaultValue("5s") Duration decisionWait,
@@ -26,7 +29,8 @@ public record SupportSettings(@DefaultValue("5s") Duration decisionWait,
                               @DefaultValue("20") int maxFilesPerCase,
                               @DefaultValue("200") int maxEvidencePerCase,
                               @DefaultValue("7d") Duration outcomeRetention,
-                              @DefaultValue("15s") Duration backlogRefresh) {
+                              @DefaultValue("15s") Duration backlogRefresh,
+                              @DefaultValue("1000") int quotableMessages) {
 
     /** Leaves room under the topics' record limit for the command around the file and Avro's framing. */
     public static final DataSize MAX_FILE_SIZE_CEILING = DataSize.ofMegabytes(8);
@@ -39,6 +43,9 @@ public record SupportSettings(@DefaultValue("5s") Duration decisionWait,
         if (maxFilesPerCase < 1 || maxEvidencePerCase < maxFilesPerCase) {
             throw new IllegalArgumentException("app.support.max-files-per-case must be positive and at most max-evidence-per-case");
         }
+        if (quotableMessages < 1) {
+            throw new IllegalArgumentException("app.support.quotable-messages must be positive");
+        }
         allowedFileTypes = List.copyOf(allowedFileTypes);
         fileCheck(maxFileSize, allowedFileTypes); // refuses an allow-list naming a type whose content cannot be checked
     }
@@ -47,7 +54,7 @@ public record SupportSettings(@DefaultValue("5s") Duration decisionWait,
     public static SupportSettings defaults() {
         return new SupportSettings(Duration.ofSeconds(5), DataSize.ofMegabytes(4),
                 List.of("image/png", "image/jpeg", "application/pdf", "text/plain"), 20, 200, Duration.ofDays(7),
-                Duration.ofSeconds(15));
+                Duration.ofSeconds(15), 1000);
     }
 
     public FileCheck fileCheck() {

@@ -7,6 +7,8 @@ public enum Refusal {
     NOT_A_PARTY("not-found", Kind.NOT_FOUND),
     NOT_ALLOWED("forbidden", Kind.FORBIDDEN),
     CASE_TYPE_NOT_ALLOWED("case-type-not-allowed", Kind.UNPROCESSABLE),
+    /** A quoted message id that is not an entry of the order's conversation (as far as support has read it). */
+    UNKNOWN_MESSAGE("unknown-message", Kind.UNPROCESSABLE),
     CASE_CLOSED("case-closed", Kind.CONFLICT),
     INVALID_TRANSITION("invalid-transition", Kind.CONFLICT),
     CANCELLATION_PENDING("cancellation-pending", Kind.CONFLICT),

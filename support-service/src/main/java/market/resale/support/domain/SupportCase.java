@@ -51,11 +51,13 @@ public record SupportCase(String caseId, String orderId, CaseType type, CaseStat
     }
 
     /**
-     * Quotes conversation messages. A message already on the case is not added again (a redelivered
-     * non-responsive event, or a party quoting the same message twice); nothing new is Unchanged.
+     * Quotes conversation messages. A message this actor already quoted on the case is not added again
+     * (a redelivered non-responsive event, or a party quoting the same message twice); nothing new is
+     * Unchanged. Quotes are told apart by message and author: one author's quote never keeps another's
+     * (the service's own quote of an unanswered message is added even when a party quoted it first).
      */
     public Change addMessages(Actor actor, List<MessageQuote> messages, long at, CaseLimits limits) {
-        var fresh = messages.stream().filter(m -> quoted(m.messageId()) == null)
+        var fresh = messages.stream().filter(m -> quoted(m.messageId(), actor.id()) == null)
                 .collect(java.util.stream.Collectors.toMap(MessageQuote::messageId, m -> m, (a, b) -> a,
                         java.util.LinkedHashMap::new)).values();
         if (fresh.isEmpty() && !status.closed()) {
@@ -208,8 +210,10 @@ public record SupportCase(String caseId, String orderId, CaseType type, CaseStat
         return evidence.stream().filter(e -> e.evidenceId().equals(evidenceId)).findFirst().orElse(null);
     }
 
-    public Evidence quoted(String messageId) {
-        return evidence.stream().filter(e -> e.message() != null && e.message().messageId().equals(messageId))
+    /** The quote of {@code messageId} by {@code authorId} on this case, or null. */
+    public Evidence quoted(String messageId, String authorId) {
+        return evidence.stream().filter(e -> e.message() != null && e.message().messageId().equals(messageId)
+                        && e.authorId().equals(authorId))
                 .findFirst().orElse(null);
     }
 

@@ -1,6 +1,7 @@
 package market.resale.support.stream;
 
 import market.resale.schemas.checkout.OrderPlaced;
+import market.resale.schemas.messaging.ConversationMessage;
 import market.resale.schemas.messaging.SellerNonResponsive;
 import market.resale.schemas.orders.CancellationRejected;
 import market.resale.schemas.orders.OrderCancelled;
@@ -26,5 +27,8 @@ sealed interface CaseInput {
     }
 
     record Command(CaseCommand command) implements CaseInput {
+    }
+
+    record Message(ConversationMessage message) implements CaseInput {
     }
 }

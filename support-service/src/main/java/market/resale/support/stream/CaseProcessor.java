@@ -7,6 +7,7 @@ import java.util.List;
 import market.resale.platform.kafka.DeadLetters;
 import market.resale.platform.kafka.Outbound;
 import market.resale.platform.web.OwnerRouting;
+import market.resale.schemas.messaging.ConversationMessage;
 import market.resale.schemas.messaging.SellerNonResponsive;
 import market.resale.schemas.orders.Actor;
 import market.resale.schemas.orders.CancelOrderCommand;
@@ -26,6 +27,7 @@ import market.resale.support.domain.CaseSource;
 import market.resale.support.domain.CaseType;
 import market.resale.support.domain.Change;
 import market.resale.support.domain.CommandOutcome;
+import market.resale.support.domain.ConversationEntry;
 import market.resale.support.domain.FileCheck;
 import market.resale.support.domain.FileInfo;
 import market.resale.support.domain.MessageQuote;
@@ -45,6 +47,10 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * one transaction with what it emits: a {@code CaseEvent} per audit entry, the case's new summary
  * (keyed by case id, for the global table), and, when an agent orders a cancellation, the SUPPORT
  * {@code CancelOrderCommand} for orders-service.
+ *
+ * <p>It also keeps the latest {@code quotable-messages} entries of each order's conversation, read
+ * from messaging's {@code conversation-messages}, so that a quoted message is taken from what was
+ * really written: a party names the message, support fills in its sender, text and time.
  */
 class CaseProcessor implements Processor<String, CaseInput, String, Outbound> {
 
@@ -58,6 +64,8 @@ class CaseProcessor implements Processor<String, CaseInput, String, Outbound> {
     private KeyValueStore<String, SupportCase> cases;
     private KeyValueStore<String, byte[]> files;
     private KeyValueStore<String, CommandOutcome> outcomes;
+    private KeyValueStore<String, ConversationEntry> messages;
+    private KeyValueStore<String, String> messageSeqs;
 
     CaseProcessor(SupportSettings settings, String applicationId, MeterRegistry meters) {
         this.settings = settings;
@@ -74,6 +82,8 @@ class CaseProcessor implements Processor<String, CaseInput, String, Outbound> {
         cases = context.getStateStore(SupportTopology.CASES_STORE);
         files = context.getStateStore(SupportTopology.FILES_STORE);
         outcomes = context.getStateStore(SupportTopology.OUTCOMES_STORE);
+        messages = context.getStateStore(SupportTopology.MESSAGES_STORE);
+        messageSeqs = context.getStateStore(SupportTopology.MESSAGE_SEQ_STORE);
         context.schedule(Duration.ofHours(1), PunctuationType.WALL_CLOCK_TIME, this::forgetOldOutcomes);
     }
 
@@ -86,6 +96,37 @@ class CaseProcessor implements Processor<String, CaseInput, String, Outbound> {
             case CaseInput.Cancelled cancelled -> cancelled(record, cancelled.event());
             case CaseInput.CancelRefused refused -> cancelRefused(record, refused.event());
             case CaseInput.Command command -> command(record, command.command());
+            case CaseInput.Message message -> message(record, message.message());
+        }
+    }
+
+    /**
+     * Keeps a conversation entry, and lets go of the order's entries older than the latest
+     * {@code quotable-messages} (one store entry per message: no record grows with the conversation).
+     */
+    private void message(Record<String, CaseInput> record, ConversationMessage m) {
+        if (!m.getOrderId().equals(record.key())) {
+            deadLetter(record, Topics.CONVERSATION_MESSAGES.name(), m, DeadLetters.INVALID,
+                    "record key " + record.key() + " differs from orderId " + m.getOrderId());
+            return;
+        }
+        var orderId = m.getOrderId();
+        messages.put(SupportTopology.messageKey(orderId, m.getMessageId()), new ConversationEntry(m.getMessageId(), orderId,
+                m.getSeq(), m.getSenderId(), m.getSenderRole().name(), m.getKind().name(), m.getText(),
+                m.getSentAt().toEpochMilli()));
+        messageSeqs.put(SupportTopology.messageSeqKey(orderId, m.getSeq()), m.getMessageId());
+        var oldest = m.getSeq() - settings.quotableMessages();
+        if (oldest < 1) {
+            return;
+        }
+        var gone = new java.util.ArrayList<org.apache.kafka.streams.KeyValue<String, String>>();
+        // Normally exactly one entry (seq - window); a range also lets go of any left by a gap in the numbering.
+        try (var it = messageSeqs.range(SupportTopology.messageSeqKey(orderId, 0), SupportTopology.messageSeqKey(orderId, oldest))) {
+            it.forEachRemaining(gone::add);
+        }
+        for (var entry : gone) {
+            messageSeqs.delete(entry.key);
+            messages.delete(SupportTopology.messageKey(orderId, entry.value));
         }
     }
 
@@ -217,8 +258,7 @@ class CaseProcessor implements Processor<String, CaseInput, String, Outbound> {
         }
         Change change = switch (c.getAction()) {
             case ADD_STATEMENT -> kase.addStatement(actor, c.getText(), now, limits);
-            case ADD_MESSAGE -> kase.addMessages(actor, List.of(new MessageQuote(c.getMessageId(), null, null, null,
-                    c.getText())), now, limits);
+            case ADD_MESSAGE -> quote(kase, actor, c.getMessageId(), now);
             case ADD_FILE -> switch (fileCheck.check(c.getFile().getContentType(), bytes(c.getFile()))) {
                     case FileCheck.Refused refused -> new Change.Refused(refused.refusal(), refused.detail());
                     case FileCheck.Accepted ok -> kase.addFile(actor, new FileInfo(blankToNull(c.getFile().getName()),
@@ -240,7 +280,21 @@ class CaseProcessor implements Processor<String, CaseInput, String, Outbound> {
         if (c.getAction() == market.resale.schemas.support.CaseCommandAction.ADD_FILE && after != kase) {
             files.put(SupportTopology.fileKey(after.caseId(), evidenceId), bytes(c.getFile()));
         }
-        outcomes.put(outcomeKey, CommandOutcome.done(c.getCommandId(), record.key(), kase.caseId(), after != kase, evidenceId, now));
+        decided(outcomeKey, c, CommandOutcome.done(c.getCommandId(), record.key(), kase.caseId(), after != kase, evidenceId, now));
+    }
+
+    /**
+     * A party (or an agent) quotes a message of the order's conversation by its id: the quote is the
+     * entry as messaging published it (sender, kind, time, whole text), never what the caller says it
+     * was. An id support does not know for this order is refused ({@code unknown-message}).
+     */
+    private Change quote(SupportCase kase, market.resale.support.domain.Actor actor, String messageId, long now) {
+        var entry = messages.get(SupportTopology.messageKey(kase.orderId(), messageId));
+        if (entry == null) {
+            return new Change.Refused(Refusal.UNKNOWN_MESSAGE, "No message " + messageId + " in the conversation of order "
+                    + kase.orderId() + " (only its latest " + settings.quotableMessages() + " entries can be quoted)");
+        }
+        return kase.addMessages(actor, List.of(entry.quote()), now, limits);
     }
 
     /**
@@ -273,13 +327,13 @@ class CaseProcessor implements Processor<String, CaseInput, String, Outbound> {
                 return;
             }
             var after = apply(record, order, before, change);
-            outcomes.put(outcomeKey, CommandOutcome.done(c.getCommandId(), record.key(), openId, false,
+            decided(outcomeKey, c, CommandOutcome.done(c.getCommandId(), record.key(), openId, false,
                     after.evidence().getLast().evidenceId(), now));
             return;
         }
         var opened = openCase(order, type, actor, CaseSource.HELP_CENTER, c.getText(), now);
         apply(record, opened.order(), null, new Change.Applied(opened.kase()));
-        outcomes.put(outcomeKey, CommandOutcome.done(c.getCommandId(), record.key(), opened.kase().caseId(), true, null, now));
+        decided(outcomeKey, c, CommandOutcome.done(c.getCommandId(), record.key(), opened.kase().caseId(), true, null, now));
     }
 
     private record Opened(OrderCases order, SupportCase kase) {
@@ -356,7 +410,7 @@ class CaseProcessor implements Processor<String, CaseInput, String, Outbound> {
     private static String evidenceOf(CaseCommand c, SupportCase before, SupportCase after) {
         return switch (c.getAction()) {
             case ADD_MESSAGE -> {
-                var quoted = after.quoted(c.getMessageId());
+                var quoted = after.quoted(c.getMessageId(), c.getActorId());
                 yield quoted == null ? null : quoted.evidenceId();
             }
             case ADD_STATEMENT, ADD_FILE -> after.evidence().size() > before.evidence().size()
@@ -376,8 +430,7 @@ class CaseProcessor implements Processor<String, CaseInput, String, Outbound> {
             case OTHER -> "unknown action";
             case OPEN -> c.getCaseType() == null || blank(c.getText()) ? "opening a case takes a type and a description" : null;
             case ADD_STATEMENT -> blank(c.getCaseId()) || blank(c.getText()) ? "a statement takes a case and a text" : null;
-            case ADD_MESSAGE -> blank(c.getCaseId()) || blank(c.getMessageId()) || blank(c.getText())
-                    ? "a quoted message takes a case, a message id and an excerpt" : null;
+            case ADD_MESSAGE -> blank(c.getCaseId()) || blank(c.getMessageId()) ? "a quoted message takes a case and a message id" : null;
             case ADD_FILE -> blank(c.getCaseId()) || c.getFile() == null ? "a file takes a case and the file" : null;
             case ASSIGN -> blank(c.getCaseId()) || blank(c.getAgentId()) || !c.getAgentId().matches(OwnerRouting.ID)
                     ? "an assignment takes a case and an agent id" : null;
@@ -401,8 +454,13 @@ class CaseProcessor implements Processor<String, CaseInput, String, Outbound> {
     }
 
     private void refuse(String outcomeKey, CaseCommand c, Refusal refusal, String detail, long now) {
-        outcomes.put(outcomeKey, CommandOutcome.refused(c.getCommandId(), c.getOrderId(), c.getCaseId(), refusal, detail, now));
+        decided(outcomeKey, c, CommandOutcome.refused(c.getCommandId(), c.getOrderId(), c.getCaseId(), refusal, detail, now));
         meters.counter("case_commands_refused_total", "code", refusal.code()).increment();
+    }
+
+    /** Records the answer to {@code c}, marked with the request it answers: the same key sent with another request is not answered with it. */
+    private void decided(String outcomeKey, CaseCommand c, CommandOutcome outcome) {
+        outcomes.put(outcomeKey, outcome.forRequest(c.getAction().name(), CaseRecords.fingerprint(c)));
     }
 
     private void forgetOldOutcomes(long now) {

@@ -43,6 +43,32 @@ public final class CaseRecords {
                 .build();
     }
 
+    /**
+     * What a command asks, as a SHA-256: its action, case, type, text, message, agent, resolution,
+     * cancel reason and file (name, type, bytes), with absent and empty told apart. Not the command id,
+     * the actor or the time: a retry of the same request has the same fingerprint. The HTTP layer and
+     * the processor compute it from the same command.
+     */
+    public static String fingerprint(market.resale.schemas.support.CaseCommand c) {
+        try {
+            var digest = java.security.MessageDigest.getInstance("SHA-256");
+            var file = c.getFile();
+            for (var part : new Object[] {c.getAction(), c.getCaseId(), c.getCaseType(), c.getText(), c.getMessageId(),
+                    c.getAgentId(), c.getResolution(), c.getCancelReason(),
+                    file == null ? null : file.getName(), file == null ? null : file.getContentType()}) {
+                var text = part == null ? null : part.toString();
+                digest.update(text == null ? new byte[] {0}
+                        : ("\u0001" + text.length() + ":" + text).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            }
+            if (file != null) {
+                digest.update(file.getContent().duplicate());
+            }
+            return java.util.HexFormat.of().formatHex(digest.digest());
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     public static ParticipantRole role(ActorRole role) {
         return ParticipantRole.valueOf(role.name());
     }

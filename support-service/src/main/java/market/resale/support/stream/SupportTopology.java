@@ -10,6 +10,7 @@ import market.resale.schemas.support.CaseSummary;
 import market.resale.schemas.topics.Topics;
 import market.resale.support.config.SupportSettings;
 import market.resale.support.domain.CommandOutcome;
+import market.resale.support.domain.ConversationEntry;
 import market.resale.support.domain.OrderCases;
 import market.resale.support.domain.SupportCase;
 import org.apache.kafka.common.config.TopicConfig;
@@ -25,8 +26,8 @@ import org.apache.kafka.streams.state.Stores;
 
 /**
  * support-service's topology. Everything about an order's cases — checkout's parties, messaging's
- * non-responsive sellers, shipping's scan conflicts, orders' answers to the cancellations support
- * ordered, and the HTTP commands — is merged into one processor keyed by order id, so "one open
+ * non-responsive sellers and conversation entries, shipping's scan conflicts, orders' answers to the
+ * cancellations support ordered, and the HTTP commands — is merged into one processor keyed by order id, so "one open
  * case per order and type" is a local check and each change commits with its events in one
  * transaction. Attached files are kept in their own store, whose changelog is their durable copy.
  * Case summaries go to a compacted topic read back as a global table, so every instance can list
@@ -39,6 +40,10 @@ public final class SupportTopology {
     public static final String FILES_STORE = "case-files";
     public static final String OUTCOMES_STORE = "case-command-outcomes";
     public static final String SUMMARIES_STORE = "case-summaries";
+    /** {@code <orderId>|<messageId>} → the conversation entry, the latest {@code quotable-messages} of each order. */
+    public static final String MESSAGES_STORE = "order-messages";
+    /** {@code <orderId>|<19-digit seq>} → message id: which entries to let go when an order has more than the window. */
+    public static final String MESSAGE_SEQ_STORE = "order-message-seqs";
 
     private SupportTopology() {
     }
@@ -56,6 +61,10 @@ public final class SupportTopology {
                 Serdes.String(), Serdes.ByteArray()).withLoggingEnabled(largeRecords));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(OUTCOMES_STORE),
                 Serdes.String(), JsonSerde.of(CommandOutcome.class)));
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(MESSAGES_STORE),
+                Serdes.String(), JsonSerde.of(ConversationEntry.class)));
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(MESSAGE_SEQ_STORE),
+                Serdes.String(), Serdes.String()));
 
         var placed = Sources.avro(builder, Topics.ORDER_PLACED, registry, applicationId, meters)
                 .mapValues(v -> (CaseInput) new CaseInput.Placed(v), Named.as("as-placed"));
@@ -69,14 +78,18 @@ public final class SupportTopology {
                 .mapValues(v -> (CaseInput) new CaseInput.CancelRefused(v), Named.as("as-cancel-refused"));
         var commands = Sources.avro(builder, Topics.CASE_COMMANDS, registry, applicationId, meters)
                 .mapValues(v -> (CaseInput) new CaseInput.Command(v), Named.as("as-command"));
+        // Co-partitioned with the rest (keyed by order id, Topics.PARTITIONS): an order's entries reach its processor.
+        var messages = Sources.avro(builder, Topics.CONVERSATION_MESSAGES, registry, applicationId, meters)
+                .mapValues(v -> (CaseInput) new CaseInput.Message(v), Named.as("as-message"));
 
         placed.merge(nonResponsive, Named.as("merge-non-responsive"))
                 .merge(conflicts, Named.as("merge-conflicts"))
                 .merge(cancelled, Named.as("merge-cancelled"))
                 .merge(refused, Named.as("merge-cancel-refused"))
                 .merge(commands, Named.as("merge-commands"))
+                .merge(messages, Named.as("merge-messages"))
                 .process(() -> new CaseProcessor(settings, applicationId, meters), Named.as("cases"),
-                        ORDER_CASES_STORE, CASES_STORE, FILES_STORE, OUTCOMES_STORE)
+                        ORDER_CASES_STORE, CASES_STORE, FILES_STORE, OUTCOMES_STORE, MESSAGES_STORE, MESSAGE_SEQ_STORE)
                 .to(Outbound.topicExtractor(), Outbound.produced(registry));
 
         builder.globalTable(Topics.CASE_SUMMARIES.name(),
@@ -93,5 +106,13 @@ public final class SupportTopology {
 
     public static String fileKey(String caseId, String evidenceId) {
         return caseId + "|" + evidenceId;
+    }
+
+    public static String messageKey(String orderId, String messageId) {
+        return orderId + "|" + messageId;
+    }
+
+    public static String messageSeqKey(String orderId, long seq) {
+        return orderId + "|" + String.format("%019d", Math.max(0, seq));
     }
 }

@@ -127,11 +127,21 @@ public class CaseAccess {
 
     /**
      * Stores the command (unless this command id was decided already) and answers with its outcome,
-     * or 202 with where to ask when the processor has not decided within {@code decision-wait}.
+     * or 202 with where to ask when the processor has not decided within {@code decision-wait}. An
+     * outcome recorded for another request under the same Idempotency-Key (another endpoint, case or
+     * body) is not this request's answer: {@code 422 idempotency-key-reused}.
      */
-    public Mono<ResponseEntity<?>> submit(CaseCommand command, Function<CommandOutcome, ResponseEntity<?>> answer) {
+    public Mono<ResponseEntity<?>> submit(CaseCommand command, Function<CommandOutcome, ResponseEntity<?>> answerOf) {
         var orderId = command.getOrderId();
         var commandId = command.getCommandId();
+        var action = command.getAction().name();
+        var fingerprint = CaseRecords.fingerprint(command);
+        Function<CommandOutcome, ResponseEntity<?>> answer = outcome -> {
+            if (!outcome.answers(action, fingerprint)) {
+                throw keyReused();
+            }
+            return answerOf.apply(outcome);
+        };
         var previous = outcome(orderId, commandId);
         if (previous != null) {
             return Mono.fromSupplier(() -> answer.apply(previous));
@@ -178,6 +188,11 @@ public class CaseAccess {
             problem.with("caseId", outcome.caseId());
         }
         return problem;
+    }
+
+    public static ApiProblem keyReused() {
+        return new ApiProblem(HttpStatus.UNPROCESSABLE_CONTENT, "idempotency-key-reused",
+                "This Idempotency-Key was used for another request");
     }
 
     public static ApiProblem notFound(String caseId) {

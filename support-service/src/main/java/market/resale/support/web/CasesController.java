@@ -64,8 +64,12 @@ public class CasesController {
     public record StatementBody(@NotBlank @Size(max = 4000) String text) {
     }
 
+    /**
+     * A message of the order's conversation, by id. The quote is taken from the message itself (sender,
+     * text, time); {@code excerpt}, accepted for older clients, is not what is quoted.
+     */
     public record MessageBody(@NotBlank @Pattern(regexp = OwnerRouting.ID) String messageId,
-                              @NotBlank @Size(max = 1000) String excerpt) {
+                              @Size(max = 1000) String excerpt) {
     }
 
     public record AssignmentBody(@NotBlank @Pattern(regexp = OwnerRouting.ID) String agentId) {

@@ -100,7 +100,7 @@ public class EvidenceFilesController {
                         var kase = access.visibleCase(caseId, caller);
                         var command = access.command(commandId, orderId, caseId, CaseCommandAction.ADD_FILE, caller,
                                         CaseAccess.viewer(kase, caller))
-                                .setFile(CaseFile.newBuilder().setName(name).setContentType(contentType)
+                                .setFile(CaseFile.newBuilder().setName(name == null ? "" : name).setContentType(contentType)
                                         .setContent(java.nio.ByteBuffer.wrap(bytes)).build())
                                 .build();
                         return access.submit(command, access::evidenceAnswer);

@@ -25,6 +25,8 @@ import market.resale.platform.kafka.DeadLetters;
 import market.resale.platform.kafka.TopologyHarness;
 import market.resale.schemas.RecordMother;
 import market.resale.schemas.checkout.OrderPlaced;
+import market.resale.schemas.messaging.ConversationMessage;
+import market.resale.schemas.messaging.MessageKind;
 import market.resale.schemas.messaging.ParticipantRole;
 import market.resale.schemas.messaging.SellerNonResponsive;
 import market.resale.schemas.orders.Actor;
@@ -71,6 +73,7 @@ class SupportTopologyTest {
     private TestInputTopic<String, OrderCancelled> cancelled;
     private TestInputTopic<String, CancellationRejected> rejected;
     private TestInputTopic<String, CaseCommand> commands;
+    private TestInputTopic<String, ConversationMessage> conversation;
     private TestOutputTopic<String, CaseEvent> events;
     private TestOutputTopic<String, CaseSummary> summaries;
     private TestOutputTopic<String, CancelOrderCommand> cancelCommands;
@@ -78,14 +81,18 @@ class SupportTopologyTest {
 
     @BeforeEach
     void start() {
-        harness = TopologyHarness.start(APP, (registry, meters) ->
-                SupportTopology.build(SupportSettings.defaults(), registry, APP, meters), NOW);
+        start(SupportSettings.defaults());
+    }
+
+    private void start(SupportSettings settings) {
+        harness = TopologyHarness.start(APP, (registry, meters) -> SupportTopology.build(settings, registry, APP, meters), NOW);
         placed = harness.input(Topics.ORDER_PLACED);
         nonResponsive = harness.input(Topics.SELLER_NON_RESPONSIVE);
         conflicts = harness.input(Topics.SCAN_CONFLICTS);
         cancelled = harness.input(Topics.ORDER_CANCELLED);
         rejected = harness.input(Topics.CANCELLATION_REJECTED);
         commands = harness.input(Topics.CASE_COMMANDS);
+        conversation = harness.input(Topics.CONVERSATION_MESSAGES);
         events = harness.output(Topics.CASE_EVENTS);
         summaries = harness.output(Topics.CASE_SUMMARIES);
         cancelCommands = harness.output(Topics.CANCEL_COMMANDS);
@@ -143,7 +150,7 @@ class SupportTopologyTest {
                 .setBuyerId(BUYER).setSellerId(SELLER).setOpenedBy(BUYER).setOpenedByRole(ParticipantRole.BUYER)
                 .setAssigneeId(null).setDescription("The seller listed the wrong size").setOutcome(null)
                 .setOpenedAt(NOW).setUpdatedAt(NOW).build()));
-        assertThat(outcome("c-1")).isEqualTo(CommandOutcome.done("c-1", ORDER_ID, CR, true, null, NOW.toEpochMilli()));
+        assertThat(outcome("c-1")).usingRecursiveComparison().ignoringFields("action", "fingerprint").isEqualTo(CommandOutcome.done("c-1", ORDER_ID, CR, true, null, NOW.toEpochMilli()));
         assertThat(harness.count("cases_opened_total", "type", "CANCELLATION_REQUEST", "source", "HELP_CENTER")).isEqualTo(1);
     }
 
@@ -177,7 +184,7 @@ class SupportTopologyTest {
                 CaseAction.STATEMENT_ADDED, CaseStatus.OPEN, BUYER, ParticipantRole.BUYER, "statement added by BUYER", null, NOW));
         assertThat(kase(CR).evidence()).containsExactly(Evidence.statement("e1",
                 new market.resale.support.domain.Actor(BUYER, ActorRole.BUYER), NOW.toEpochMilli(), "Also, the colour is different"));
-        assertThat(outcome("c-2")).isEqualTo(CommandOutcome.done("c-2", ORDER_ID, CR, false, "e1", NOW.toEpochMilli()));
+        assertThat(outcome("c-2")).usingRecursiveComparison().ignoringFields("action", "fingerprint").isEqualTo(CommandOutcome.done("c-2", ORDER_ID, CR, false, "e1", NOW.toEpochMilli()));
         assertThat(harness.<market.resale.support.domain.OrderCases>store(SupportTopology.ORDER_CASES_STORE).get(ORDER_ID)
                 .caseIds()).containsExactly(CR);
     }
@@ -394,23 +401,137 @@ class SupportTopologyTest {
                 new market.resale.support.domain.Actor(BUYER, ActorRole.BUYER), NOW.toEpochMilli(),
                 new FileInfo("chat.png", "image/png", PNG.length, FileCheck.sha256(PNG))));
         assertThat(harness.<byte[]>store(SupportTopology.FILES_STORE).get(SupportTopology.fileKey(CR, "e1"))).isEqualTo(PNG);
-        assertThat(outcome("c-1")).isEqualTo(CommandOutcome.done("c-1", ORDER_ID, CR, true, "e1", NOW.toEpochMilli()));
+        assertThat(outcome("c-1")).usingRecursiveComparison().ignoringFields("action", "fingerprint").isEqualTo(CommandOutcome.done("c-1", ORDER_ID, CR, true, "e1", NOW.toEpochMilli()));
         assertThat(outcome("c-2").refusal()).isEqualTo(Refusal.FILE_TYPE_NOT_ALLOWED);
         assertThat(events.readValuesToList()).extracting(CaseEvent::getAction, CaseEvent::getSummary)
                 .containsExactly(tuple(CaseAction.EVIDENCE_ADDED, "file image/png (" + PNG.length + " bytes) attached by BUYER"));
     }
 
+    /** messaging's entry {@code seq} of the order's conversation, written by {@code senderId}. */
+    private void written(String orderId, long seq, String senderId, ParticipantRole role, String text) {
+        conversation.pipeInput(orderId, ConversationMessage.newBuilder().setMessageId("m-" + orderId + "-" + seq)
+                .setOrderId(orderId).setSeq(seq).setSenderId(senderId).setSenderRole(role).setKind(MessageKind.MESSAGE)
+                .setText(text).setSentAt(SENT.plusSeconds(seq)).build());
+    }
+
+    private static final Instant SENT = RecordMother.PLACED_AT.plusSeconds(3600);
+
+    private static CaseCommand.Builder quote(String commandId, String actorId, ParticipantRole role, String messageId,
+                                             String excerpt) {
+        return command(commandId, CaseCommandAction.ADD_MESSAGE, actorId, role).setCaseId(CR).setMessageId(messageId)
+                .setText(excerpt);
+    }
+
+    @Test
+    void aQuoteIsTheMessageAsMessagingRecordedItNotWhatThePartySaysItWas() {
+        givenACaseInReview();
+        written(ORDER_ID, 1, SELLER, ParticipantRole.SELLER, "I will ship tomorrow");
+
+        send(quote("c-1", BUYER, ParticipantRole.BUYER, "m-order-1-1", "I refuse to ever ship this"));
+
+        assertThat(kase(CR).evidence()).extracting(Evidence::kind, Evidence::authorId, Evidence::text,
+                        e -> e.message().messageId(), e -> e.message().senderId(), e -> e.message().kind(), e -> e.message().sentAt())
+                .containsExactly(tuple(EvidenceKind.MESSAGE, BUYER, "I will ship tomorrow", "m-order-1-1", SELLER, "MESSAGE",
+                        SENT.plusSeconds(1).toEpochMilli()));
+        assertThat(outcome("c-1").evidenceId()).isEqualTo("e1");
+    }
+
+    @Test
+    void aMessageSupportDoesNotKnowForTheOrderIsRefusedAsUnknown() {
+        givenACaseInReview();
+        written("order-2", 1, SELLER, ParticipantRole.SELLER, "Another order's message");
+
+        send(quote("c-1", BUYER, ParticipantRole.BUYER, "m-order-1-7", "The seller insulted me"));
+        send(quote("c-2", BUYER, ParticipantRole.BUYER, "m-order-2-1", "Another order's message"));
+
+        assertThat(List.of("c-1", "c-2")).extracting(id -> outcome(id).refusal())
+                .containsExactly(Refusal.UNKNOWN_MESSAGE, Refusal.UNKNOWN_MESSAGE);
+        assertThat(Refusal.UNKNOWN_MESSAGE.code()).isEqualTo("unknown-message");
+        assertThat(Refusal.UNKNOWN_MESSAGE.kind()).isEqualTo(Refusal.Kind.UNPROCESSABLE);
+        assertThat(kase(CR).evidence()).isEmpty();
+        assertThat(events.readValuesToList()).isEmpty();
+    }
+
+    @Test
+    void aPartyQuotingAMessageFirstDoesNotKeepTheServicesQuoteOfItOut() {
+        givenTheOrder();
+        written(ORDER_ID, 1, BUYER, ParticipantRole.BUYER, "Could you cancel?");
+        written(ORDER_ID, 2, BUYER, ParticipantRole.BUYER, "Hello?");
+        send(open("c-1", CaseType.NON_RESPONSIVE_SELLER, "No answer"));
+        var nr = ORDER_ID + ":NR1";
+        send(command("c-2", CaseCommandAction.ADD_MESSAGE, BUYER, ParticipantRole.BUYER).setCaseId(nr)
+                .setMessageId("m-order-1-1"));
+
+        nonResponsive.pipeInput(ORDER_ID, nonResponsive("ep-1", "m-order-1-1", "m-order-1-2").build());
+        nonResponsive.pipeInput(ORDER_ID, nonResponsive("ep-1", "m-order-1-1", "m-order-1-2").build());
+
+        assertThat(kase(nr).evidence()).extracting(e -> e.message().messageId(), Evidence::authorRole).containsExactly(
+                tuple("m-order-1-1", ActorRole.BUYER), tuple("m-order-1-1", ActorRole.SYSTEM), tuple("m-order-1-2", ActorRole.SYSTEM));
+    }
+
+    @Test
+    void supportKeepsTheLatestEntriesOfEachOrderOneStoreEntryEach() {
+        harness.close();
+        var d = SupportSettings.defaults();
+        start(new SupportSettings(d.decisionWait(), d.maxFileSize(), d.allowedFileTypes(), d.maxFilesPerCase(),
+                d.maxEvidencePerCase(), d.outcomeRetention(), d.backlogRefresh(), 3));
+        givenACaseInReview();
+        for (var seq = 1; seq <= 5; seq++) {
+            written(ORDER_ID, seq, BUYER, ParticipantRole.BUYER, "Entry " + seq);
+        }
+
+        send(quote("c-1", BUYER, ParticipantRole.BUYER, "m-order-1-2", null));
+        send(quote("c-2", BUYER, ParticipantRole.BUYER, "m-order-1-3", null));
+
+        var kept = new java.util.ArrayList<String>();
+        try (var it = harness.<market.resale.support.domain.ConversationEntry>store(SupportTopology.MESSAGES_STORE).all()) {
+            it.forEachRemaining(kv -> kept.add(kv.key));
+        }
+        assertThat(kept).containsExactlyInAnyOrder("order-1|m-order-1-3", "order-1|m-order-1-4", "order-1|m-order-1-5");
+        assertThat(outcome("c-1").refusal()).isEqualTo(Refusal.UNKNOWN_MESSAGE);
+        assertThat(outcome("c-2").accepted()).isTrue();
+    }
+
+    @Test
+    void aConversationEntryNotKeyedByItsOrderIsDeadLettered() {
+        written("order-2", 1, BUYER, ParticipantRole.BUYER, "Hi");
+        conversation.pipeInput("another-key", ConversationMessage.newBuilder().setMessageId("m-order-2-2").setOrderId("order-2")
+                .setSeq(2).setSenderId(BUYER).setSenderRole(ParticipantRole.BUYER).setKind(MessageKind.MESSAGE).setText("Hi")
+                .setSentAt(SENT).build());
+
+        assertThat(deadLetters.readRecordsToList()).extracting(r -> DeadLetters.header(r.headers(), DeadLetters.REASON))
+                .containsExactly(DeadLetters.INVALID);
+    }
+
+    @Test
+    void anAnswerRemembersWhichRequestItAnswers() {
+        givenTheOrder();
+        var opening = open("c-1", CaseType.COMPLAINT, "Rude messages").build();
+
+        commands.pipeInput(ORDER_ID, opening);
+
+        var outcome = outcome("c-1");
+        assertThat(outcome.action()).isEqualTo("OPEN");
+        assertThat(outcome.answers("OPEN", CaseRecords.fingerprint(opening))).isTrue();
+        assertThat(outcome.answers("OPEN", CaseRecords.fingerprint(open("c-1", CaseType.COMPLAINT, "Other").build()))).isFalse();
+        assertThat(outcome.answers("ADD_MESSAGE", CaseRecords.fingerprint(opening))).isFalse();
+        // the command id, actor and time are not part of what was asked
+        assertThat(CaseRecords.fingerprint(open("c-9", CaseType.COMPLAINT, "Rude messages").setRequestedAt(NOW.plusSeconds(5)).build()))
+                .isEqualTo(CaseRecords.fingerprint(opening));
+    }
+
     @Test
     void aQuotedMessageIsEvidenceOnceHoweverOftenItIsQuoted() {
         givenACaseInReview();
+        written(ORDER_ID, 9, SELLER, ParticipantRole.SELLER, "I will ship tomorrow");
 
         send(command("c-1", CaseCommandAction.ADD_MESSAGE, BUYER, ParticipantRole.BUYER).setCaseId(CR)
-                .setMessageId("m-9").setText("I will ship tomorrow"));
+                .setMessageId("m-order-1-9").setText("I will ship tomorrow"));
         send(command("c-2", CaseCommandAction.ADD_MESSAGE, BUYER, ParticipantRole.BUYER).setCaseId(CR)
-                .setMessageId("m-9").setText("I will ship tomorrow"));
+                .setMessageId("m-order-1-9").setText("I will ship tomorrow"));
 
         assertThat(events.readValuesToList()).extracting(CaseEvent::getAction).containsExactly(CaseAction.EVIDENCE_ADDED);
-        assertThat(outcome("c-2")).isEqualTo(CommandOutcome.done("c-2", ORDER_ID, CR, false, "e1", NOW.toEpochMilli()));
+        assertThat(outcome("c-2")).usingRecursiveComparison().ignoringFields("action", "fingerprint").isEqualTo(CommandOutcome.done("c-2", ORDER_ID, CR, false, "e1", NOW.toEpochMilli()));
     }
 
     @Test

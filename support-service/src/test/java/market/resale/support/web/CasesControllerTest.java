@@ -168,4 +168,41 @@ class CasesControllerTest {
                 .bodyValue("{\"orderId\":\"order-1\",\"type\":\"SOMETHING\",\"description\":\"x\"}").exchange()
                 .expectStatus().isBadRequest().expectBody().jsonPath("$.code").isEqualTo("malformed-request");
     }
+    @Test
+    @SuppressWarnings("unchecked")
+    void aKeyUsedForAnotherRequestIsRefusedInsteadOfAnsweredWithTheOthersAnswer() {
+        // the buyer opened the case with key-00001: its answer names the case but no evidence
+        ReadOnlyKeyValueStore<String, market.resale.support.domain.CommandOutcome> outcomes = mock(ReadOnlyKeyValueStore.class);
+        when(router.<market.resale.support.domain.CommandOutcome>localStore(SupportTopology.OUTCOMES_STORE)).thenReturn(outcomes);
+        var opening = market.resale.schemas.support.CaseCommand.newBuilder().setCommandId(BUYER + ":key-00001").setOrderId("order-1")
+                .setAction(market.resale.schemas.support.CaseCommandAction.OPEN).setActorId(BUYER)
+                .setActorRole(market.resale.schemas.messaging.ParticipantRole.BUYER)
+                .setCaseType(market.resale.schemas.support.CaseType.DISPUTE).setText("Not as described")
+                .setRequestedAt(SupportMother.NOW).build();
+        when(outcomes.get(SupportTopology.outcomeKey("order-1", BUYER + ":key-00001"))).thenReturn(
+                market.resale.support.domain.CommandOutcome.done(opening.getCommandId(), "order-1", CASE_ID, true, null, 0)
+                        .forRequest("OPEN", market.resale.support.stream.CaseRecords.fingerprint(opening)));
+
+        as(BUYER, "BUYER").post().uri("/cases/" + CASE_ID + "/evidence/messages").contentType(MediaType.APPLICATION_JSON)
+                .header("Idempotency-Key", "key-00001").bodyValue("{\"messageId\":\"m-order-1-1\"}").exchange()
+                .expectStatus().isEqualTo(422)
+                .expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                .expectBody().jsonPath("$.code").isEqualTo("idempotency-key-reused")
+                .jsonPath("$.detail").isEqualTo("This Idempotency-Key was used for another request");
+        as(BUYER, "BUYER").post().uri("/cases/" + CASE_ID + "/statements").contentType(MediaType.APPLICATION_JSON)
+                .header("Idempotency-Key", "key-00001").bodyValue("{\"text\":\"Not as described\"}").exchange()
+                .expectStatus().isEqualTo(422).expectBody().jsonPath("$.code").isEqualTo("idempotency-key-reused");
+        // (a file without ?name= travels with an empty name: the processor names it after its evidence id)
+        as(BUYER, "BUYER").post().uri("/cases/" + CASE_ID + "/evidence/files").contentType(MediaType.IMAGE_PNG)
+                .header("Idempotency-Key", "key-00001").bodyValue(PNG).exchange()
+                .expectStatus().isEqualTo(422).expectBody().jsonPath("$.code").isEqualTo("idempotency-key-reused");
+        // the same request again still gets its answer
+        ReadOnlyKeyValueStore<String, market.resale.support.domain.OrderCases> orders = mock(ReadOnlyKeyValueStore.class);
+        when(orders.get("order-1")).thenReturn(market.resale.support.domain.OrderCases.unknown("order-1").withParties(BUYER, SELLER, true));
+        when(router.<market.resale.support.domain.OrderCases>localStore(SupportTopology.ORDER_CASES_STORE)).thenReturn(orders);
+        as(BUYER, "BUYER").post().uri("/cases").contentType(MediaType.APPLICATION_JSON).header("Idempotency-Key", "key-00001")
+                .bodyValue("{\"orderId\":\"order-1\",\"type\":\"DISPUTE\",\"description\":\"Not as described\"}").exchange()
+                .expectStatus().isCreated().expectBody().jsonPath("$.caseId").isEqualTo(CASE_ID);
+        verify(publisher, never()).publish(any(), any(), any());
+    }
 }
