@@ -83,6 +83,7 @@ def layer(java_home, work):
 
 
 def main(java_home, output):
+    os.makedirs(os.path.dirname(os.path.abspath(output)), exist_ok=True)
     with tempfile.TemporaryDirectory() as work:
         layer_bytes = layer(java_home, work)
     digest = "sha256:" + hashlib.sha256(layer_bytes).hexdigest()
