@@ -1,5 +1,6 @@
 package market.resale.platform.web;
 
+import jakarta.validation.ConstraintViolationException;
 import java.util.Map;
 import java.util.stream.Collectors;
 import market.resale.platform.kafka.KeyOwnerRouter;
@@ -9,6 +10,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.core.codec.DecodingException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.InvalidMediaTypeException;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
@@ -38,6 +40,20 @@ public class ProblemHandling {
         var fields = e.getFieldErrors().stream().collect(Collectors.toMap(
                 f -> f.getField(), f -> String.valueOf(f.getDefaultMessage()), (a, b) -> a + "; " + b));
         return respond(HttpStatus.BAD_REQUEST, "invalid-request", "The request has invalid fields", Map.of("fields", fields));
+    }
+
+    /** A constraint on a query parameter or path variable of a {@code @Validated} controller (page=-1, size=1000000). */
+    @ExceptionHandler(ConstraintViolationException.class)
+    ResponseEntity<ProblemDetail> constraint(ConstraintViolationException e) {
+        var fields = e.getConstraintViolations().stream().collect(Collectors.toMap(
+                v -> lastNode(v.getPropertyPath().toString()), v -> String.valueOf(v.getMessage()), (a, b) -> a + "; " + b));
+        return respond(HttpStatus.BAD_REQUEST, "invalid-request", "The request has invalid parameters", Map.of("fields", fields));
+    }
+
+    /** A Content-Type header that is not a media type (an unknown charset, say) read by a handler. */
+    @ExceptionHandler(InvalidMediaTypeException.class)
+    ResponseEntity<ProblemDetail> invalidMediaType(InvalidMediaTypeException e) {
+        return respond(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "unsupported-media-type", "The Content-Type is not a valid media type", Map.of());
     }
 
     @ExceptionHandler(ServerWebInputException.class)
@@ -77,6 +93,10 @@ public class ProblemHandling {
     ResponseEntity<ProblemDetail> unexpected(Exception e) {
         log.error("Unexpected error", e);
         return respond(HttpStatus.INTERNAL_SERVER_ERROR, "server-error", "Something went wrong on our side", Map.of());
+    }
+
+    private static String lastNode(String path) {
+        return path.substring(path.lastIndexOf('.') + 1);
     }
 
     private static ResponseEntity<ProblemDetail> respond(HttpStatus status, String code, String detail, Map<String, Object> props) {

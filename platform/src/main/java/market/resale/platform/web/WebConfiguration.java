@@ -1,12 +1,17 @@
 package market.resale.platform.web;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import market.resale.platform.security.DevTokens;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
+import org.springframework.core.env.Environment;
+import org.springframework.util.unit.DataSize;
 import org.springframework.web.reactive.function.client.WebClient;
 
 @AutoConfiguration
@@ -18,6 +23,30 @@ public class WebConfiguration {
     @ConditionalOnMissingBean
     Clock clock() {
         return Clock.systemUTC();
+    }
+
+    /** Per-user token buckets on the write endpoints named in {@code app.rate-limits.*} (429 rate-limited). */
+    @Bean
+    RateLimiting rateLimiting(Environment environment, Clock clock, ObjectProvider<MeterRegistry> meters) {
+        return new RateLimiting(RateLimitSettings.bind(environment), clock, meters.getIfAvailable());
+    }
+
+    /** A declared Content-Length above {@code app.web.max-body-size} is refused before it is read (413 body-too-large). */
+    @Bean
+    BodySizeLimit bodySizeLimit(@Value("${app.web.max-body-size:64KB}") DataSize max) {
+        return new BodySizeLimit(max);
+    }
+
+    /** Requests the security firewall refuses are answered as problem+json too. */
+    @Bean
+    static FirewallRejections firewallRejections() {
+        return new FirewallRejections();
+    }
+
+    /** No silent coercion of request bodies (numbers into text or enum constants, fractions into whole numbers). */
+    @Bean
+    StrictJson strictJson() {
+        return new StrictJson();
     }
 
     @Bean

@@ -150,7 +150,16 @@ public class CasesController {
         if (olderThan != null && olderThan.isNegative()) {
             throw ApiProblem.badRequest("invalid-request", "olderThan is a positive ISO-8601 duration such as PT24H");
         }
-        var openedBefore = olderThan == null ? Long.MAX_VALUE : clock.millis() - olderThan.toMillis();
+        if (status != null && status.contains(null)) {
+            // Blank or control characters convert to no constant at all.
+            throw ApiProblem.badRequest("invalid-request", "status is one of " + java.util.Arrays.toString(CaseStatus.values()));
+        }
+        long openedBefore;
+        try {
+            openedBefore = olderThan == null ? Long.MAX_VALUE : Math.subtractExact(clock.millis(), olderThan.toMillis());
+        } catch (ArithmeticException tooLong) {
+            throw ApiProblem.badRequest("invalid-request", "olderThan is too long");
+        }
         var matching = new ArrayList<CaseSummary>();
         try (var all = router.<CaseSummary>localStore(SupportTopology.SUMMARIES_STORE).all()) {
             all.forEachRemaining(kv -> {
