@@ -108,7 +108,7 @@ class CreditsRestartTest {
 
     private static void poll(KafkaConsumer<String, CreditIssued> consumer, String run, List<CreditIssued> seen) {
         for (var record : consumer.poll(Duration.ofMillis(200))) {
-            if (record.value().getOrderId().startsWith("o-" + run + "-")) {
+            if (record.value() != null && record.value().getOrderId().startsWith("o-" + run + "-")) {
                 seen.add(record.value());
             }
         }
@@ -130,7 +130,7 @@ class CreditsRestartTest {
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
-        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, AvroDeserializer.class);
+        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, PoisonTolerantDeserializer.class);
         props.put(AvroDeserializer.SPECIFIC_READER, true);
         props.put(AvroDeserializer.VALUE_TYPE, CreditIssued.class.getName());
         props.put(RegistrySettings.URL, registryUrl);

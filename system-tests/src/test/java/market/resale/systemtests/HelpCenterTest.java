@@ -26,7 +26,6 @@ import market.resale.schemas.checkout.ItemCondition;
 import market.resale.schemas.checkout.OrderPlaced;
 import market.resale.schemas.messaging.SellerNonResponsive;
 import market.resale.schemas.registry.RegistrySettings;
-import market.resale.schemas.serde.AvroDeserializer;
 import market.resale.schemas.topics.Topics;
 import market.resale.shipping.ShippingApplication;
 import market.resale.support.SupportApplication;
@@ -402,7 +401,7 @@ class HelpCenterTest {
         var props = new Properties();
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
-        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, AvroDeserializer.class);
+        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, PoisonTolerantDeserializer.class);
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         props.put(RegistrySettings.URL, registryUrl);
         props.put("specific.avro.reader", "true");

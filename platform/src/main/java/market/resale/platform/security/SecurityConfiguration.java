@@ -10,26 +10,31 @@ import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
-import org.springframework.core.convert.converter.Converter;
+import org.springframework.core.env.Environment;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.security.authentication.AbstractAuthenticationToken;
 import org.springframework.security.config.annotation.web.reactive.EnableWebFluxSecurity;
 import org.springframework.security.config.web.server.ServerHttpSecurity;
 import org.springframework.security.core.authority.SimpleGrantedAuthority;
+import org.springframework.security.oauth2.core.OAuth2TokenValidator;
 import org.springframework.security.oauth2.jose.jws.MacAlgorithm;
 import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.security.oauth2.jwt.NimbusReactiveJwtDecoder;
 import org.springframework.security.oauth2.jwt.ReactiveJwtDecoder;
 import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationToken;
 import org.springframework.security.web.server.SecurityWebFilterChain;
+import org.springframework.security.web.server.context.NoOpServerSecurityContextRepository;
+import org.springframework.security.web.server.savedrequest.NoOpServerRequestCache;
 import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Mono;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Every endpoint needs a bearer JWT, except health and metrics. The subject is the user id; the
- * {@code roles} claim lists BUYER / SELLER / SUPPORT / CARRIER. What each role may see is decided per
+ * Every endpoint needs a bearer JWT, except health and metrics (and {@code /dev/tokens}, which exists
+ * only in the local profile). Tokens are HS256 dev tokens in the local profile, otherwise validated by
+ * Spring Boot's decoder against the configured issuer, JWKS and audiences, plus {@link JwtPolicy}. The
+ * subject is the user id; the {@code roles} claim lists BUYER / SELLER / SUPPORT / CARRIER. What each role may see is decided per
  * endpoint against the data (ownership), not here.
  */
 @AutoConfiguration
@@ -46,6 +51,10 @@ public class SecurityConfiguration {
                 .httpBasic(ServerHttpSecurity.HttpBasicSpec::disable)
                 .formLogin(ServerHttpSecurity.FormLoginSpec::disable)
                 .logout(ServerHttpSecurity.LogoutSpec::disable)
+                // Stateless: every request carries its bearer token. Nothing is kept in (or looked up from) a
+                // WebSession, and a refused request is not saved for replay after a login that never comes.
+                .securityContextRepository(NoOpServerSecurityContextRepository.getInstance())
+                .requestCache(cache -> cache.requestCache(NoOpServerRequestCache.getInstance()))
                 .authorizeExchange(ex -> ex
                         .pathMatchers("/actuator/health/**", "/actuator/health", "/actuator/prometheus", "/actuator/info").permitAll()
                         .pathMatchers("/dev/tokens").permitAll()
@@ -62,6 +71,15 @@ public class SecurityConfiguration {
                         .accessDeniedHandler((exchange, e) -> write(exchange, HttpStatus.FORBIDDEN,
                                 "forbidden", "Not allowed for this caller")))
                 .build();
+    }
+
+    /**
+     * Added by Spring Boot to its issuer/JWKS decoder's checks (outside the local profile); creating it
+     * also refuses a configuration without audiences, or a dev secret outside the local profile.
+     */
+    @Bean
+    OAuth2TokenValidator<Jwt> jwtPolicy(SecuritySettings settings, Environment environment) {
+        return JwtPolicy.checked(settings, environment);
     }
 
     /** Local profile only: tokens minted by {@code /dev/tokens} are signed with this secret. */

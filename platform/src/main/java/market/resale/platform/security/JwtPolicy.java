@@ -1,0 +1,74 @@
+package market.resale.platform.security;
+
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.context.properties.bind.Bindable;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.core.env.Environment;
+import org.springframework.core.env.Profiles;
+import org.springframework.security.oauth2.core.OAuth2Error;
+import org.springframework.security.oauth2.core.OAuth2ErrorCodes;
+import org.springframework.security.oauth2.core.OAuth2TokenValidator;
+import org.springframework.security.oauth2.core.OAuth2TokenValidatorResult;
+import org.springframework.security.oauth2.jwt.Jwt;
+
+/**
+ * What a token must be outside the {@code local} profile, on top of what Spring Boot's issuer/JWKS
+ * decoder ({@code spring.security.oauth2.resourceserver.jwt.*}) checks: the signature against the
+ * JWKS, {@code iss} against {@code issuer-uri}, {@code aud} against {@code audiences}, {@code exp} and
+ * {@code nbf} (60 s skew). Boot adds every {@code OAuth2TokenValidator<Jwt>} bean to those checks; this
+ * one refuses a token without {@code exp} (Spring's timestamp check lets one through) or without a
+ * subject (the user id every ownership check reads).
+ *
+ * <p>And at start-up: the HS256 dev secret only in the {@code local} profile, and outside it a non-empty
+ * {@code audiences} (the services default it to {@code order-cancellation} in their configuration), so
+ * that a token minted by the same identity provider for another application is not accepted here.
+ */
+public final class JwtPolicy implements OAuth2TokenValidator<Jwt> {
+
+    public static final String AUDIENCES = "spring.security.oauth2.resourceserver.jwt.audiences";
+    public static final String ISSUER_URI = "spring.security.oauth2.resourceserver.jwt.issuer-uri";
+    public static final String JWK_SET_URI = "spring.security.oauth2.resourceserver.jwt.jwk-set-uri";
+
+    private static final Logger log = LoggerFactory.getLogger(JwtPolicy.class);
+
+    /** Fails start-up on a configuration that would accept tokens it should not. */
+    static JwtPolicy checked(SecuritySettings settings, Environment environment) {
+        var local = environment.acceptsProfiles(Profiles.of("local"));
+        if (settings.hasDevSecret()) {
+            if (!local) {
+                throw new IllegalStateException("app.security.dev-secret (HS256 dev tokens) is for the local profile only; "
+                        + "outside it tokens are validated through " + ISSUER_URI + " / " + JWK_SET_URI);
+            }
+            return new JwtPolicy();
+        }
+        var binder = Binder.get(environment);
+        var audiences = binder.bind(AUDIENCES, Bindable.listOf(String.class)).orElse(List.of()).stream()
+                .filter(a -> !a.isBlank()).toList();
+        if (audiences.isEmpty()) {
+            throw new IllegalStateException(AUDIENCES + " must name the audience this service's tokens are issued for "
+                    + "(the services default it to order-cancellation)");
+        }
+        if (binder.bind(ISSUER_URI, String.class).map(String::isBlank).orElse(true)) {
+            log.warn("{} is not set: tokens are checked against the JWKS, audience {} and expiry, but not their issuer",
+                    ISSUER_URI, audiences);
+        }
+        return new JwtPolicy();
+    }
+
+    @Override
+    public OAuth2TokenValidatorResult validate(Jwt jwt) {
+        if (jwt.getExpiresAt() == null) {
+            return failure("The token has no expiry (exp)");
+        }
+        if (jwt.getSubject() == null || jwt.getSubject().isBlank()) {
+            return failure("The token has no subject (sub)");
+        }
+        return OAuth2TokenValidatorResult.success();
+    }
+
+    private static OAuth2TokenValidatorResult failure(String description) {
+        return OAuth2TokenValidatorResult.failure(new OAuth2Error(OAuth2ErrorCodes.INVALID_TOKEN, description, null));
+    }
+}
