@@ -14,6 +14,7 @@ import org.springframework.http.InvalidMediaTypeException;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
+import org.springframework.security.web.server.firewall.ServerExchangeRejectedException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.bind.support.WebExchangeBindException;
@@ -87,6 +88,16 @@ public class ProblemHandling {
     @ExceptionHandler(InvalidStateStoreException.class)
     ResponseEntity<ProblemDetail> rebalancing(InvalidStateStoreException e) {
         return apiProblem(KeyOwnerRouter.unavailable());
+    }
+
+    /**
+     * The firewall checks query parameter names when they are first read, after its filter has run
+     * (FirewallRejections answers the rest): the same answer, not a server error.
+     */
+    @ExceptionHandler(ServerExchangeRejectedException.class)
+    ResponseEntity<ProblemDetail> rejectedTarget(ServerExchangeRejectedException e) {
+        return respond(HttpStatus.BAD_REQUEST, "invalid-request-target",
+                "The request path or query has characters or sequences that are not accepted", Map.of());
     }
 
     @ExceptionHandler(Exception.class)
