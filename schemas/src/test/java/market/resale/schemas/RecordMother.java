@@ -190,6 +190,11 @@ public final class RecordMother {
             Map.entry(InboxCommand.class, () -> InboxCommand.newBuilder().setCommandId("read-1").setUserId(BUYER_ID)
                     .setAction(InboxAction.MARK_READ).setNotificationId("n-1").setRequestedAt(CANCELLED_AT).build()),
             Map.entry(CaseEvent.class, () -> caseEvent().build()),
+            Map.entry(market.resale.schemas.ops.RedriveAudit.class, () -> market.resale.schemas.ops.RedriveAudit.newBuilder()
+                    .setDeadLetterTopic("orders-service.dlt").setDeadLetterPartition(0).setDeadLetterOffset(41)
+                    .setSourceTopic("orders.cancel-commands").setSourcePartition(3).setSourceOffset(1_207L).setKey(ORDER_ID)
+                    .setDeadLetterReason("unknown-order").setOperator("ops-on-call")
+                    .setNote("the order's placement arrived late").setRedrivenAt(CANCELLED_AT.plusSeconds(3_600)).build()),
             Map.entry(market.resale.schemas.support.CaseCommand.class, () -> market.resale.schemas.support.CaseCommand.newBuilder()
                     .setCommandId("case-command-1").setOrderId(ORDER_ID).setCaseId(ORDER_ID + ".DISPUTE.1")
                     .setAction(market.resale.schemas.support.CaseCommandAction.ADD_FILE).setActorId(BUYER_ID)

@@ -103,6 +103,11 @@ class CancellationPathTest {
         assertThat(ledger).hasSize(1);
         assertThat(ledger.get(0).get("orderId").asString()).isEqualTo(orderId);
 
+        // The credit reaches the order's timeline (refund ISSUED_AS_STORE_CREDIT) right after the ledger; then both
+        // instances answer the same.
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                assertThat(orders1.get("/orders/" + orderId, token).body().at("/refund/status").asString())
+                        .isEqualTo("ISSUED_AS_STORE_CREDIT"));
         var order1 = orders1.get("/orders/" + orderId, token);
         assertThat(order1.body().get("status").asString()).isEqualTo("CANCELLED");
         assertThat(orders2.get("/orders/" + orderId, token).body()).isEqualTo(order1.body());

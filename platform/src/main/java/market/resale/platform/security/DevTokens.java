@@ -49,6 +49,9 @@ public class DevTokens {
         }
         var roles = request.roles() == null ? List.<String>of() : request.roles();
         for (var role : roles) {
+            if (role == null) {
+                throw ApiProblem.badRequest("invalid-role", "A role is null; use BUYER, SELLER, SUPPORT or CARRIER");
+            }
             try {
                 Role.valueOf(role);
             } catch (IllegalArgumentException e) {

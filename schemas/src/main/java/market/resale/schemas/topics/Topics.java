@@ -100,6 +100,11 @@ public final class Topics {
             new Topic<>("support.case-summaries", market.resale.schemas.support.CaseSummary.class, PARTITIONS, true);
     // support-service internal topics (end)
 
+    // ops-tools: one audit record per dead letter replayed by `redrive`, keyed by <dead-letter topic>/<partition>/<offset>; kept.
+    public static final Topic<market.resale.schemas.ops.RedriveAudit> REDRIVE_AUDIT =
+            new Topic<>("ops.redrive-audit", market.resale.schemas.ops.RedriveAudit.class, 1, false,
+                    java.util.Map.of("retention.ms", "-1"));
+
     public static final List<Topic<?>> ALL = List.of(
             ORDER_PLACED, CARRIER_SCANS,
             CANCEL_COMMANDS, ORDER_CANCELLED, CANCELLATION_REJECTED, WINDOW_CLOSED, WINDOW_CLOSING, BUYER_COMMENT_COMMANDS,
@@ -113,6 +118,7 @@ public final class Topics {
             // support-service internal topics in ALL (begin)
             , CASE_COMMANDS, CASE_SUMMARIES
             // support-service internal topics in ALL (end)
+            , REDRIVE_AUDIT
     );
 
     /** Application ids of the services; each has one dead-letter topic, {@code <application-id>.dlt}. */
