@@ -257,7 +257,7 @@ public final class Reconciliation {
     }
 
     /** Records each service's group has not consumed yet: read-committed end offset minus committed offset, per partition. */
-    Map<String, Long> lag() {
+    public Map<String, Long> lag() {
         var lag = new TreeMap<String, Long>();
         try (var admin = Admin.create(clientConfig)) {
             for (var group : Topics.APPLICATIONS) {

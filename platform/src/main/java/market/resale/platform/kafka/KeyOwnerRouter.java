@@ -46,7 +46,13 @@ public class KeyOwnerRouter {
     }
 
     private KafkaStreams running() {
-        var streams = runner.streams();
+        KafkaStreams streams;
+        try {
+            streams = runner.streams();
+        } catch (IllegalStateException notStartedYet) {
+            // Requests can arrive between the web server's start and Streams' (the fault tests saw 500s here).
+            throw unavailable();
+        }
         if (streams.state() != KafkaStreams.State.RUNNING) {
             throw unavailable();
         }

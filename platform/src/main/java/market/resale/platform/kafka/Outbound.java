@@ -69,6 +69,14 @@ public record Outbound(String topic, Object value, String subjectTopic) {
 
             @Override
             public byte[] serialize(String topic, Headers headers, Outbound data) {
+                // A refused record's dead letter names where it came from, so that ops-tools redrive can send it
+                // back (an unreadable one has these headers already, with its partition and offset).
+                if (data != null && headers != null && data.subjectTopic() != null && data.topic().endsWith(".dlt")
+                        && headers.lastHeader(DeadLetters.SOURCE_TOPIC) == null) {
+                    headers.add(DeadLetters.SOURCE_TOPIC, DeadLetters.bytes(data.subjectTopic()));
+                    headers.add(DeadLetters.APPLICATION, DeadLetters.bytes(
+                            data.topic().substring(0, data.topic().length() - ".dlt".length())));
+                }
                 return serialize(topic, data);
             }
         };

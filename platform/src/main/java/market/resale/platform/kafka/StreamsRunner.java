@@ -32,7 +32,11 @@ public class StreamsRunner implements SmartLifecycle {
     private final ApplicationEventPublisher events;
     private final MeterRegistry meters;
     private final AtomicReference<KafkaStreams.State> state = new AtomicReference<>(KafkaStreams.State.CREATED);
+    private static final Duration MAX_BACKOFF = Duration.ofSeconds(10);
+
     private volatile KafkaStreams streams;
+    private volatile boolean running;
+    private volatile Thread starter;
     private KafkaStreamsMetrics streamsMetrics;
 
     public StreamsRunner(Topology topology, Supplier<Properties> properties, ApplicationEventPublisher events, MeterRegistry meters) {
@@ -47,7 +51,42 @@ public class StreamsRunner implements SmartLifecycle {
 
     @Override
     public void start() {
-        var client = new KafkaStreams(topology, properties.get());
+        running = true;
+        AvailabilityChangeEvent.publish(events, this, ReadinessState.REFUSING_TRAFFIC);
+        try {
+            startClient(properties.get());
+        } catch (RuntimeException e) {
+            // The broker is not there yet (preparing the client creates the catalogue's topics locally). The
+            // service stays up, live and not ready, and keeps trying; it does not exit and crash-loop.
+            log.warn("Could not start Kafka Streams yet ({}); retrying in the background", e.getMessage());
+            starter = Thread.ofPlatform().name("streams-starter").daemon(true).start(this::retryStart);
+        }
+    }
+
+    private void retryStart() {
+        var backoff = Duration.ofSeconds(1);
+        while (running) {
+            try {
+                Thread.sleep(backoff);
+            } catch (InterruptedException e) {
+                return; // stopped
+            }
+            try {
+                startClient(properties.get());
+                log.info("Kafka Streams started after the broker became reachable");
+                return;
+            } catch (RuntimeException e) {
+                log.warn("Could not start Kafka Streams yet ({}); retrying", e.getMessage());
+                backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
+            }
+        }
+    }
+
+    private synchronized void startClient(Properties props) {
+        if (!running) {
+            return;
+        }
+        var client = new KafkaStreams(topology, props);
         client.setStateListener((now, before) -> {
             state.set(now);
             log.info("Kafka Streams {} -> {}", before, now);
@@ -66,26 +105,37 @@ public class StreamsRunner implements SmartLifecycle {
         });
         streamsMetrics = new KafkaStreamsMetrics(client);
         streamsMetrics.bindTo(meters);
-        AvailabilityChangeEvent.publish(events, this, ReadinessState.REFUSING_TRAFFIC);
         client.start();
         streams = client;
     }
 
     @Override
     public void stop() {
-        var client = streams;
-        if (client != null) {
-            client.close(Duration.ofSeconds(30));
-            if (streamsMetrics != null) {
-                streamsMetrics.close();
+        running = false;
+        var retrying = starter;
+        if (retrying != null) {
+            retrying.interrupt();
+            try {
+                retrying.join(Duration.ofSeconds(35));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
-            streams = null;
+        }
+        synchronized (this) {
+            var client = streams;
+            if (client != null) {
+                client.close(Duration.ofSeconds(30));
+                if (streamsMetrics != null) {
+                    streamsMetrics.close();
+                }
+                streams = null;
+            }
         }
     }
 
     @Override
     public boolean isRunning() {
-        return streams != null;
+        return running;
     }
 
     /** Starts after the web server so that forwarding peers can already reach it. */

@@ -28,7 +28,17 @@ public final class CachingSchemaRegistryClient implements SchemaRegistryClient {
         SubjectSchema key = new SubjectSchema(subject, schema);
         Integer id = ids.get(key);
         if (id == null) {
-            id = delegate.register(subject, schema);
+            // Look first, register only what is missing: a restarted writer re-learns its ids by reads, which a
+            // registry answers from its store, instead of writes, which Apicurio with Kafka storage sends through
+            // its journal topic and which, on a busy box, took longer than the request timeout (fault-tests).
+            try {
+                id = delegate.lookup(subject, schema);
+            } catch (SchemaRegistryException e) {
+                if (e.status() != 404) {
+                    throw e;
+                }
+                id = delegate.register(subject, schema);
+            }
             ids.put(key, id);
             schemas.putIfAbsent(id, schema);
         }

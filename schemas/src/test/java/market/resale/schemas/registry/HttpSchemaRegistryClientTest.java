@@ -162,7 +162,14 @@ class HttpSchemaRegistryClientTest {
         // Then: the id learnt by registering also answers getById
         assertThat(byId).isEqualTo(OrderPlaced.getClassSchema());
         assertThat(counting.registrations.get()).isEqualTo(1);
+        assertThat(counting.idLookups.get()).as("looked up first, not found, then registered").isEqualTo(1);
         assertThat(counting.lookups.get()).isZero();
+
+        // and a restarted writer learns the id by a lookup (a read), without registering again
+        SchemaRegistryClient restarted = new CachingSchemaRegistryClient(counting, 100);
+        assertThat(restarted.register(subject, OrderPlaced.getClassSchema())).isEqualTo(id);
+        assertThat(counting.registrations.get()).isEqualTo(1);
+        assertThat(counting.idLookups.get()).isEqualTo(2);
 
         // and an id first seen by a reader is fetched once
         SchemaRegistryClient reader = new CachingSchemaRegistryClient(counting, 100);
@@ -189,11 +196,12 @@ class HttpSchemaRegistryClientTest {
         assertThat(counting.lookups.get()).isZero();
         assertThat(counting.registrations.get()).isZero();
 
-        // and an id learnt by registering answers a lookup
+        // and an id learnt by registering (here: found by the lookup that comes first) answers a lookup
         SchemaRegistryClient writer = new CachingSchemaRegistryClient(counting, 100);
         writer.register(subject, v1());
         assertThat(writer.lookup(subject, v1())).isEqualTo(id);
-        assertThat(counting.idLookups.get()).isEqualTo(2);
+        assertThat(counting.idLookups.get()).isEqualTo(3);
+        assertThat(counting.registrations.get()).isZero();
     }
 
     private static Map<String, Object> reference(String name, String subject) {
