@@ -55,6 +55,7 @@ class OrderProcessor implements Processor<String, OrderInput, String, Object> {
     private ProcessorContext<String, Object> context;
     private KeyValueStore<String, Order> orders;
     private KeyValueStore<String, String> deadlines;
+    private KeyValueStore<String, Shipment> earlyShipments;
 
     OrderProcessor(CancellationPolicy policy, OrdersSettings settings, String applicationId, MeterRegistry meters) {
         this.meters = meters;
@@ -68,6 +69,7 @@ class OrderProcessor implements Processor<String, OrderInput, String, Object> {
         this.context = context;
         this.orders = context.getStateStore(OrdersTopology.ORDERS_STORE);
         this.deadlines = context.getStateStore(OrdersTopology.WINDOW_DEADLINES_STORE);
+        this.earlyShipments = context.getStateStore(OrdersTopology.EARLY_SHIPMENTS_STORE);
         context.schedule(settings.expiryCheckInterval(), PunctuationType.WALL_CLOCK_TIME, this::closeExpiredWindows);
     }
 
@@ -109,6 +111,11 @@ class OrderProcessor implements Processor<String, OrderInput, String, Object> {
             deadlines.put(reminderKey(order, remindAt), order.orderId());
         }
         save(record, order);
+        var early = earlyShipments.get(order.orderId());
+        if (early != null) {
+            earlyShipments.delete(order.orderId());
+            ship(record, order, early);
+        }
     }
 
     private static String validate(market.resale.schemas.checkout.OrderPlaced e) {
@@ -136,11 +143,20 @@ class OrderProcessor implements Processor<String, OrderInput, String, Object> {
     private void ship(Record<String, OrderInput> record, OrderInput.Shipped shipped) {
         var e = shipped.event();
         var order = orders.get(record.key());
+        var shipment = new Shipment(e.getTrackingNumber(), e.getCarrier(), e.getShippedAt().toEpochMilli());
         if (order == null) {
-            deadLetter(record, e, DeadLetters.UNKNOWN_ORDER, "no order " + record.key());
+            // The carrier's scan can overtake checkout's placement (two upstreams, two topics): the shipment
+            // waits here for its order instead of being dead-lettered, and applies when the order is placed.
+            if (earlyShipments.get(record.key()) == null) {
+                earlyShipments.put(record.key(), shipment);
+                meters.counter("early_shipments_total").increment();
+            }
             return;
         }
-        var shipment = new Shipment(e.getTrackingNumber(), e.getCarrier(), e.getShippedAt().toEpochMilli());
+        ship(record, order, shipment);
+    }
+
+    private void ship(Record<String, OrderInput> record, Order order, Shipment shipment) {
         switch (order.status()) {
             case SHIPPED -> {
                 // already shipped: a later duplicate changes nothing

@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import market.resale.orders.config.OrdersSettings;
 import market.resale.orders.domain.CancellationPolicy;
 import market.resale.orders.domain.Order;
+import market.resale.orders.domain.Shipment;
 import market.resale.platform.kafka.JsonSerde;
 import market.resale.platform.kafka.Outbound;
 import market.resale.platform.kafka.Sources;
@@ -27,6 +28,8 @@ public final class OrdersTopology {
 
     public static final String ORDERS_STORE = "orders";
     public static final String WINDOW_DEADLINES_STORE = "window-deadlines";
+    /** Shipments of orders whose placement has not arrived yet (two upstreams, two topics: no order between them). */
+    public static final String EARLY_SHIPMENTS_STORE = "early-shipments";
     public static final String PARTY_ORDERS_STORE = "party-orders";
 
     private OrdersTopology() {
@@ -44,6 +47,8 @@ public final class OrdersTopology {
                 Serdes.String(), JsonSerde.of(Order.class)));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(WINDOW_DEADLINES_STORE),
                 Serdes.String(), Serdes.String()));
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(EARLY_SHIPMENTS_STORE),
+                Serdes.String(), JsonSerde.of(Shipment.class)));
 
         var placed = Sources.avro(builder, Topics.ORDER_PLACED, registry, applicationId, meters)
                 .mapValues(v -> (OrderInput) new OrderInput.Placed(v), Named.as("as-placed"));
@@ -68,7 +73,7 @@ public final class OrdersTopology {
                 .merge(comments, Named.as("merge-comments")).merge(cases, Named.as("merge-cases"))
                 .merge(credited, Named.as("merge-credited"))
                 .process(() -> new OrderProcessor(policy, settings, applicationId, meters), Named.as("decide"),
-                        ORDERS_STORE, WINDOW_DEADLINES_STORE);
+                        ORDERS_STORE, WINDOW_DEADLINES_STORE, EARLY_SHIPMENTS_STORE);
 
         results.filter((k, v) -> v instanceof Outbound, Named.as("events"))
                 .mapValues(v -> (Outbound) v, Named.as("as-outbound"))

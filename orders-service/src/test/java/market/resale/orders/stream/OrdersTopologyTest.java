@@ -206,6 +206,25 @@ class OrdersTopologyTest {
         }
 
         @Test
+        void aShipmentThatOvertakesItsPlacementWaitsForItAndApplies() {
+            // The carrier's upstream is faster than checkout's: the shipped event comes first.
+            shippedTopic.pipeInput("o-13", shipped("o-13", PLACED_AT.plusSeconds(600)).build());
+            assertThat(deadLetterTopic.isEmpty()).as("no dead letter for a shipment that is early").isTrue();
+            assertThat(windowTopic.isEmpty()).isTrue();
+
+            place("o-13");
+
+            assertThat(windowTopic.readValuesToList()).containsExactly(
+                    closed("o-13", WindowClosedCause.SHIPPED, PLACED_AT.plusSeconds(600)));
+            commandTopic.pipeInput("o-13", buyerCancels("o-13", PLACED_AT.plusSeconds(700)).build());
+            assertThat(rejectedTopic.readValue().getCode()).isEqualTo(RejectionCode.ALREADY_SHIPPED);
+            assertThat(cancelledTopic.isEmpty()).isTrue();
+            // Applied once: the placement redelivered changes nothing.
+            place("o-13");
+            assertThat(windowTopic.isEmpty()).isTrue();
+        }
+
+        @Test
         void aShippedOrderIsNotExpiredLater() {
             place("o-12");
             shippedTopic.pipeInput("o-12", shipped("o-12", PLACED_AT.plusSeconds(60)).build());
@@ -532,7 +551,7 @@ class OrdersTopologyTest {
                         .pipeInput("poison", "not avro".getBytes(StandardCharsets.UTF_8));
             }
             raw.pipeInput("unknown-id", new byte[] {0, 0, 0, 0x7f, 0x12}); // wire format, unknown schema id
-            shippedTopic.pipeInput("o-missing", shipped("o-missing", PLACED_AT).build());
+            commandTopic.pipeInput("o-missing", buyerCancels("o-missing", PLACED_AT).build());
             placedTopic.pipeInput("o-bad", placed("o-bad").setPriceCents(-1).build());
 
             place("o-40");
