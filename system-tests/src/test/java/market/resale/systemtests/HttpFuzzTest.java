@@ -507,8 +507,11 @@ class HttpFuzzTest {
     }
 
     private static FuzzClient.Answer post(ServiceProcess service, String path, String token, String json) {
+        // With an Idempotency-Key: the client resends a request that got no answer on a kept-alive connection,
+        // and that resend must not become a second message (CI saw the seller's message twice without one).
         return client.send(service.baseUrl(), "POST", path,
-                Map.of("Authorization", "Bearer " + token, "Content-Type", "application/json"),
+                Map.of("Authorization", "Bearer " + token, "Content-Type", "application/json",
+                        "Idempotency-Key", java.util.UUID.randomUUID().toString()),
                 json.getBytes(StandardCharsets.UTF_8), false);
     }
 
