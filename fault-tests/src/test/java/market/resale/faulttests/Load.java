@@ -55,7 +55,6 @@ final class Load implements AutoCloseable {
         final int plan;
         volatile boolean scanned;
         volatile String cancelCommandId;   // accepted cancellation (buyer:key)
-        volatile String cancelAnswer;      // CANCELLED, REFUSED or PENDING when accepted
         volatile String message;           // accepted message text
 
         Order(String id, String buyer, int plan) {
@@ -247,7 +246,6 @@ final class Load implements AutoCloseable {
         if (accepted) {
             if (service.equals("orders-service")) {
                 order.cancelCommandId = order.buyer + ":" + key;
-                order.cancelAnswer = status == 200 ? "CANCELLED" : status == 202 ? "PENDING" : "REFUSED";
             } else {
                 order.message = "Is it still available? " + order.id;
             }
