@@ -13,6 +13,9 @@ import org.apache.avro.Schema;
  */
 public final class CachingSchemaRegistryClient implements SchemaRegistryClient {
 
+    private static final int ATTEMPTS = 3;
+    private static final java.time.Duration BACKOFF = java.time.Duration.ofMillis(200);
+
     private final SchemaRegistryClient delegate;
     private final Map<SubjectSchema, Integer> ids;
     private final Map<Integer, Schema> schemas;
@@ -28,21 +31,68 @@ public final class CachingSchemaRegistryClient implements SchemaRegistryClient {
         SubjectSchema key = new SubjectSchema(subject, schema);
         Integer id = ids.get(key);
         if (id == null) {
-            // Look first, register only what is missing: a restarted writer re-learns its ids by reads, which a
-            // registry answers from its store, instead of writes, which Apicurio with Kafka storage sends through
-            // its journal topic and which, on a busy box, took longer than the request timeout (fault-tests).
-            try {
-                id = delegate.lookup(subject, schema);
-            } catch (SchemaRegistryException e) {
-                if (e.status() != 404) {
-                    throw e;
-                }
-                id = delegate.register(subject, schema);
-            }
+            id = lookupOrRegister(subject, schema);
             ids.put(key, id);
             schemas.putIfAbsent(id, schema);
         }
         return id;
+    }
+
+    /**
+     * Look first, register only what is missing: a restarted writer re-learns its ids by reads, which a
+     * registry answers from its store, instead of writes, which Apicurio with Kafka storage sends through
+     * its journal topic and which, on a busy box, took longer than the request timeout (fault-tests).
+     * A serializer calls this from a stream thread, where a failure replaces the thread and reprocesses
+     * its records: so a registry that is briefly unreachable or overloaded (no answer, 408, 429, 5xx) is
+     * asked again a few times, and a registration that loses a race with another writer of the same
+     * schema (409 while the subject is being created) ends in the lookup that finds the winner's id.
+     */
+    private int lookupOrRegister(String subject, Schema schema) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                try {
+                    return delegate.lookup(subject, schema);
+                } catch (SchemaRegistryException e) {
+                    if (e.status() != 404) {
+                        throw e;
+                    }
+                }
+                try {
+                    return delegate.register(subject, schema);
+                } catch (SchemaRegistryException e) {
+                    if (e.status() != 409) {
+                        throw e;
+                    }
+                    try {
+                        return delegate.lookup(subject, schema);
+                    } catch (SchemaRegistryException notThere) {
+                        throw e; // not a lost race: the registry refuses the schema (incompatible)
+                    }
+                }
+            } catch (SchemaRegistryException e) {
+                if (!transientFailure(e) || attempt >= ATTEMPTS) {
+                    throw e;
+                }
+                pause(attempt);
+            }
+        }
+    }
+
+    private static boolean transientFailure(SchemaRegistryException e) {
+        int status = e.status();
+        if (Thread.currentThread().isInterrupted()) {
+            return false; // shutting down: give up at once
+        }
+        return status == 0 || status == 408 || status == 429 || status >= 500;
+    }
+
+    private static void pause(int attempt) {
+        try {
+            Thread.sleep(BACKOFF.multipliedBy(attempt)); // backoff between attempts at a struggling registry
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+            throw new SchemaRegistryException("interrupted while waiting to ask the schema registry again", 0, 0, interrupted);
+        }
     }
 
     @Override
