@@ -96,6 +96,7 @@ public final class Relay {
             admin.createTopics(topics).all().get(30, TimeUnit.SECONDS);
         }
         var stop = new AtomicBoolean();
+        var failures = new java.util.concurrent.ConcurrentLinkedQueue<String>();
         var received = new AtomicLong();
         var histograms = new ConcurrentHashMap<Integer, Histogram>();
         var receivedByStep = new ConcurrentHashMap<Integer, AtomicLong>();
@@ -103,9 +104,11 @@ public final class Relay {
         var threads = new ArrayList<Thread>();
         for (int i = 0; i < hops; i++) {
             int from = i;
-            threads.add(Thread.ofPlatform().name("relay-" + i).start(() -> stage(from, stop)));
+            threads.add(Thread.ofPlatform().name("relay-" + i).start(() -> reporting(failures, "stage " + from,
+                    () -> stage(from, stop))));
         }
-        threads.add(Thread.ofPlatform().name("relay-sink").start(() -> sink(stop, received, histograms, receivedByStep, seen)));
+        threads.add(Thread.ofPlatform().name("relay-sink").start(() -> reporting(failures, "sink",
+                () -> sink(stop, received, histograms, receivedByStep, seen))));
 
         var steps = new ArrayList<Step>();
         var sent = new AtomicLong();
@@ -129,7 +132,11 @@ public final class Relay {
                     long sequence = sent.getAndIncrement();
                     var value = payload.clone();
                     ByteBuffer.wrap(value).putInt(step).putLong(sequence).putLong(scheduled);
-                    producer.send(new ProducerRecord<>(topic(0), Long.toString(sequence), value));
+                    producer.send(new ProducerRecord<>(topic(0), Long.toString(sequence), value), (metadata, e) -> {
+                        if (e != null) {
+                            failures.add("source send of " + sequence + ": " + e);
+                        }
+                    });
                 }
                 producer.flush();
                 var length = Duration.ofNanos(System.nanoTime() - started);
@@ -139,7 +146,7 @@ public final class Relay {
             }
             // Drain: everything sent arrives (or the stages are stuck, which the caller sees as received < sent).
             var deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            while (received.get() < sent.get() && System.nanoTime() < deadline) {
+            while (received.get() < sent.get() && failures.isEmpty() && System.nanoTime() < deadline) {
                 Thread.sleep(50);
             }
         } finally {
@@ -147,6 +154,9 @@ public final class Relay {
             for (var thread : threads) {
                 thread.join(TimeUnit.SECONDS.toMillis(30));
             }
+        }
+        if (!failures.isEmpty()) {
+            throw new IllegalStateException("The " + mode + " relay failed: " + String.join("; ", failures));
         }
         // Per step, after the drain: what arrived of it, and how many distinct records (duplicates show as received > distinct).
         var result = new ArrayList<Step>();
@@ -162,6 +172,14 @@ public final class Relay {
                     step.length(), step.backlogAtStart(), step.backlogAtEnd(), histograms.get(s)));
         }
         return result;
+    }
+
+    private static void reporting(java.util.Queue<String> failures, String part, Runnable body) {
+        try {
+            body.run();
+        } catch (RuntimeException | Error e) {
+            failures.add(part + ": " + e);
+        }
     }
 
     private void stage(int from, AtomicBoolean stop) {

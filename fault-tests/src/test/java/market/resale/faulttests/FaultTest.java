@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import market.resale.opstools.Reconciliation;
+import market.resale.testsupport.ProcessStack;
 import market.resale.schemas.registry.RegistrySettings;
 import market.resale.schemas.registry.SchemaRegistryClients;
 import market.resale.schemas.serde.TrustedPackages;
@@ -48,7 +49,7 @@ class FaultTest {
     @BeforeAll
     static void stack() throws IOException {
         TrustedPackages.register();
-        stack = new ProcessStack();
+        stack = ProcessStack.forTests("fault-stack");
         stack.startAll();
         reconciliation = new Reconciliation(Map.of("bootstrap.servers", stack.bootstrapServers()),
                 SchemaRegistryClients.forSettings(RegistrySettings.of(stack.registryUrl())));

@@ -24,6 +24,7 @@ import market.resale.schemas.checkout.OrderPlaced;
 import market.resale.schemas.registry.RegistrySettings;
 import market.resale.schemas.serde.AvroSerializer;
 import market.resale.schemas.topics.Topics;
+import market.resale.testsupport.ProcessStack;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;

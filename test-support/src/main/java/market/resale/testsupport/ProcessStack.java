@@ -1,4 +1,4 @@
-package market.resale.faulttests;
+package market.resale.testsupport;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -24,11 +24,12 @@ import java.util.concurrent.TimeUnit;
  * broker from Apache Kafka's jars, Apicurio Registry with its storage in Kafka, and the five services'
  * runnable jars, each on a free port on 127.0.0.1 with its own state directory under {@code target/}.
  * Any of them can be killed ({@code SIGKILL}), stopped ({@code SIGTERM}) and started again on the same
- * port and data. {@link #close()} stops everything it started.
+ * port and data. {@link #close()} stops everything it started. Used by the fault tests and the benchmark;
+ * it needs {@code local-stack} and the services packaged ({@code ./mvnw package -DskipTests}).
  */
-final class ProcessStack implements AutoCloseable {
+public final class ProcessStack implements AutoCloseable {
 
-    static final List<String> SERVICES = List.of("orders-service", "shipping-service", "credits-service",
+    public static final List<String> SERVICES = List.of("orders-service", "shipping-service", "credits-service",
             "messaging-service", "support-service");
 
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
@@ -44,40 +45,76 @@ final class ProcessStack implements AutoCloseable {
     private final Map<String, Integer> ports = new LinkedHashMap<>();
     private final Map<String, Process> processes = new LinkedHashMap<>();
 
-    ProcessStack() {
-        this.root = Path.of(System.getProperty("faults.root", "..")).toAbsolutePath().normalize();
-        this.version = System.getProperty("faults.version", "0.1.0-SNAPSHOT");
+    private List<String> serviceJvm = List.of("-Xms64m", "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1");
+    private List<String> serviceArgs = List.of();
+
+    /**
+     * @param root    the project's root (local-stack's broker and registry, the services' jars under it)
+     * @param version the project's version (the jars' names)
+     * @param work    a fresh directory for the processes' data and logs
+     */
+    public ProcessStack(Path root, String version, Path work) {
+        this.root = root.toAbsolutePath().normalize();
+        this.version = version;
         this.javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         try {
-            this.work = Files.createDirectories(Path.of("target", "fault-stack-" + UUID.randomUUID().toString().substring(0, 8)))
-                    .toAbsolutePath();
+            this.work = Files.createDirectories(work).toAbsolutePath();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         SERVICES.forEach(s -> ports.put(s, freePort()));
-        // If the test JVM is stopped before close() (Ctrl-C, a timeout), its children go with it.
+        // If the JVM is stopped before close() (Ctrl-C, a test timeout), its children go with it.
         Runtime.getRuntime().addShutdownHook(new Thread(() -> processes.values().forEach(Process::destroyForcibly),
-                "fault-stack-stop"));
+                "process-stack-stop"));
     }
 
-    String bootstrapServers() {
+    /** In a test: root and version from the system properties {@code stack.root} and {@code stack.version}, work under target/. */
+    public static ProcessStack forTests(String name) {
+        return new ProcessStack(Path.of(System.getProperty("stack.root", "..")), System.getProperty("stack.version", "0.1.0-SNAPSHOT"),
+                Path.of("target", name + "-" + UUID.randomUUID().toString().substring(0, 8)));
+    }
+
+    /** JVM options of the service processes started from now on (heap, GC, JIT). */
+    public ProcessStack serviceJvm(List<String> options) {
+        this.serviceJvm = List.copyOf(options);
+        return this;
+    }
+
+    /** Extra Spring Boot arguments of the service processes started from now on ({@code --app.kafka.commit-interval=50ms}). */
+    public ProcessStack serviceArgs(List<String> args) {
+        this.serviceArgs = List.copyOf(args);
+        return this;
+    }
+
+    /** Process ids of the processes running now, by name ({@code kafka}, {@code registry}, the services). */
+    public Map<String, Long> pids() {
+        var pids = new LinkedHashMap<String, Long>();
+        processes.forEach((name, process) -> {
+            if (process.isAlive()) {
+                pids.put(name, process.pid());
+            }
+        });
+        return pids;
+    }
+
+    public String bootstrapServers() {
         return "127.0.0.1:" + kafkaPort;
     }
 
-    String registryUrl() {
+    public String registryUrl() {
         return "http://127.0.0.1:" + registryPort + "/apis/ccompat/v7";
     }
 
-    String baseUrl(String service) {
+    public String baseUrl(String service) {
         return "http://127.0.0.1:" + ports.get(service);
     }
 
-    Path logs() {
+    public Path logs() {
         return work.resolve("logs");
     }
 
     /** Starts the broker, the registry and every service, and waits until each service is ready. */
-    void startAll() {
+    public void startAll() {
         startBroker();
         startRegistry();
         SERVICES.forEach(this::startService);
@@ -86,7 +123,7 @@ final class ProcessStack implements AutoCloseable {
 
     // ------------------------------------------------------------------ broker
 
-    void startBroker() {
+    public void startBroker() {
         var dir = work.resolve("kafka");
         var libs = root.resolve("local-stack/target/kafka-libs");
         try {
@@ -132,7 +169,7 @@ final class ProcessStack implements AutoCloseable {
 
     // ------------------------------------------------------------------ registry
 
-    void startRegistry() {
+    public void startRegistry() {
         var home = root.resolve("local-stack/target/apicurio");
         var builder = new ProcessBuilder(javaBin, "-Xmx384m",
                 "-Dquarkus.http.host=127.0.0.1", "-Dquarkus.http.port=" + registryPort,
@@ -147,7 +184,7 @@ final class ProcessStack implements AutoCloseable {
 
     // ------------------------------------------------------------------ services
 
-    void startService(String service) {
+    public void startService(String service) {
         var state = work.resolve("state").resolve(service);
         try {
             Files.createDirectories(state);
@@ -158,21 +195,23 @@ final class ProcessStack implements AutoCloseable {
         if (!Files.exists(jar)) {
             throw new IllegalStateException("No " + jar + "; build the services first (./mvnw package)");
         }
-        var command = new ArrayList<>(List.of(javaBin, "-Xms64m", "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-                "-jar", jar.toString(),
+        var command = new ArrayList<>(List.of(javaBin));
+        command.addAll(serviceJvm);
+        command.addAll(List.of("-jar", jar.toString(),
                 "--spring.profiles.active=local", "--server.address=127.0.0.1", "--server.port=" + ports.get(service),
                 "--app.kafka.bootstrap-servers=" + bootstrapServers(), "--app.kafka.registry-url=" + registryUrl(),
                 "--app.kafka.state-dir=" + state,
                 // A killed instance's partitions move once its session expires: short here, like a test cluster.
                 "--app.kafka.client[session.timeout.ms]=6000", "--app.kafka.client[heartbeat.interval.ms]=1000"));
+        command.addAll(serviceArgs);
         start(service, new ProcessBuilder(command));
     }
 
-    boolean ready(String service) {
+    public boolean ready(String service) {
         return status(baseUrl(service) + "/actuator/health/readiness") == 200;
     }
 
-    void awaitReady(String service, Duration atMost) {
+    public void awaitReady(String service, Duration atMost) {
         var deadline = System.nanoTime() + atMost.toNanos();
         while (!ready(service)) {
             if (!processes.get(service).isAlive()) {
@@ -188,14 +227,14 @@ final class ProcessStack implements AutoCloseable {
     // ------------------------------------------------------------------ faults
 
     /** {@code kill -9}: no shutdown hook, no commit, no leaving the group. */
-    void kill(String name) {
+    public void kill(String name) {
         var process = processes.get(name);
         process.destroyForcibly();
         await(process);
     }
 
     /** {@code kill} (SIGTERM): an orderly shutdown, as Kubernetes does before it kills. */
-    void stop(String name) {
+    public void stop(String name) {
         var process = processes.get(name);
         process.destroy();
         try {
@@ -208,7 +247,7 @@ final class ProcessStack implements AutoCloseable {
         await(process);
     }
 
-    long pid(String name) {
+    public long pid(String name) {
         return processes.get(name).pid();
     }
 
@@ -284,7 +323,7 @@ final class ProcessStack implements AutoCloseable {
         }
     }
 
-    static int status(String url) {
+    public static int status(String url) {
         try {
             return HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5)).GET().build(),
                     HttpResponse.BodyHandlers.discarding()).statusCode();
