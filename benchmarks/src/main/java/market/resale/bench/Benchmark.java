@@ -43,7 +43,8 @@ public final class Benchmark {
     /** What to run; every figure of the report comes from one run with these. */
     public record Options(Path root, String version, int[] systemRates, Duration systemStep, int[] relayRates,
                           Duration relayStep, Duration queryLength, int queryConnections, int buyers,
-                          List<String> serviceJvm, List<String> serviceArgs, Path work, Path report) {
+                          List<String> serviceJvm, List<String> serviceArgs, Duration commitInterval, Path work,
+                          Path report) {
 
         static Options parse(String[] args) {
             var o = new HashMap<String, String>();
@@ -62,6 +63,7 @@ public final class Benchmark {
                     Integer.parseInt(o.getOrDefault("query-connections", "8")), Integer.parseInt(o.getOrDefault("buyers", "4000")),
                     list(o.getOrDefault("service-jvm", "-Xms64m,-Xmx256m,-XX:+UseSerialGC,-XX:TieredStopAtLevel=1")),
                     list(o.getOrDefault("service-args", "")),
+                    Duration.parse(o.getOrDefault("commit-interval", "PT0.1S")),
                     Path.of(o.getOrDefault("work", target.resolve("bench-" + UUID.randomUUID().toString().substring(0, 8)).toString())),
                     Path.of(o.getOrDefault("report", target.resolve("benchmark-report.md").toString())));
         }
@@ -112,8 +114,12 @@ public final class Benchmark {
 
     public static Result run(Options options) throws Exception {
         TrustedPackages.register();
+        // The services' exactly-once commit interval, and the transactional relay's, are the same.
+        var serviceArgs = new ArrayList<>(options.serviceArgs());
+        serviceArgs.add("--app.kafka.commit-interval=" + options.commitInterval().toMillis() + "ms");
         try (var stack = new ProcessStack(options.root(), options.version(), options.work())
-                .serviceJvm(options.serviceJvm()).serviceArgs(options.serviceArgs())) {
+                .serviceJvm(options.serviceJvm()).serviceArgs(serviceArgs)) {
+            System.err.println("[bench] starting the stack (broker, registry, five services) under " + options.work());
             stack.startAll();
             var registry = SchemaRegistryClients.forConfig(Map.of(RegistrySettings.URL, stack.registryUrl()));
             var run = UUID.randomUUID().toString().substring(0, 8);
@@ -123,12 +129,24 @@ public final class Benchmark {
             try {
                 load = new SystemLoad(stack.bootstrapServers(), registry, stack.baseUrl("orders-service"), run, options.buyers());
                 var started = load;
-                watcher = new Watcher(stack.bootstrapServers(), registry, started::creditSeen).awaitAssigned();
+                watcher = new Watcher(stack.bootstrapServers(), registry, started::cancellationSeen, started::creditSeen)
+                        .awaitAssigned();
                 load.mintTokens();
 
                 // Warm-up: the JIT, the registry's caches, the stores' first writes. Not reported.
                 step(stack, load, watcher, Math.max(5, options.systemRates()[0] / 2), Duration.ofSeconds(10));
                 var idle = idleCores(stack, Duration.ofSeconds(10));
+
+                // The yardstick on the same broker, with the system's record size (as the warm-up wrote them).
+                int recordBytes = Math.max(64, watcher.averageRecordBytes());
+                System.err.println("[bench] the kafka-clients relay, " + recordBytes + "-byte records");
+                var relay = new LinkedHashMap<Relay.Mode, List<Relay.Step>>();
+                for (var mode : Relay.Mode.values()) {
+                    relay.put(mode, new Relay(stack.bootstrapServers(), mode, 2, recordBytes, options.commitInterval(), 6)
+                            .run(options.relayRates(), options.relayStep()));
+                    relay.get(mode).forEach(r -> System.err.printf("[bench] %s relay at %d/s: %.0f/s received, p99 %.1f ms, %s%n",
+                            mode, r.rate(), r.receivedPerSecond(), r.millis(99), r.sustained() ? "sustained" : "NOT sustained"));
+                }
 
                 var steps = new ArrayList<SystemStep>();
                 for (int rate : options.systemRates()) {
@@ -155,14 +173,6 @@ public final class Benchmark {
                     queries.add(QueryLoad.run("GET a buyer's purchases", stack.baseUrl("orders-service"), purchaseCalls, each,
                             options.queryConnections(), queryWork));
                 });
-
-                // The yardstick on the same broker, with the system's record size.
-                int recordBytes = Math.max(64, watcher.averageRecordBytes());
-                var relay = new LinkedHashMap<Relay.Mode, List<Relay.Step>>();
-                for (var mode : Relay.Mode.values()) {
-                    relay.put(mode, new Relay(stack.bootstrapServers(), mode, 2, recordBytes, Duration.ofMillis(100), 6)
-                            .run(options.relayRates(), options.relayStep()));
-                }
 
                 var verdict = new Reconciliation(Map.of("bootstrap.servers", stack.bootstrapServers()), registry)
                         .settle(Duration.ofMinutes(2)).verdict();
@@ -222,6 +232,9 @@ public final class Benchmark {
                 cpu.put(name, (sample.cpuSeconds() - start.cpuSeconds()) * 1_000.0 / Math.max(1, step.inputEvents()));
             }
         });
+        System.err.printf("[bench] %d orders/s for %d s: %.0f decisions/s, %s, credit p99 %.0f ms, drained in %.1f s%n",
+                rate, length.toSeconds(), step.decisionsPerSecond(), step.sustained() ? "sustained" : "NOT sustained",
+                millis(step.creditLatency(), 99), drained.toMillis() / 1000.0);
         return new SystemStep(step, cpu, drained);
     }
 
@@ -311,21 +324,24 @@ public final class Benchmark {
                 .append("\n\nMachine: ").append(cores).append(" cores, ").append(memTotal()).append(", ")
                 .append(cpuModel()).append("; Java ").append(Runtime.version()).append(".\n")
                 .append("Services: ").append(String.join(" ", options.serviceJvm()))
-                .append(options.serviceArgs().isEmpty() ? "" : " " + String.join(" ", options.serviceArgs())).append(".\n\n");
+                .append(options.serviceArgs().isEmpty() ? "" : " " + String.join(" ", options.serviceArgs()))
+                .append("; exactly-once commit interval ").append(options.commitInterval().toMillis()).append(" ms.\n")
+                .append("Steps of ").append(options.systemStep().toSeconds()).append(" s (system) and ")
+                .append(options.relayStep().toSeconds()).append(" s (relay).\n\n");
 
         var txRelay = r.sustainedRelay(Relay.Mode.TRANSACTIONAL);
         var best = r.sustained();
         out.append("## The system (open loop; latency from the cancellation request's scheduled time to the credit read committed)\n\n")
-                .append("| orders/s | decisions/s | sustained | backlog growth | credit p50 ms | p99 ms | p99.9 ms | HTTP p99 ms | drained in s |")
+                .append("| orders/s | decisions/s | sustained | backlog growth | credit p50 ms | p99 ms | p99.9 ms | cancelled p50 / p99 ms | HTTP p50 / p99 ms | drained in s |")
                 .append(" CPU s per 1,000 input events: ").append(String.join(" / ", processNames(r))).append(" |\n")
-                .append("| ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |\n");
+                .append("| ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |\n");
         for (var step : r.steps()) {
             out.append(row(step, r)).append('\n');
         }
-        out.append("| idle | | | | | | | | | CPU cores with no load: ").append(String.join(" / ", processNames(r).stream()
+        out.append("| idle | | | | | | | | | | CPU cores with no load: ").append(String.join(" / ", processNames(r).stream()
                 .map(name -> String.format("%.2f", r.idleCores().getOrDefault(name, Double.NaN))).toList())).append(" |\n");
-        out.append("\nAt half the highest sustained rate:\n\n| orders/s | decisions/s | sustained | backlog growth | credit p50 ms | p99 ms | p99.9 ms | HTTP p99 ms | drained in s | CPU |\n")
-                .append("| ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |\n")
+        out.append("\nAt half the highest sustained rate:\n\n| orders/s | decisions/s | sustained | backlog growth | credit p50 ms | p99 ms | p99.9 ms | cancelled p50 / p99 ms | HTTP p50 / p99 ms | drained in s | CPU |\n")
+                .append("| ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |\n")
                 .append(row(r.halfRate(), r)).append('\n')
                 .append(row(r.halfRateWithQueries(), r)).append(" (with wrk on the query side)\n\n");
 
@@ -338,7 +354,8 @@ public final class Benchmark {
         }
 
         out.append("\n## The yardstick: a kafka-clients relay on the same broker (2 hops, ").append(r.recordBytes())
-                .append("-byte records as the system's, commit interval 100 ms, 6 partitions)\n\n")
+                .append("-byte records as the system's, commit interval ").append(options.commitInterval().toMillis())
+                .append(" ms as the services', 6 partitions)\n\n")
                 .append("| relay | rate/s | received/s | p50 ms | p99 ms | p99.9 ms | backlog growth | sustained |\n")
                 .append("| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |\n");
         r.relay().forEach((mode, steps) -> steps.forEach(s -> out.append(String.format("| %s | %d | %.0f | %.1f | %.1f | %.1f | %d | %s |%n",
@@ -360,8 +377,11 @@ public final class Benchmark {
         out.append("\n## Targets\n\n| target | figure | met |\n| --- | --- | --- |\n");
         if (best != null && txRelay != null) {
             double ratio = best.load().decisionsPerSecond() / txRelay.receivedPerSecond();
-            out.append(String.format("| sustained decisions/s ≥ 0.5 × transactional relay | %.0f / %.0f = %.2f | %s |%n",
-                    best.load().decisionsPerSecond(), txRelay.receivedPerSecond(), ratio, ratio >= 0.5 ? "yes" : "no"));
+            // When the relay kept up at every step, its limit is higher still, and the ratio at most this.
+            boolean relaySaturated = r.relay().get(Relay.Mode.TRANSACTIONAL).stream().anyMatch(s -> !s.sustained());
+            out.append(String.format("| sustained decisions/s ≥ 0.5 × transactional relay | %.0f / %s%.0f = %s%.4f | %s |%n",
+                    best.load().decisionsPerSecond(), relaySaturated ? "" : "≥ ", txRelay.receivedPerSecond(),
+                    relaySaturated ? "" : "≤ ", ratio, ratio >= 0.5 ? "yes" : "no"));
         } else {
             out.append("| sustained decisions/s ≥ 0.5 × transactional relay | no sustained step (system or relay) | no |\n");
         }
@@ -384,10 +404,11 @@ public final class Benchmark {
         for (var name : processNames(r)) {
             cpu.append(cpu.isEmpty() ? "" : " / ").append(String.format("%.2f", step.cpuPerThousandEvents().getOrDefault(name, Double.NaN)));
         }
-        return String.format("| %d | %.0f | %s | %d | %.0f | %.0f | %.0f | %.0f | %.1f | %s |", s.ordersPerSecond(),
+        return String.format("| %d | %.0f | %s | %d | %.0f | %.0f | %.0f | %.0f / %.0f | %.0f / %.0f | %.1f | %s |", s.ordersPerSecond(),
                 s.decisionsPerSecond(), s.sustained() ? "yes" : "no", s.backlogAtEnd() - s.backlogAtStart(),
                 millis(s.creditLatency(), 50), millis(s.creditLatency(), 99), millis(s.creditLatency(), 99.9),
-                millis(s.httpLatency(), 99), step.drained().toMillis() / 1000.0, cpu);
+                millis(s.cancellationLatency(), 50), millis(s.cancellationLatency(), 99),
+                millis(s.httpLatency(), 50), millis(s.httpLatency(), 99), step.drained().toMillis() / 1000.0, cpu);
     }
 
     private static double millis(org.HdrHistogram.Histogram h, double percentile) {

@@ -94,6 +94,7 @@ public final class Relay {
                 topics.add(new NewTopic(topic(i), partitions, (short) 1));
             }
             admin.createTopics(topics).all().get(30, TimeUnit.SECONDS);
+            awaitServing(admin, topics);
         }
         var stop = new AtomicBoolean();
         var failures = new java.util.concurrent.ConcurrentLinkedQueue<String>();
@@ -172,6 +173,23 @@ public final class Relay {
                     step.length(), step.backlogAtStart(), step.backlogAtEnd(), histograms.get(s)));
         }
         return result;
+    }
+
+    /**
+     * Returns once the broker serves every partition of the new topics. Its metadata names a leader a moment
+     * before a partition takes appends, and an idempotent producer whose first batch to a partition fell in
+     * that moment while its next ones landed had the first refused as out of order until it expired (120 s;
+     * seen here, broker log: OutOfOrderSequenceException, incoming sequence 0). Listing end offsets goes to
+     * the partitions themselves, and the admin client asks again until each answers.
+     */
+    private void awaitServing(Admin admin, List<NewTopic> created) throws Exception {
+        var partitions = new HashMap<TopicPartition, org.apache.kafka.clients.admin.OffsetSpec>();
+        for (var topic : created) {
+            for (int p = 0; p < topic.numPartitions(); p++) {
+                partitions.put(new TopicPartition(topic.name(), p), org.apache.kafka.clients.admin.OffsetSpec.latest());
+            }
+        }
+        admin.listOffsets(partitions).all().get(60, TimeUnit.SECONDS);
     }
 
     private static void reporting(java.util.Queue<String> failures, String part, Runnable body) {

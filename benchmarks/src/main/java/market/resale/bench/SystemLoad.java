@@ -74,6 +74,7 @@ final class SystemLoad implements AutoCloseable {
         final int step;
         volatile long cancelScheduledNanos;
         final java.util.concurrent.atomic.AtomicBoolean creditTimed = new java.util.concurrent.atomic.AtomicBoolean();
+        final java.util.concurrent.atomic.AtomicBoolean cancellationTimed = new java.util.concurrent.atomic.AtomicBoolean();
         final java.util.Set<String> keysSent = ConcurrentHashMap.newKeySet();
         final List<Integer> answers = java.util.Collections.synchronizedList(new ArrayList<>());
 
@@ -88,7 +89,8 @@ final class SystemLoad implements AutoCloseable {
 
     /** One step as the load saw it: what it sent, and how quickly decisions and credits followed. */
     record Step(int ordersPerSecond, Duration length, long orders, long requests, long commandsDue, long decided,
-                long backlogAtStart, long backlogAtEnd, Histogram creditLatency, Histogram httpLatency) {
+                long backlogAtStart, long backlogAtEnd, Histogram creditLatency, Histogram httpLatency,
+                Histogram cancellationLatency) {
 
         double decisionsPerSecond() {
             return decided / (length.toNanos() / 1e9);
@@ -111,6 +113,7 @@ final class SystemLoad implements AutoCloseable {
     private final Map<String, Order> orders = new ConcurrentHashMap<>();
     private final Map<Integer, Histogram> creditLatency = new ConcurrentHashMap<>();
     private final Map<Integer, Histogram> httpLatency = new ConcurrentHashMap<>();
+    private final Map<Integer, Histogram> cancellationLatency = new ConcurrentHashMap<>();
     private final KafkaProducer<String, byte[]> producer;
     private final AvroSerializer<SpecificRecord> serializer;
     private final HttpClient http;
@@ -160,6 +163,20 @@ final class SystemLoad implements AutoCloseable {
         return "bench-" + run + "-buyer-" + i;
     }
 
+    /** Called by the watcher for every cancellation it sees: the decision's half of the path, read committed. */
+    void cancellationSeen(String orderId, long nanos) {
+        var order = orders.get(orderId);
+        if (order != null && order.cancelScheduledNanos != 0 && order.cancellationTimed.compareAndSet(false, true)) {
+            record(cancellationLatency.get(order.step), nanos - order.cancelScheduledNanos);
+        }
+    }
+
+    private static void record(Histogram histogram, long nanos) {
+        synchronized (histogram) {
+            histogram.recordValue(Math.min(Math.max(0, nanos), histogram.getHighestTrackableValue()));
+        }
+    }
+
     /** Called by the watcher for every credit it sees: the first credit of an order ends its latency. */
     void creditSeen(String orderId, long nanos) {
         var order = orders.get(orderId);
@@ -177,6 +194,7 @@ final class SystemLoad implements AutoCloseable {
         int step = steps++;
         creditLatency.put(step, new Histogram(TimeUnit.MINUTES.toNanos(10), 3));
         httpLatency.put(step, new Histogram(TimeUnit.MINUTES.toNanos(10), 3));
+        cancellationLatency.put(step, new Histogram(TimeUnit.MINUTES.toNanos(10), 3));
         long decidedAtStart = watcher.decisions();
         long backlogAtStart = commandsDue.get() - decidedAtStart;
         long interval = 1_000_000_000L / ordersPerSecond;
@@ -195,7 +213,7 @@ final class SystemLoad implements AutoCloseable {
         long decidedAtEnd = watcher.decisions();
         return new Step(ordersPerSecond, elapsed, count, requests.get() - requestsAtStart, commandsDue.get(),
                 decidedAtEnd - decidedAtStart, backlogAtStart, commandsDue.get() - decidedAtEnd, creditLatency.get(step),
-                httpLatency.get(step));
+                httpLatency.get(step), cancellationLatency.get(step));
     }
 
     private void place(int step, long scheduled) {

@@ -45,12 +45,15 @@ final class Watcher implements AutoCloseable {
     private final AtomicLong creditBytes = new AtomicLong();
     private final AtomicBoolean stop = new AtomicBoolean();
     private final java.util.function.BiConsumer<String, Long> onCredit;
+    private final java.util.function.BiConsumer<String, Long> onCancelled;
     private final Thread thread;
     private final java.util.concurrent.CountDownLatch assigned = new java.util.concurrent.CountDownLatch(1);
     private volatile RuntimeException failure;
 
-    /** {@code onCredit}: called with the order id and the arrival time (nanoTime) of each credit issued. */
-    Watcher(String bootstrap, SchemaRegistryClient registry, java.util.function.BiConsumer<String, Long> onCredit) {
+    /** {@code onCancelled}, {@code onCredit}: called with the order id and the arrival time (nanoTime) of each cancellation, each credit. */
+    Watcher(String bootstrap, SchemaRegistryClient registry, java.util.function.BiConsumer<String, Long> onCancelled,
+            java.util.function.BiConsumer<String, Long> onCredit) {
+        this.onCancelled = onCancelled;
         this.onCredit = onCredit;
         var props = new Properties();
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
@@ -81,6 +84,7 @@ final class Watcher implements AutoCloseable {
                             }
                             decisions.incrementAndGet();
                             decisionBytes.addAndGet(record.serializedValueSize());
+                            onCancelled.accept(event.getOrderId(), now);
                         } else if (record.topic().equals(Topics.CANCELLATION_REJECTED.name())) {
                             var event = rejected.deserialize(record.topic(), record.value());
                             var seen = seen(event.getOrderId());

@@ -2,6 +2,7 @@ package market.resale.orders;
 
 import market.resale.orders.config.OrdersSettings;
 import market.resale.orders.stream.OrdersTopology;
+import market.resale.platform.web.OutcomeSignals;
 import market.resale.schemas.registry.SchemaRegistryClient;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.kafka.streams.Topology;
@@ -15,10 +16,16 @@ import org.springframework.context.annotation.Bean;
 @EnableConfigurationProperties(OrdersSettings.class)
 public class OrdersApplication {
 
+    /** The stream thread tells the HTTP requests waiting for an order's decision that the order changed. */
+    @Bean
+    OutcomeSignals orderSignals() {
+        return new OutcomeSignals();
+    }
+
     @Bean
     Topology ordersTopology(MeterRegistry meters, OrdersSettings settings, SchemaRegistryClient registry,
-                            @Value("${spring.application.name}") String applicationId) {
-        return OrdersTopology.build(settings, registry, applicationId, meters);
+                            @Value("${spring.application.name}") String applicationId, OutcomeSignals orderSignals) {
+        return OrdersTopology.build(settings, registry, applicationId, meters, orderSignals);
     }
 
     public static void main(String[] args) {

@@ -1,5 +1,6 @@
 package market.resale.orders.stream;
 
+import market.resale.platform.web.OutcomeSignals;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Instant;
 import market.resale.orders.config.OrdersSettings;
@@ -57,7 +58,11 @@ class OrderProcessor implements Processor<String, OrderInput, String, Object> {
     private KeyValueStore<String, String> deadlines;
     private KeyValueStore<String, Shipment> earlyShipments;
 
-    OrderProcessor(CancellationPolicy policy, OrdersSettings settings, String applicationId, MeterRegistry meters) {
+    private final OutcomeSignals signals;
+
+    OrderProcessor(CancellationPolicy policy, OrdersSettings settings, String applicationId, MeterRegistry meters,
+                   OutcomeSignals signals) {
+        this.signals = signals;
         this.meters = meters;
         this.policy = policy;
         this.settings = settings;
@@ -304,6 +309,7 @@ class OrderProcessor implements Processor<String, OrderInput, String, Object> {
 
     private void save(Record<String, ?> record, Order order) {
         orders.put(order.orderId(), order);
+        signals.signal(order.orderId());
         context.forward(new Record<String, Object>(order.orderId(), order, record.timestamp(), record.headers()));
     }
 

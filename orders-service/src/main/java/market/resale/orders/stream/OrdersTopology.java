@@ -13,6 +13,7 @@ import market.resale.schemas.topics.Topics;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
+import market.resale.platform.web.OutcomeSignals;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Repartitioned;
@@ -36,12 +37,19 @@ public final class OrdersTopology {
     }
 
     public static Topology build(OrdersSettings settings, SchemaRegistryClient registry, String applicationId, MeterRegistry meters) {
+        return build(settings, registry, applicationId, meters, new OutcomeSignals());
+    }
+
+    /** {@code signals}: told the order id each time an order is stored, for the requests awaiting its decision. */
+    public static Topology build(OrdersSettings settings, SchemaRegistryClient registry, String applicationId, MeterRegistry meters,
+                                 OutcomeSignals signals) {
         var builder = new StreamsBuilder();
-        define(builder, settings, registry, applicationId, meters);
+        define(builder, settings, registry, applicationId, meters, signals);
         return builder.build();
     }
 
-    static void define(StreamsBuilder builder, OrdersSettings settings, SchemaRegistryClient registry, String applicationId, MeterRegistry meters) {
+    static void define(StreamsBuilder builder, OrdersSettings settings, SchemaRegistryClient registry, String applicationId,
+                       MeterRegistry meters, OutcomeSignals signals) {
         var policy = new CancellationPolicy(settings.buyerWindow());
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ORDERS_STORE),
                 Serdes.String(), JsonSerde.of(Order.class)));
@@ -72,7 +80,7 @@ public final class OrdersTopology {
         var results = placed.merge(shipped, Named.as("merge-shipped")).merge(commands, Named.as("merge-commands"))
                 .merge(comments, Named.as("merge-comments")).merge(cases, Named.as("merge-cases"))
                 .merge(credited, Named.as("merge-credited"))
-                .process(() -> new OrderProcessor(policy, settings, applicationId, meters), Named.as("decide"),
+                .process(() -> new OrderProcessor(policy, settings, applicationId, meters, signals), Named.as("decide"),
                         ORDERS_STORE, WINDOW_DEADLINES_STORE, EARLY_SHIPMENTS_STORE);
 
         results.filter((k, v) -> v instanceof Outbound, Named.as("events"))

@@ -1,5 +1,6 @@
 package market.resale.orders.web;
 
+import market.resale.platform.web.OutcomeSignals;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
@@ -67,8 +68,11 @@ public class OrdersController {
     private final Clock clock;
     private final PartyHistory history;
 
+    private final OutcomeSignals signals;
+
     public OrdersController(KeyOwnerRouter router, OwnerRouting routing, EventPublisher publisher, OrdersSettings settings,
-                            Clock clock, PartyHistory history) {
+                            Clock clock, PartyHistory history, OutcomeSignals signals) {
+        this.signals = signals;
         this.history = history;
         this.router = router;
         this.routing = routing;
@@ -217,7 +221,8 @@ public class OrdersController {
         // The decision is made by this instance's stream thread (the command is keyed by order id,
         // like the order); watching the local store avoids a reply topic.
         return Commands.awaitOutcome(
-                () -> Optional.ofNullable(localOrder(orderId)).map(o -> o.attempts().get(commandId)), settings.decisionWait());
+                () -> Optional.ofNullable(localOrder(orderId)).map(o -> o.attempts().get(commandId)), settings.decisionWait(),
+                signals, orderId);
     }
 
     private Order localOrder(String orderId) {

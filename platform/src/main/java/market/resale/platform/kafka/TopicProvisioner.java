@@ -2,6 +2,7 @@ package market.resale.platform.kafka;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -10,6 +11,8 @@ import market.resale.schemas.topics.Topics;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.slf4j.Logger;
@@ -50,12 +53,31 @@ public final class TopicProvisioner {
                     }
                 }
             }
+            awaitServing(admin, missing);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("Interrupted while creating topics", e);
         } catch (ExecutionException | TimeoutException e) {
             throw new IllegalStateException("Could not create the topics on " + settings.bootstrapServers(), e);
         }
+    }
+
+    /**
+     * Returns once the broker serves every partition of the new topics. Its metadata names a leader a moment
+     * before the partition takes appends; an idempotent producer whose first batch to a partition fell in
+     * that moment while its next batches landed had the first refused as out of order until it expired (seen
+     * on a single-node KRaft broker). Listing the partitions' end offsets goes to the partitions themselves,
+     * and the admin client asks again until each answers.
+     */
+    private static void awaitServing(Admin admin, List<NewTopic> created)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        var partitions = new HashMap<TopicPartition, OffsetSpec>();
+        for (var topic : created) {
+            for (int p = 0; p < topic.numPartitions(); p++) {
+                partitions.put(new TopicPartition(topic.name(), p), OffsetSpec.latest());
+            }
+        }
+        admin.listOffsets(partitions).all().get(60, TimeUnit.SECONDS);
     }
 
     private static NewTopic newTopic(Topics.Spec spec, KafkaSettings settings) {

@@ -20,6 +20,8 @@ public final class Commands {
     public static final Duration STORE_TIMEOUT = Duration.ofSeconds(12);
 
     private static final Duration POLL_INTERVAL = Duration.ofMillis(5);
+    /** With signals, a slow poll only covers an outcome written where no signal is sent (another instance after a rebalance). */
+    static final Duration SIGNALLED_POLL_INTERVAL = Duration.ofMillis(250);
 
     private Commands() {
     }
@@ -44,6 +46,26 @@ public final class Commands {
      */
     public static <T> Mono<Optional<T>> awaitOutcome(Supplier<Optional<T>> lookup, Duration wait) {
         return Flux.interval(Duration.ZERO, POLL_INTERVAL)
+                .map(tick -> lookup.get())
+                .filter(Optional::isPresent)
+                .next()
+                .timeout(wait, Mono.just(Optional.empty()));
+    }
+
+    /**
+     * As {@link #awaitOutcome(Supplier, Duration)}, looking the outcome up once at once, then whenever
+     * {@code key} is signalled by the stream thread that writes it, and every 250 ms in case no signal comes.
+     */
+    public static <T> Mono<Optional<T>> awaitOutcome(Supplier<Optional<T>> lookup, Duration wait, OutcomeSignals signals,
+                                                     String key) {
+        return awaitOutcome(lookup, wait, signals, key, SIGNALLED_POLL_INTERVAL);
+    }
+
+    static <T> Mono<Optional<T>> awaitOutcome(Supplier<Optional<T>> lookup, Duration wait, OutcomeSignals signals, String key,
+                                              Duration safetyPoll) {
+        // Subscribed to the signals first, then the first lookup: a change in between is not missed.
+        return Flux.merge(signals.changes(key), Flux.just(Boolean.TRUE), Flux.interval(safetyPoll, safetyPoll))
+                .publishOn(Schedulers.parallel()) // the lookups run off the stream thread that signals
                 .map(tick -> lookup.get())
                 .filter(Optional::isPresent)
                 .next()
