@@ -57,8 +57,8 @@ public final class Benchmark {
             var root = Path.of(o.getOrDefault("root", "."));
             var target = root.resolve("benchmarks/target");
             return new Options(root, o.getOrDefault("version", "0.1.0-SNAPSHOT"),
-                    ints(o.getOrDefault("rates", "25,50,100,150,200,300")), Duration.parse(o.getOrDefault("step", "PT20S")),
-                    ints(o.getOrDefault("relay-rates", "500,1000,2000,4000,8000")),
+                    ints(o.getOrDefault("rates", "50,100,125,150,175,200,250,300")), Duration.parse(o.getOrDefault("step", "PT20S")),
+                    ints(o.getOrDefault("relay-rates", "2000,8000,32000,64000")),
                     Duration.parse(o.getOrDefault("relay-step", "PT10S")), Duration.parse(o.getOrDefault("query", "PT15S")),
                     Integer.parseInt(o.getOrDefault("query-connections", "8")), Integer.parseInt(o.getOrDefault("buyers", "4000")),
                     list(o.getOrDefault("service-jvm", "-Xms64m,-Xmx256m,-XX:+UseSerialGC,-XX:TieredStopAtLevel=1")),
@@ -78,7 +78,13 @@ public final class Benchmark {
     }
 
     /** A system step with what each process spent on it: CPU seconds per 1,000 input events. */
-    public record SystemStep(SystemLoad.Step load, Map<String, Double> cpuPerThousandEvents, Duration drained) {
+    public record SystemStep(SystemLoad.Step load, Map<String, Double> cpuPerThousandEvents, Duration drained,
+                             long recordsWritten) {
+
+        /** Records appended to the broker (every topic, internal ones and transaction markers included) per order placed. */
+        public double recordsPerOrder() {
+            return recordsWritten / (double) Math.max(1, load.orders());
+        }
     }
 
     /** Everything the run measured. */
@@ -135,6 +141,7 @@ public final class Benchmark {
 
                 // Warm-up: the JIT, the registry's caches, the stores' first writes. Not reported.
                 step(stack, load, watcher, Math.max(5, options.systemRates()[0] / 2), Duration.ofSeconds(10));
+                step(stack, load, watcher, options.systemRates()[0], Duration.ofSeconds(10));
                 var idle = idleCores(stack, Duration.ofSeconds(10));
 
                 // The yardstick on the same broker, with the system's record size (as the warm-up wrote them).
@@ -202,6 +209,7 @@ public final class Benchmark {
     private static SystemStep stepWith(ProcessStack stack, SystemLoad load, Watcher watcher, int rate, Duration length,
                                        Alongside alongside) throws Exception {
         var pids = pids(stack);
+        long offsetsBefore = endOffsets(stack);
         var before = ProcStats.sample(pids);
         Thread side = null;
         var sideFailure = new java.util.concurrent.atomic.AtomicReference<Exception>();
@@ -225,6 +233,7 @@ public final class Benchmark {
             }
         }
         var after = ProcStats.sample(pids);
+        long written = endOffsets(stack) - offsetsBefore;
         var cpu = new LinkedHashMap<String, Double>();
         after.forEach((name, sample) -> {
             var start = before.get(name);
@@ -235,7 +244,20 @@ public final class Benchmark {
         System.err.printf("[bench] %d orders/s for %d s: %.0f decisions/s, %s, credit p99 %.0f ms, drained in %.1f s%n",
                 rate, length.toSeconds(), step.decisionsPerSecond(), step.sustained() ? "sustained" : "NOT sustained",
                 millis(step.creditLatency(), 99), drained.toMillis() / 1000.0);
-        return new SystemStep(step, cpu, drained);
+        return new SystemStep(step, cpu, drained, written);
+    }
+
+    /** The sum of every partition's end offset on the broker (the relay's topics included, so only differences during a step count). */
+    private static long endOffsets(ProcessStack stack) throws Exception {
+        try (var admin = org.apache.kafka.clients.admin.Admin.create(Map.<String, Object>of("bootstrap.servers", stack.bootstrapServers()))) {
+            var names = admin.listTopics(new org.apache.kafka.clients.admin.ListTopicsOptions().listInternal(true)).names().get(30, TimeUnit.SECONDS);
+            var specs = new HashMap<org.apache.kafka.common.TopicPartition, org.apache.kafka.clients.admin.OffsetSpec>();
+            admin.describeTopics(names).allTopicNames().get(30, TimeUnit.SECONDS).forEach((name, description) -> description.partitions()
+                    .forEach(p -> specs.put(new org.apache.kafka.common.TopicPartition(name, p.partition()),
+                            org.apache.kafka.clients.admin.OffsetSpec.latest())));
+            return admin.listOffsets(specs).all().get(30, TimeUnit.SECONDS).values().stream()
+                    .mapToLong(org.apache.kafka.clients.admin.ListOffsetsResult.ListOffsetsResultInfo::offset).sum();
+        }
     }
 
     /** CPU cores each process uses with no load at all: polls, heartbeats, punctuators, the broker's housekeeping. */
@@ -332,16 +354,16 @@ public final class Benchmark {
         var txRelay = r.sustainedRelay(Relay.Mode.TRANSACTIONAL);
         var best = r.sustained();
         out.append("## The system (open loop; latency from the cancellation request's scheduled time to the credit read committed)\n\n")
-                .append("| orders/s | decisions/s | sustained | backlog growth | credit p50 ms | p99 ms | p99.9 ms | cancelled p50 / p99 ms | HTTP p50 / p99 ms | drained in s |")
+                .append("| orders/s | decisions/s | sustained | backlog growth | credit p50 ms | p99 ms | p99.9 ms | cancelled p50 / p99 ms | HTTP p50 / p99 ms | records written per order | drained in s |")
                 .append(" CPU s per 1,000 input events: ").append(String.join(" / ", processNames(r))).append(" |\n")
-                .append("| ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |\n");
+                .append("| ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |\n");
         for (var step : r.steps()) {
             out.append(row(step, r)).append('\n');
         }
-        out.append("| idle | | | | | | | | | | CPU cores with no load: ").append(String.join(" / ", processNames(r).stream()
+        out.append("| idle | | | | | | | | | | | CPU cores with no load: ").append(String.join(" / ", processNames(r).stream()
                 .map(name -> String.format("%.2f", r.idleCores().getOrDefault(name, Double.NaN))).toList())).append(" |\n");
-        out.append("\nAt half the highest sustained rate:\n\n| orders/s | decisions/s | sustained | backlog growth | credit p50 ms | p99 ms | p99.9 ms | cancelled p50 / p99 ms | HTTP p50 / p99 ms | drained in s | CPU |\n")
-                .append("| ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |\n")
+        out.append("\nAt half the highest sustained rate:\n\n| orders/s | decisions/s | sustained | backlog growth | credit p50 ms | p99 ms | p99.9 ms | cancelled p50 / p99 ms | HTTP p50 / p99 ms | records written per order | drained in s | CPU |\n")
+                .append("| ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |\n")
                 .append(row(r.halfRate(), r)).append('\n')
                 .append(row(r.halfRateWithQueries(), r)).append(" (with wrk on the query side)\n\n");
 
@@ -404,11 +426,11 @@ public final class Benchmark {
         for (var name : processNames(r)) {
             cpu.append(cpu.isEmpty() ? "" : " / ").append(String.format("%.2f", step.cpuPerThousandEvents().getOrDefault(name, Double.NaN)));
         }
-        return String.format("| %d | %.0f | %s | %d | %.0f | %.0f | %.0f | %.0f / %.0f | %.0f / %.0f | %.1f | %s |", s.ordersPerSecond(),
+        return String.format("| %d | %.0f | %s | %d | %.0f | %.0f | %.0f | %.0f / %.0f | %.0f / %.0f | %.1f | %.1f | %s |", s.ordersPerSecond(),
                 s.decisionsPerSecond(), s.sustained() ? "yes" : "no", s.backlogAtEnd() - s.backlogAtStart(),
                 millis(s.creditLatency(), 50), millis(s.creditLatency(), 99), millis(s.creditLatency(), 99.9),
                 millis(s.cancellationLatency(), 50), millis(s.cancellationLatency(), 99),
-                millis(s.httpLatency(), 50), millis(s.httpLatency(), 99), step.drained().toMillis() / 1000.0, cpu);
+                millis(s.httpLatency(), 50), millis(s.httpLatency(), 99), step.recordsPerOrder(), step.drained().toMillis() / 1000.0, cpu);
     }
 
     private static double millis(org.HdrHistogram.Histogram h, double percentile) {

@@ -40,6 +40,7 @@ class BenchmarkTest {
         for (var step : java.util.stream.Stream.concat(result.steps().stream(),
                 java.util.stream.Stream.of(result.halfRate(), result.halfRateWithQueries())).toList()) {
             assertThat(step.load().decided()).isPositive();
+            assertThat(step.recordsPerOrder()).as("records the broker took per order").isGreaterThan(1);
             assertThat(step.load().creditLatency().getTotalCount()).isPositive();
             assertThat(step.cpuPerThousandEvents()).containsKeys(processes);
             assertThat(step.cpuPerThousandEvents().values()).allSatisfy(cpu -> assertThat(cpu).isPositive());
