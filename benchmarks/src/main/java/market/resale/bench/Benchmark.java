@@ -105,6 +105,8 @@ public final class Benchmark {
     }
 
     private static final String LOAD = "load generator";
+    /** Transactional hops from the cancel command to the credit issued (decide; repartition by buyer; ledger). */
+    static final int RELAY_HOPS = 3;
 
     private Benchmark() {
     }
@@ -144,12 +146,13 @@ public final class Benchmark {
                 step(stack, load, watcher, options.systemRates()[0], Duration.ofSeconds(10));
                 var idle = idleCores(stack, Duration.ofSeconds(10));
 
-                // The yardstick on the same broker, with the system's record size (as the warm-up wrote them).
+                // The yardstick on the same broker, with the system's record size (as the warm-up wrote them) and its
+                // hops from the command to the credit: orders-service's decision, credits-service's repartition, its ledger.
                 int recordBytes = Math.max(64, watcher.averageRecordBytes());
                 System.err.println("[bench] the kafka-clients relay, " + recordBytes + "-byte records");
                 var relay = new LinkedHashMap<Relay.Mode, List<Relay.Step>>();
                 for (var mode : Relay.Mode.values()) {
-                    relay.put(mode, new Relay(stack.bootstrapServers(), mode, 2, recordBytes, options.commitInterval(), 6)
+                    relay.put(mode, new Relay(stack.bootstrapServers(), mode, RELAY_HOPS, recordBytes, options.commitInterval(), 6)
                             .run(options.relayRates(), options.relayStep()));
                     relay.get(mode).forEach(r -> System.err.printf("[bench] %s relay at %d/s: %.0f/s received, p99 %.1f ms, %s%n",
                             mode, r.rate(), r.receivedPerSecond(), r.millis(99), r.sustained() ? "sustained" : "NOT sustained"));
@@ -375,7 +378,8 @@ public final class Benchmark {
                     q.p50Millis(), q.p99Millis(), q.non2xx(), q.socketErrors()));
         }
 
-        out.append("\n## The yardstick: a kafka-clients relay on the same broker (2 hops, ").append(r.recordBytes())
+        out.append("\n## The yardstick: a kafka-clients relay on the same broker (").append(RELAY_HOPS).append(" hops as the system's, ")
+                .append(r.recordBytes())
                 .append("-byte records as the system's, commit interval ").append(options.commitInterval().toMillis())
                 .append(" ms as the services', 6 partitions)\n\n")
                 .append("| relay | rate/s | received/s | p50 ms | p99 ms | p99.9 ms | backlog growth | sustained |\n")

@@ -29,8 +29,8 @@ import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * The yardstick: what plain kafka-clients do on the same broker over the same number of hops as the
- * system's path from a cancellation to its credit (a command produced; one hop decides, one hop
- * credits; a read-committed reader sees the result). An open-loop source sends records of a fixed size
+ * system's path from a cancellation to its credit (a command produced; orders-service decides,
+ * credits-service repartitions by buyer, then credits: three hops; a read-committed reader sees the result). An open-loop source sends records of a fixed size
  * at a fixed rate; each relay stage consumes a topic and produces every record to the next, either
  * at-least-once (flush, then commit offsets, every commit interval) or transactionally (offsets sent to
  * the transaction, committed every commit interval, read-committed downstream), as Kafka Streams with
