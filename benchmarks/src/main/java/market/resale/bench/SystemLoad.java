@@ -76,7 +76,6 @@ final class SystemLoad implements AutoCloseable {
         final java.util.concurrent.atomic.AtomicBoolean creditTimed = new java.util.concurrent.atomic.AtomicBoolean();
         final java.util.concurrent.atomic.AtomicBoolean cancellationTimed = new java.util.concurrent.atomic.AtomicBoolean();
         final java.util.Set<String> keysSent = ConcurrentHashMap.newKeySet();
-        final List<Integer> answers = java.util.Collections.synchronizedList(new ArrayList<>());
 
         Order(String id, String buyer, Plan plan, long priceCents, int step) {
             this.id = id;
@@ -285,7 +284,6 @@ final class SystemLoad implements AutoCloseable {
             synchronized (histogram) {
                 histogram.recordValue(Math.min(Math.max(0, System.nanoTime() - scheduled), histogram.getHighestTrackableValue()));
             }
-            order.answers.add(status);
             if (status != 200 && status != 202 && status != 409) {
                 failures.add(order.id + " " + key + ": HTTP " + status + (response == null ? " " + error : " " + response.body()));
             }
@@ -330,7 +328,9 @@ final class SystemLoad implements AutoCloseable {
             int cancelled = seen == null ? 0 : seen.cancelledCommands.size();
             int credited = seen == null ? 0 : seen.credits.size();
             var rejections = seen == null ? List.<String>of() : seen.rejections.stream().map(r -> r.substring(0, r.indexOf(':'))).toList();
-            boolean creditRight = credited == 0 || (seen.credits.get(0) == seen.refundTotal && seen.refundTotal > 0);
+            // A credit is of the refund's total and names the cancellation it pays for.
+            boolean creditRight = credited == 0 || (seen.credits.get(0) == seen.refundTotal && seen.refundTotal > 0
+                    && cancelled > 0 && seen.creditCommands.get(0).equals(seen.cancelledCommands.get(0)));
             boolean ok = switch (order.plan) {
                 case CANCEL -> cancelled == 1 && credited == 1 && rejections.isEmpty();
                 case CANCEL_DUPLICATED -> cancelled == 1 && credited == 1 && rejections.equals(List.of("ALREADY_CANCELLED"));
@@ -341,7 +341,8 @@ final class SystemLoad implements AutoCloseable {
             };
             if (!ok || !creditRight) {
                 mismatches.add(order.id + " " + order.plan + ": cancelled " + cancelled + ", credited " + credited
-                        + (creditRight ? "" : " (credit " + seen.credits + " vs refund " + seen.refundTotal + ")")
+                        + (creditRight ? "" : " (credit " + seen.credits + " for " + seen.creditCommands + " vs refund "
+                        + seen.refundTotal + " of " + seen.cancelledCommands + ")")
                         + ", refused " + rejections);
             }
         }

@@ -35,7 +35,6 @@ final class Watcher implements AutoCloseable {
         final List<Long> credits = new ArrayList<>();         // amounts
         final List<String> creditCommands = new ArrayList<>();
         long refundTotal = -1;
-        long firstCreditNanos;
     }
 
     private final Map<String, Seen> byOrder = new ConcurrentHashMap<>();
@@ -97,9 +96,6 @@ final class Watcher implements AutoCloseable {
                             var event = issued.deserialize(record.topic(), record.value());
                             var seen = seen(event.getOrderId());
                             synchronized (seen) {
-                                if (seen.credits.isEmpty()) {
-                                    seen.firstCreditNanos = now;
-                                }
                                 seen.credits.add(event.getAmountCents());
                                 seen.creditCommands.add(event.getCancelCommandId());
                             }
