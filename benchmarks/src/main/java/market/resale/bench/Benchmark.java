@@ -121,6 +121,9 @@ public final class Benchmark {
     }
 
     public static Result run(Options options) throws Exception {
+        if (!QueryLoad.available()) {
+            throw new IllegalStateException("wrk is needed for the query side (Debian: apt-get install wrk)");
+        }
         TrustedPackages.register();
         // The services' exactly-once commit interval, and the transactional relay's, are the same.
         var serviceArgs = new ArrayList<>(options.serviceArgs());
