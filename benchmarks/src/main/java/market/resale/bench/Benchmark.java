@@ -43,8 +43,8 @@ public final class Benchmark {
     /** What to run; every figure of the report comes from one run with these. */
     public record Options(Path root, String version, int[] systemRates, Duration systemStep, int[] relayRates,
                           Duration relayStep, Duration queryLength, int queryConnections, int buyers,
-                          List<String> serviceJvm, List<String> serviceArgs, Duration commitInterval, Path work,
-                          Path report) {
+                          List<String> serviceJvm, List<String> serviceArgs, Duration commitInterval, int partitions,
+                          Path work, Path report) {
 
         static Options parse(String[] args) {
             var o = new HashMap<String, String>();
@@ -64,6 +64,7 @@ public final class Benchmark {
                     list(o.getOrDefault("service-jvm", "-Xms64m,-Xmx256m,-XX:+UseSerialGC,-XX:TieredStopAtLevel=1")),
                     list(o.getOrDefault("service-args", "")),
                     Duration.parse(o.getOrDefault("commit-interval", "PT0.1S")),
+                    Integer.parseInt(o.getOrDefault("partitions", "6")),
                     Path.of(o.getOrDefault("work", target.resolve("bench-" + UUID.randomUUID().toString().substring(0, 8)).toString())),
                     Path.of(o.getOrDefault("report", target.resolve("benchmark-report.md").toString())));
         }
@@ -128,6 +129,7 @@ public final class Benchmark {
         // The services' exactly-once commit interval, and the transactional relay's, are the same.
         var serviceArgs = new ArrayList<>(options.serviceArgs());
         serviceArgs.add("--app.kafka.commit-interval=" + options.commitInterval().toMillis() + "ms");
+        serviceArgs.add("--app.kafka.topic-partitions=" + options.partitions());
         try (var stack = new ProcessStack(options.root(), options.version(), options.work())
                 .serviceJvm(options.serviceJvm()).serviceArgs(serviceArgs)) {
             System.err.println("[bench] starting the stack (broker, registry, five services) under " + options.work());
@@ -155,7 +157,7 @@ public final class Benchmark {
                 System.err.println("[bench] the kafka-clients relay, " + recordBytes + "-byte records");
                 var relay = new LinkedHashMap<Relay.Mode, List<Relay.Step>>();
                 for (var mode : Relay.Mode.values()) {
-                    relay.put(mode, new Relay(stack.bootstrapServers(), mode, RELAY_HOPS, recordBytes, options.commitInterval(), 6)
+                    relay.put(mode, new Relay(stack.bootstrapServers(), mode, RELAY_HOPS, recordBytes, options.commitInterval(), options.partitions())
                             .run(options.relayRates(), options.relayStep()));
                     relay.get(mode).forEach(r -> System.err.printf("[bench] %s relay at %d/s: %.0f/s received, p99 %.1f ms, %s%n",
                             mode, r.rate(), r.receivedPerSecond(), r.millis(99), r.sustained() ? "sustained" : "NOT sustained"));
@@ -353,7 +355,8 @@ public final class Benchmark {
                 .append(cpuModel()).append("; Java ").append(Runtime.version()).append(".\n")
                 .append("Services: ").append(String.join(" ", options.serviceJvm()))
                 .append(options.serviceArgs().isEmpty() ? "" : " " + String.join(" ", options.serviceArgs()))
-                .append("; exactly-once commit interval ").append(options.commitInterval().toMillis()).append(" ms.\n")
+                .append("; exactly-once commit interval ").append(options.commitInterval().toMillis()).append(" ms; ")
+                .append(options.partitions()).append(" partitions per topic.\n")
                 .append("Steps of ").append(options.systemStep().toSeconds()).append(" s (system) and ")
                 .append(options.relayStep().toSeconds()).append(" s (relay).\n\n");
 
@@ -384,7 +387,7 @@ public final class Benchmark {
         out.append("\n## The yardstick: a kafka-clients relay on the same broker (").append(RELAY_HOPS).append(" hops as the system's, ")
                 .append(r.recordBytes())
                 .append("-byte records as the system's, commit interval ").append(options.commitInterval().toMillis())
-                .append(" ms as the services', 6 partitions)\n\n")
+                .append(" ms as the services', ").append(options.partitions()).append(" partitions as the system's topics)\n\n")
                 .append("| relay | rate/s | received/s | p50 ms | p99 ms | p99.9 ms | backlog growth | sustained |\n")
                 .append("| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |\n");
         r.relay().forEach((mode, steps) -> steps.forEach(s -> out.append(String.format("| %s | %d | %.0f | %.1f | %.1f | %.1f | %d | %s |%n",

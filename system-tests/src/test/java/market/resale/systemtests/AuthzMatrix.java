@@ -282,6 +282,8 @@ final class AuthzMatrix {
         for (var service : Service.values()) {
             all.add(post("/dev/tokens").json("{\"userId\":\"authz-minted\",\"roles\":[\"BUYER\"]}").open("200")
                     .note("the local profile only; absent in every other profile").on(service));
+            all.add(get("/v3/api-docs").open("200").framework().note("the service's OpenAPI document").on(service));
+            all.add(get("/v3/api-docs.yaml").open("200").framework().note("the same, as YAML").on(service));
             all.add(get("/actuator/health/readiness").open("200").framework().note("probes").on(service));
             all.add(get("/actuator/info").open("200").framework().on(service));
             all.add(get("/actuator/prometheus").open("200").framework().note("scraped by Prometheus").on(service));

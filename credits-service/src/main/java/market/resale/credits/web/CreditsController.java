@@ -1,5 +1,9 @@
 package market.resale.credits.web;
 
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
@@ -79,6 +83,10 @@ public class CreditsController {
                           long balanceAfterCents, Instant decidedAt) {
     }
 
+    /** The 202 body of a redemption not decided yet (written as a map), named for the API document. */
+    record PendingRedemption(String requestId, String status) {
+    }
+
     private final KeyOwnerRouter router;
     private final OwnerRouting routing;
     private final EventPublisher publisher;
@@ -94,6 +102,9 @@ public class CreditsController {
         this.clock = clock;
     }
 
+    @Operation(summary = "The user's store-credit balance in each currency (the user, or support)")
+    @ApiResponse(responseCode = "200", description = "The balances; empty for a user with no credit yet",
+            content = @Content(schema = @Schema(implementation = Balance.class)))
     @GetMapping("/accounts/{userId}")
     public Mono<ResponseEntity<?>> balance(@PathVariable String userId, Authentication auth, ServerHttpRequest request) {
         readable(userId, Caller.of(auth));
@@ -106,6 +117,9 @@ public class CreditsController {
         });
     }
 
+    @Operation(summary = "The user's store-credit ledger, oldest first: refunds credited from cancelled orders and redemptions "
+            + "(the user, or support)")
+    @ApiResponse(responseCode = "200", description = "A page of ledger entries", content = @Content(schema = @Schema(implementation = Ledger.class)))
     @GetMapping("/accounts/{userId}/ledger")
     public Mono<ResponseEntity<?>> ledger(@PathVariable String userId,
                                           @RequestParam(defaultValue = "0") @Min(0) @Max(10_000) int page,
@@ -135,6 +149,16 @@ public class CreditsController {
         });
     }
 
+    @Operation(summary = "Spend the user's store credit on an order, never below zero (the user only)",
+            description = "The Idempotency-Key is required and is the redemption's `requestId`: a retry with the same key "
+                    + "gets the recorded outcome and never spends twice. Not decided within a few seconds: 202, follow the "
+                    + "Location header.")
+    @ApiResponse(responseCode = "200", description = "Redeemed, with the balance after",
+            content = @Content(schema = @Schema(implementation = RedemptionView.class)))
+    @ApiResponse(responseCode = "202", description = "Stored, not decided yet: follow the Location header",
+            content = @Content(schema = @Schema(implementation = PendingRedemption.class)))
+    @ApiResponse(responseCode = "409", description = "Refused: `insufficient-balance`, `currency-mismatch` (with `requestId`, "
+            + "`balanceCents`)")
     @PostMapping(path = "/accounts/{userId}/redemptions", consumes = MediaType.APPLICATION_JSON_VALUE)
     public Mono<ResponseEntity<?>> redeem(@PathVariable String userId, @Valid @RequestBody RedeemBody body,
                                           @RequestHeader(name = "Idempotency-Key") String idempotencyKey,
@@ -164,6 +188,12 @@ public class CreditsController {
         });
     }
 
+    @Operation(summary = "A redemption of the user's credit: its recorded outcome (the user, or support)")
+    @ApiResponse(responseCode = "200", description = "Redeemed, with the balance after",
+            content = @Content(schema = @Schema(implementation = RedemptionView.class)))
+    @ApiResponse(responseCode = "404", description = "No such redemption, or not decided yet: after a 202, retry a little later")
+    @ApiResponse(responseCode = "409", description = "The redemption was refused: `insufficient-balance`, `currency-mismatch` "
+            + "(with `requestId`, `balanceCents`)")
     @GetMapping("/accounts/{userId}/redemptions/{requestId}")
     public Mono<ResponseEntity<?>> redemption(@PathVariable String userId, @PathVariable String requestId,
                                               Authentication auth, ServerHttpRequest request) {
@@ -178,6 +208,9 @@ public class CreditsController {
     }
 
     /** Store credit is never paid out (rule 6): the request is understood and refused, with what to do instead. */
+    @Operation(summary = "Pay out store credit as cash: always refused, the credit stays on the balance for the next purchase "
+            + "(the user only)")
+    @ApiResponse(responseCode = "422", description = "`cash-out-not-supported`: store credit is never paid out")
     @PostMapping("/accounts/{userId}/cash-outs")
     public ResponseEntity<?> cashOut(@PathVariable String userId, Authentication auth) {
         owner(userId, Caller.of(auth));

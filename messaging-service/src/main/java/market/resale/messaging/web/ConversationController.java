@@ -1,5 +1,9 @@
 package market.resale.messaging.web;
 
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
@@ -60,6 +64,10 @@ public class ConversationController {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
+    /** How every write answers, for the API document. */
+    private static final String WRITES = "Send an Idempotency-Key: a retry with the same key gets the first answer. "
+            + "Not decided within a few seconds: 202, follow the Location header.";
+
     public record MessageBody(@NotBlank String text) {
     }
 
@@ -84,6 +92,9 @@ public class ConversationController {
         this.clock = clock;
     }
 
+    @Operation(summary = "The order's buyer-seller conversation, oldest first (its buyer or seller, or support)")
+    @ApiResponse(responseCode = "200", description = "A page of the conversation's entries",
+            content = @Content(schema = @Schema(implementation = Views.ConversationView.class)))
     @GetMapping("/orders/{orderId}/conversation")
     public Mono<ResponseEntity<?>> conversation(@PathVariable String orderId,
                                                 @RequestParam(defaultValue = "0") @Min(0) @Max(10_000) int page,
@@ -114,6 +125,8 @@ public class ConversationController {
         });
     }
 
+    @Operation(summary = "One entry of the order's conversation, by its sequence number (the order's buyer or seller, or support)")
+    @ApiResponse(responseCode = "200", description = "The entry", content = @Content(schema = @Schema(implementation = Views.MessageView.class)))
     @GetMapping("/orders/{orderId}/conversation/messages/{seq}")
     public Mono<ResponseEntity<?>> message(@PathVariable String orderId, @PathVariable long seq, Authentication auth,
                                            ServerHttpRequest request) {
@@ -128,6 +141,14 @@ public class ConversationController {
         });
     }
 
+    @Operation(summary = "Write a message in the order's conversation (its buyer with role BUYER, or its seller with role SELLER)",
+            description = WRITES)
+    @ApiResponse(responseCode = "201", description = "Posted; Location: the entry",
+            content = @Content(schema = @Schema(implementation = Views.MessageView.class)))
+    @ApiResponse(responseCode = "202", description = "Stored, not decided yet: follow the Location header",
+            content = @Content(schema = @Schema(implementation = Views.Pending.class)))
+    @ApiResponse(responseCode = "409", description = "Refused: `conversation-limit-reached`")
+    @ApiResponse(responseCode = "422", description = "`idempotency-key-reused`: the key answered another request")
     @PostMapping(path = "/orders/{orderId}/conversation/messages", consumes = MediaType.APPLICATION_JSON_VALUE)
     public Mono<ResponseEntity<?>> post(@PathVariable String orderId, @Valid @RequestBody MessageBody body,
                                         @RequestHeader(name = "Idempotency-Key", required = false) String idempotencyKey,
@@ -143,6 +164,17 @@ public class ConversationController {
         }, commandId -> pending(URI.create("/orders/" + orderId + "/conversation"), commandId));
     }
 
+    @Operation(summary = "Ask the seller to cancel the order (its buyer only, once their own 3-hour cancellation window has "
+            + "closed and before shipping)",
+            description = WRITES)
+    @ApiResponse(responseCode = "201", description = "Requested, PENDING the seller's answer; Location: the request",
+            content = @Content(schema = @Schema(implementation = Views.RequestView.class)))
+    @ApiResponse(responseCode = "202", description = "Stored, not decided yet: follow the Location header",
+            content = @Content(schema = @Schema(implementation = Views.Pending.class)))
+    @ApiResponse(responseCode = "409", description = "Refused: `window-still-open` (with `cancelYourself`), `already-shipped` "
+            + "(with `trackingNumber`), `already-cancelled`, `request-pending` (with the open `requestId`), "
+            + "`request-limit-reached`, `conversation-limit-reached`")
+    @ApiResponse(responseCode = "422", description = "`idempotency-key-reused`: the key answered another request")
     @PostMapping(path = "/orders/{orderId}/cancellation-requests", consumes = MediaType.APPLICATION_JSON_VALUE)
     public Mono<ResponseEntity<?>> requestCancellation(@PathVariable String orderId, @Valid @RequestBody CancellationRequestBody body,
                                                        @RequestHeader(name = "Idempotency-Key", required = false) String idempotencyKey,
@@ -154,6 +186,8 @@ public class ConversationController {
                 commandId -> pending(requestUri(orderId, Ids.requestId(commandId)), commandId));
     }
 
+    @Operation(summary = "The order's cancellation requests to the seller, oldest first (its buyer or seller, or support)")
+    @ApiResponse(responseCode = "200", description = "The requests", content = @Content(schema = @Schema(implementation = Views.RequestList.class)))
     @GetMapping("/orders/{orderId}/cancellation-requests")
     public Mono<ResponseEntity<?>> requests(@PathVariable String orderId, Authentication auth, ServerHttpRequest request) {
         var caller = Caller.of(auth);
@@ -165,6 +199,9 @@ public class ConversationController {
         });
     }
 
+    @Operation(summary = "One cancellation request: its status, the seller's answer and what orders-service made of it "
+            + "(the order's buyer or seller, or support)")
+    @ApiResponse(responseCode = "200", description = "The request", content = @Content(schema = @Schema(implementation = Views.RequestView.class)))
     @GetMapping("/orders/{orderId}/cancellation-requests/{requestId}")
     public Mono<ResponseEntity<?>> cancellationRequest(@PathVariable String orderId, @PathVariable String requestId,
                                                        Authentication auth, ServerHttpRequest request) {
@@ -178,6 +215,13 @@ public class ConversationController {
         });
     }
 
+    @Operation(summary = "Approve a pending cancellation request (the order's seller only); orders-service then decides the cancellation",
+            description = WRITES + " Approving an approved request again answers 200 and sends nothing.")
+    @ApiResponse(responseCode = "200", description = "Approved", content = @Content(schema = @Schema(implementation = Views.RequestView.class)))
+    @ApiResponse(responseCode = "202", description = "Stored, not decided yet: follow the Location header",
+            content = @Content(schema = @Schema(implementation = Views.Pending.class)))
+    @ApiResponse(responseCode = "409", description = "Refused: `request-not-pending`, `already-cancelled`")
+    @ApiResponse(responseCode = "422", description = "`idempotency-key-reused`: the key answered another request")
     @PostMapping("/orders/{orderId}/cancellation-requests/{requestId}/approval")
     public Mono<ResponseEntity<?>> approve(@PathVariable String orderId, @PathVariable String requestId,
                                            @RequestHeader(name = "Idempotency-Key", required = false) String idempotencyKey,
@@ -185,6 +229,13 @@ public class ConversationController {
         return answer(orderId, requestId, ConversationAction.APPROVE_REQUEST, null, idempotencyKey, auth, request);
     }
 
+    @Operation(summary = "Decline a pending cancellation request, with an optional note (the order's seller only)",
+            description = WRITES)
+    @ApiResponse(responseCode = "200", description = "Declined", content = @Content(schema = @Schema(implementation = Views.RequestView.class)))
+    @ApiResponse(responseCode = "202", description = "Stored, not decided yet: follow the Location header",
+            content = @Content(schema = @Schema(implementation = Views.Pending.class)))
+    @ApiResponse(responseCode = "409", description = "Refused: `request-not-pending`, `already-cancelled`")
+    @ApiResponse(responseCode = "422", description = "`idempotency-key-reused`: the key answered another request")
     @PostMapping("/orders/{orderId}/cancellation-requests/{requestId}/decline")
     public Mono<ResponseEntity<?>> decline(@PathVariable String orderId, @PathVariable String requestId,
                                            @RequestBody(required = false) AnswerBody body,

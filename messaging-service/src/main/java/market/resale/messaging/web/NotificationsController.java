@@ -1,5 +1,9 @@
 package market.resale.messaging.web;
 
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import java.net.URI;
@@ -61,6 +65,8 @@ public class NotificationsController {
         this.clock = clock;
     }
 
+    @Operation(summary = "The caller's own notifications, newest first, optionally only the unread ones, with the unread count")
+    @ApiResponse(responseCode = "200", description = "A page of the inbox", content = @Content(schema = @Schema(implementation = Views.Inbox.class)))
     @GetMapping(path = "/notifications", produces = MediaType.APPLICATION_JSON_VALUE)
     public Mono<ResponseEntity<?>> inbox(@RequestParam(defaultValue = "false") boolean unread,
                                          @RequestParam(defaultValue = "0") @Min(0) @Max(10_000) int page,
@@ -92,6 +98,12 @@ public class NotificationsController {
         });
     }
 
+    @Operation(summary = "Mark one of the caller's own notifications read",
+            description = "Not applied within a few seconds: 202; the mark follows shortly (the Location header is the inbox).")
+    @ApiResponse(responseCode = "200", description = "The notification, read",
+            content = @Content(schema = @Schema(implementation = Views.NotificationView.class)))
+    @ApiResponse(responseCode = "202", description = "Stored, not applied yet: follow the Location header",
+            content = @Content(schema = @Schema(implementation = Views.Pending.class)))
     @PostMapping("/notifications/{notificationId}/read")
     public Mono<ResponseEntity<?>> read(@PathVariable String notificationId, Authentication auth, ServerHttpRequest request) {
         var userId = OwnerRouting.checkId(Caller.of(auth).userId());
@@ -114,6 +126,12 @@ public class NotificationsController {
         });
     }
 
+    @Operation(summary = "Mark all of the caller's own notifications read",
+            description = "Not applied within a few seconds: 202; the marks follow shortly (the Location header is the inbox).")
+    @ApiResponse(responseCode = "200", description = "Done, with the unread count after",
+            content = @Content(schema = @Schema(implementation = Views.ReadAll.class)))
+    @ApiResponse(responseCode = "202", description = "Stored, not applied yet: follow the Location header",
+            content = @Content(schema = @Schema(implementation = Views.Pending.class)))
     @PostMapping("/notifications/read-all")
     public Mono<ResponseEntity<?>> readAll(Authentication auth, ServerHttpRequest request) {
         var userId = OwnerRouting.checkId(Caller.of(auth).userId());
@@ -135,6 +153,13 @@ public class NotificationsController {
      * It ends when the instance shuts down; the client reconnects (to any instance) and reads what it
      * missed from the inbox.
      */
+    @Operation(summary = "The caller's own new notifications, live, as server-sent events",
+            description = "A `:connected` comment, then `event: notification` with `id` the notification id and `data` the "
+                    + "notification, and a `:heartbeat` comment at a fixed interval (15 s by default). It shows only what "
+                    + "happens while it is open: after reconnecting (to any instance), read what was missed from "
+                    + "`GET /notifications?unread=true`.")
+    @ApiResponse(responseCode = "200", description = "The event stream; each event's data is a notification",
+            content = @Content(mediaType = "text/event-stream", schema = @Schema(implementation = Views.NotificationView.class)))
     @GetMapping(path = "/notifications/stream", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
     public Flux<ServerSentEvent<Views.NotificationView>> stream(Authentication auth) {
         var userId = OwnerRouting.checkId(Caller.of(auth).userId());

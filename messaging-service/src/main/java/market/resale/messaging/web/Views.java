@@ -28,6 +28,10 @@ final class Views {
                        Instant answeredAt, String answerNote, String cancelCommandId, Outcome outcome) {
     }
 
+    /** An order's cancellation requests as the controller writes them (a map), named for the API document. */
+    record RequestList(String orderId, List<RequestView> requests) {
+    }
+
     record Pending(String commandId, String status) {
     }
 

@@ -46,6 +46,10 @@ final class OrderViews {
     record Page<T>(List<T> items, int page, int size, boolean hasMore) {
     }
 
+    /** {@link Page} of {@link OrderLine}, named for the API document (a generic type has no schema of its own). */
+    record OrderLinePage(List<OrderLine> items, int page, int size, boolean hasMore) {
+    }
+
     /**
      * @param recordEffect  whether and how the cancellation counts on the buyer's record (buyers only)
      * @param recordWarning set when the buyer's cancellation rate is over the threshold (rule 9)

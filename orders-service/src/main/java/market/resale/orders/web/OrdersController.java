@@ -31,6 +31,10 @@ import market.resale.schemas.orders.CancelOrderCommand;
 import market.resale.schemas.orders.CancelReason;
 import market.resale.schemas.topics.Topics;
 import org.springframework.http.HttpStatus;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.server.reactive.ServerHttpRequest;
@@ -82,6 +86,8 @@ public class OrdersController {
         this.clock = clock;
     }
 
+    @Operation(summary = "One order: items, amounts, status, shipment, refund and timeline (its buyer, its seller, or support)")
+    @ApiResponse(responseCode = "200", description = "The order", content = @Content(schema = @Schema(implementation = OrderViews.OrderView.class)))
     @GetMapping("/orders/{orderId}")
     public Mono<ResponseEntity<?>> order(@PathVariable String orderId, Authentication auth, ServerHttpRequest request) {
         var caller = Caller.of(auth);
@@ -89,6 +95,9 @@ public class OrdersController {
                 () -> Mono.just(ResponseEntity.ok(OrderViews.of(visibleOrder(orderId, caller)))));
     }
 
+    @Operation(summary = "Whether the caller may cancel the order now, and on what terms (refund as store credit; for a buyer, the effect on their record)")
+    @ApiResponse(responseCode = "200", description = "Allowed or not, with the reason code when not",
+            content = @Content(schema = @Schema(implementation = OrderViews.EligibilityView.class)))
     @GetMapping("/orders/{orderId}/cancellation-eligibility")
     public Mono<ResponseEntity<?>> eligibility(@PathVariable String orderId, Authentication auth, ServerHttpRequest request) {
         var caller = Caller.of(auth);
@@ -105,6 +114,16 @@ public class OrdersController {
         });
     }
 
+    @Operation(summary = "Cancel the order (buyer within 3 hours of purchase and before the first carrier scan; seller before shipping)",
+            description = "Decided by orders-service alone. Send an Idempotency-Key: a retry with the same key gets the first "
+                    + "answer. `expectedVersion` (from the eligibility answer) refuses the cancellation if the order changed since.")
+    @ApiResponse(responseCode = "200", description = "Cancelled; the refund is issued as store credit",
+            content = @Content(schema = @Schema(implementation = OrderViews.CancellationStatus.class)))
+    @ApiResponse(responseCode = "202", description = "Stored, not decided yet: follow the Location header",
+            content = @Content(schema = @Schema(implementation = OrderViews.CancellationStatus.class)))
+    @ApiResponse(responseCode = "409", description = "Refused: `window-expired`, `already-shipped` (with `trackingNumber`), "
+            + "`already-cancelled`, `stale-confirmation`, `actor-not-allowed`")
+    @ApiResponse(responseCode = "422", description = "`idempotency-key-reused`: the key answered another request")
     @PostMapping(path = "/orders/{orderId}/cancellations", consumes = MediaType.APPLICATION_JSON_VALUE)
     public Mono<ResponseEntity<?>> cancel(@PathVariable String orderId, @Valid @RequestBody CancelBody body,
                                           @RequestHeader(name = "Idempotency-Key", required = false) String idempotencyKey,
@@ -136,6 +155,9 @@ public class OrdersController {
         });
     }
 
+    @Operation(summary = "A cancellation the caller asked for: pending, cancelled, or refused with its reason code")
+    @ApiResponse(responseCode = "200", description = "The cancellation's state",
+            content = @Content(schema = @Schema(implementation = OrderViews.CancellationStatus.class)))
     @GetMapping("/orders/{orderId}/cancellations/{commandId}")
     public Mono<ResponseEntity<?>> cancellation(@PathVariable String orderId, @PathVariable String commandId,
                                                 Authentication auth, ServerHttpRequest request) {
@@ -150,6 +172,8 @@ public class OrdersController {
         });
     }
 
+    @Operation(summary = "The calling buyer's orders, newest first, optionally by status")
+    @ApiResponse(responseCode = "200", description = "A page of orders", content = @Content(schema = @Schema(implementation = OrderViews.OrderLinePage.class)))
     @GetMapping("/purchases")
     public Mono<ResponseEntity<?>> purchases(@RequestParam(required = false) OrderStatus status,
                                              @RequestParam(defaultValue = "0") @Min(0) @Max(10_000) int page,
@@ -158,6 +182,8 @@ public class OrdersController {
         return partyOrders(PartyOrder.BUYER, Role.BUYER, status, page, size, auth, request);
     }
 
+    @Operation(summary = "The calling seller's orders, newest first, optionally by status")
+    @ApiResponse(responseCode = "200", description = "A page of orders", content = @Content(schema = @Schema(implementation = OrderViews.OrderLinePage.class)))
     @GetMapping("/sales")
     public Mono<ResponseEntity<?>> sales(@RequestParam(required = false) OrderStatus status,
                                          @RequestParam(defaultValue = "0") @Min(0) @Max(10_000) int page,

@@ -27,6 +27,10 @@ import market.resale.platform.web.OwnerRouting;
 import market.resale.schemas.orders.BuyerCommentCommand;
 import market.resale.schemas.topics.Topics;
 import org.springframework.http.HttpStatus;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.server.reactive.ServerHttpRequest;
@@ -89,6 +93,9 @@ public class ReputationController {
     }
 
     /** The buyer themself, support, and a seller with an order from this buyer may read the record; anyone else gets 404. */
+    @Operation(summary = "A buyer's cancellation record over the reputation period: purchases, cancellations by actor, "
+            + "the buyer-initiated rate and sellers' comments (the buyer, support, or a seller with an order from this buyer)")
+    @ApiResponse(responseCode = "200", description = "The record", content = @Content(schema = @Schema(implementation = BuyerRecordView.class)))
     @GetMapping("/buyers/{buyerId}/record")
     public Mono<ResponseEntity<?>> buyerRecord(@PathVariable String buyerId, Authentication auth, ServerHttpRequest request) {
         var caller = Caller.of(auth);
@@ -104,6 +111,9 @@ public class ReputationController {
     }
 
     /** Any signed-in user may check a seller before buying or cancelling (§2.1, §9.2). */
+    @Operation(summary = "A seller's signals over the reputation period: sales, cancellations and their rate by actor, "
+            + "median time to the first carrier scan, rating (any signed-in user)")
+    @ApiResponse(responseCode = "200", description = "The signals", content = @Content(schema = @Schema(implementation = SellerSignalsView.class)))
     @GetMapping("/sellers/{sellerId}/signals")
     public Mono<ResponseEntity<?>> sellerSignals(@PathVariable String sellerId, ServerHttpRequest request) {
         return routing.answer(OrdersTopology.PARTY_ORDERS_STORE, OwnerRouting.checkId(sellerId), request, null, () -> {
@@ -116,6 +126,10 @@ public class ReputationController {
         });
     }
 
+    @Operation(summary = "The seller's one comment on the buyer's record, about an order the buyer cancelled (the order's seller)")
+    @ApiResponse(responseCode = "201", description = "The comment, now on the buyer's record",
+            content = @Content(schema = @Schema(implementation = CommentView.class)))
+    @ApiResponse(responseCode = "409", description = "`order-not-cancelled`, `comment-exists`")
     @PostMapping(path = "/orders/{orderId}/buyer-comment", consumes = MediaType.APPLICATION_JSON_VALUE)
     public Mono<ResponseEntity<?>> comment(@PathVariable String orderId, @Valid @RequestBody CommentBody body,
                                            Authentication auth, ServerHttpRequest request) {

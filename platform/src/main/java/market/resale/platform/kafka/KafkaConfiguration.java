@@ -89,6 +89,8 @@ public class KafkaConfiguration {
         // cancellation to credit from 472 to 352 ms at 75 orders/s, for 0.05 core per idle instance
         // (docs/benchmarks.md). app.kafka.client[poll.ms] overrides it.
         props.put(StreamsConfig.POLL_MS_CONFIG, 10L);
+        // A transaction's records wait up to 5 ms to share a batch (app.kafka.client[producer.linger.ms] overrides it).
+        props.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 5);
         props.putAll(settings.client());
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
@@ -99,7 +101,6 @@ public class KafkaConfiguration {
         props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, settings.streamThreads());
         props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, settings.replicationFactor());
         props.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
-        props.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 5);
         return props;
     }
 }

@@ -84,6 +84,7 @@ public final class TopicProvisioner {
         var configs = new HashMap<>(spec.configs());
         configs.put(TopicConfig.CLEANUP_POLICY_CONFIG,
                 spec.compacted() ? TopicConfig.CLEANUP_POLICY_COMPACT : TopicConfig.CLEANUP_POLICY_DELETE);
-        return new NewTopic(spec.name(), spec.partitions(), (short) settings.replicationFactor()).configs(Map.copyOf(configs));
+        var partitions = settings.topicPartitions() > 0 ? settings.topicPartitions() : spec.partitions();
+        return new NewTopic(spec.name(), partitions, (short) settings.replicationFactor()).configs(Map.copyOf(configs));
     }
 }

@@ -42,6 +42,7 @@ public class DevTokens {
         this.encoder = new NimbusJwtEncoder(new ImmutableSecret<>(SecurityConfiguration.secretKey(settings)));
     }
 
+    @io.swagger.v3.oas.annotations.Operation(summary = "Mint a token for any user and roles (local profile only: absent, and not documented, anywhere else)")
     @PostMapping("/dev/tokens")
     public TokenResponse mint(@RequestBody TokenRequest request) {
         if (request.userId() == null || request.userId().isBlank() || !request.userId().matches("[A-Za-z0-9._-]{1,64}")) {

@@ -44,6 +44,12 @@ public class SecurityConfiguration {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
+    /**
+     * Endpoints anyone may call: the OpenAPI document, and dev token minting (which exists only in the
+     * local profile). Everything else but the actuator's health and metrics needs a bearer token.
+     */
+    public static final java.util.List<String> PUBLIC_PATHS = java.util.List.of("/dev/tokens", "/v3/api-docs", "/v3/api-docs.yaml", "/v3/api-docs/**");
+
     @Bean
     SecurityWebFilterChain securityWebFilterChain(ServerHttpSecurity http) {
         return http
@@ -57,7 +63,7 @@ public class SecurityConfiguration {
                 .requestCache(cache -> cache.requestCache(NoOpServerRequestCache.getInstance()))
                 .authorizeExchange(ex -> ex
                         .pathMatchers("/actuator/health/**", "/actuator/health", "/actuator/prometheus", "/actuator/info").permitAll()
-                        .pathMatchers("/dev/tokens").permitAll()
+                        .pathMatchers(PUBLIC_PATHS.toArray(String[]::new)).permitAll()
                         .anyExchange().authenticated())
                 .oauth2ResourceServer(rs -> rs
                         .jwt(jwt -> jwt.jwtAuthenticationConverter(SecurityConfiguration::authentication))

@@ -15,6 +15,7 @@ import market.resale.platform.security.Caller;
 import org.springframework.core.Ordered;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.server.PathContainer;
 import org.springframework.security.core.Authentication;
 import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.WebFilter;
@@ -111,6 +112,15 @@ public class RateLimiting implements WebFilter, Ordered {
     /** Drops the buckets that are full again: the same as no bucket. */
     void sweep(long now) {
         buckets.entrySet().removeIf(e -> e.getValue().fullAt(now));
+    }
+
+    /** The limit a request of {@code method} to {@code path} (a path or a path template) takes from, if any (for the API docs). */
+    public Optional<String> limitFor(String method, String path) {
+        var container = PathContainer.parsePath(path);
+        return rules.stream()
+                .filter(r -> r.methods().contains(method) && r.patterns().stream().anyMatch(p -> p.matches(container)))
+                .map(r -> r.name() + ": " + r.capacity() + " per " + java.time.Duration.ofMillis(r.periodMillis()))
+                .findFirst();
     }
 
     Optional<Rule> ruleFor(ServerWebExchange exchange) {

@@ -12,7 +12,7 @@ class StreamsPropertiesTest {
 
     private static KafkaSettings settings(Map<String, String> client) {
         return new KafkaSettings("127.0.0.1:9092", "http://127.0.0.1:8085/apis/ccompat/v7", "/tmp/state", "127.0.0.1", 1,
-                Duration.ofMillis(100), 1, false, client);
+                Duration.ofMillis(100), 1, false, 0, client);
     }
 
     @Test
@@ -22,15 +22,17 @@ class StreamsPropertiesTest {
         assertThat(props.get(StreamsConfig.PROCESSING_GUARANTEE_CONFIG)).isEqualTo(StreamsConfig.EXACTLY_ONCE_V2);
         assertThat(props.get(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG)).isEqualTo(100L);
         assertThat(props.get(StreamsConfig.POLL_MS_CONFIG)).isEqualTo(10L);
+        assertThat(props.get("producer.linger.ms")).isEqualTo(5);
         assertThat(props.get(StreamsConfig.APPLICATION_SERVER_CONFIG)).isEqualTo("127.0.0.1:8081");
     }
 
     @Test
-    void aDeploymentOverridesThePollButNotTheGuarantee() {
-        var props = KafkaConfiguration.streamsProperties(settings(Map.of("poll.ms", "50", "processing.guarantee", "at_least_once")),
-                "orders-service", 8081);
+    void aDeploymentOverridesThePollAndTheLingerButNotTheGuarantee() {
+        var props = KafkaConfiguration.streamsProperties(settings(Map.of("poll.ms", "50", "producer.linger.ms", "20",
+                        "processing.guarantee", "at_least_once")), "orders-service", 8081);
 
         assertThat(props.get(StreamsConfig.POLL_MS_CONFIG)).isEqualTo("50");
+        assertThat(props.get("producer.linger.ms")).isEqualTo("20");
         assertThat(props.get(StreamsConfig.PROCESSING_GUARANTEE_CONFIG)).isEqualTo(StreamsConfig.EXACTLY_ONCE_V2);
     }
 }

@@ -1,5 +1,9 @@
 package market.resale.shipping.web;
 
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
@@ -53,6 +57,11 @@ public class CarrierScansController {
         this.settings = settings;
     }
 
+    @Operation(summary = "Report a carrier scan of a parcel (carriers only); it is applied to the order's shipment like any other scan",
+            description = "Answered 202 once the broker has the scan, before it is applied. Retrying with the same `scanId` "
+                    + "is harmless: a repeated scan changes nothing.")
+    @ApiResponse(responseCode = "202", description = "Stored; it will be applied to the order's shipment",
+            content = @Content(schema = @Schema(implementation = ScanAccepted.class)))
     @PostMapping(path = "/carrier/scans", consumes = MediaType.APPLICATION_JSON_VALUE)
     public Mono<ResponseEntity<ScanAccepted>> scan(@Valid @RequestBody ScanBody body, Authentication auth) {
         if (!Caller.of(auth).is(Role.CARRIER)) {

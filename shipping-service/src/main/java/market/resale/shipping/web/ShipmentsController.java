@@ -1,5 +1,9 @@
 package market.resale.shipping.web;
 
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import java.util.function.Supplier;
 import market.resale.platform.kafka.KeyOwnerRouter;
 import market.resale.platform.security.Caller;
@@ -33,6 +37,10 @@ public class ShipmentsController {
         this.routing = routing;
     }
 
+    @Operation(summary = "An order's shipment: status, tracking number, label, conflicts and scans in time order "
+            + "(the order's buyer or seller, support, or a carrier)")
+    @ApiResponse(responseCode = "200", description = "The shipment",
+            content = @Content(schema = @Schema(implementation = ShipmentViews.ShipmentView.class)))
     @GetMapping("/orders/{orderId}/shipment")
     public Mono<ResponseEntity<?>> shipment(@PathVariable String orderId, Authentication auth, ServerHttpRequest request) {
         var caller = Caller.of(auth);

@@ -1,5 +1,6 @@
 package market.resale.support.web;
 
+import io.swagger.v3.oas.annotations.media.Schema;
 import java.time.Instant;
 import java.util.List;
 import market.resale.schemas.support.CaseSummary;
@@ -49,6 +50,11 @@ final class CaseViews {
     }
 
     record Pending(String commandId, String orderId, String caseId, String status) {
+    }
+
+    /** A decided command as the controller writes it (a map; {@code case} is the case's URL), named for the API document. */
+    record CommandDone(String commandId, String orderId, String caseId, String status,
+                       @Schema(name = "case") String caseUrl) {
     }
 
     static CaseView of(SupportCase c, ActorRole viewer) {

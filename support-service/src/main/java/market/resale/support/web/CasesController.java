@@ -1,5 +1,9 @@
 package market.resale.support.web;
 
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
@@ -57,6 +61,10 @@ public class CasesController {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
+    /** How every write answers, for the API document. */
+    static final String WRITES = "Send an Idempotency-Key: a retry with the same key gets the first answer. Not decided "
+            + "within a few seconds: 202, follow the Location header (`/orders/{orderId}/case-commands/{commandId}`).";
+
     public record OpenBody(@NotBlank @Pattern(regexp = OwnerRouting.ID) String orderId, @NotNull CaseType type,
                            @NotBlank @Size(max = 4000) String description) {
     }
@@ -92,6 +100,18 @@ public class CasesController {
     }
 
     /** 201 with the new case, or 200 with the open case of that order and type the description was added to. */
+    @Operation(summary = "Open a help-center case about an order (its buyer or seller); if a case of that order and type "
+            + "is open, the description is added to it as the caller's statement instead",
+            description = WRITES)
+    @ApiResponse(responseCode = "201", description = "Opened; Location: the case",
+            content = @Content(schema = @Schema(implementation = CaseViews.CaseView.class)))
+    @ApiResponse(responseCode = "200", description = "Added to the open case of that order and type",
+            content = @Content(schema = @Schema(implementation = CaseViews.CaseView.class)))
+    @ApiResponse(responseCode = "202", description = "Stored, not decided yet: follow the Location header",
+            content = @Content(schema = @Schema(implementation = CaseViews.Pending.class)))
+    @ApiResponse(responseCode = "409", description = "Refused: `evidence-limit-reached` (the open case takes no more statements)")
+    @ApiResponse(responseCode = "422", description = "`case-type-not-allowed`: the caller's side cannot open this type; "
+            + "`idempotency-key-reused`: the key answered another request")
     @PostMapping(path = "/cases", consumes = MediaType.APPLICATION_JSON_VALUE)
     public Mono<ResponseEntity<?>> open(@Valid @RequestBody OpenBody body,
                                         @RequestHeader(name = "Idempotency-Key", required = false) String idempotencyKey,
@@ -118,6 +138,9 @@ public class CasesController {
         });
     }
 
+    @Operation(summary = "One case: status, parties, assignee, outcome, pending cancellation, the evidence the caller may see "
+            + "and the audit (the order's buyer or seller, or support)")
+    @ApiResponse(responseCode = "200", description = "The case", content = @Content(schema = @Schema(implementation = CaseViews.CaseView.class)))
     @GetMapping("/cases/{caseId}")
     public Mono<ResponseEntity<?>> get(@PathVariable String caseId, Authentication auth, ServerHttpRequest request) {
         var caller = Caller.of(auth);
@@ -131,6 +154,10 @@ public class CasesController {
      * Agents: every case, filtered by status, type, assignee ({@code none} for unassigned) and age
      * ({@code olderThan=PT24H}), oldest first. Parties: their own cases, same filters except assignee.
      */
+    @Operation(summary = "Cases, oldest first, by status, type, age and (support only) assignee: support sees every case, "
+            + "a buyer or seller their own")
+    @ApiResponse(responseCode = "200", description = "A page of case summaries, with the total",
+            content = @Content(schema = @Schema(implementation = CaseViews.Page.class)))
     @GetMapping("/cases")
     public ResponseEntity<?> list(@RequestParam(required = false) List<CaseStatus> status,
                                   @RequestParam(required = false) CaseType type,
@@ -180,6 +207,13 @@ public class CasesController {
         return ResponseEntity.ok(new CaseViews.Page(lines, page, size, matching.size(), to < matching.size()));
     }
 
+    @Operation(summary = "Add a statement to an open case (the order's buyer or seller, or support)", description = WRITES)
+    @ApiResponse(responseCode = "201", description = "Added; Location: the case",
+            content = @Content(schema = @Schema(implementation = CaseViews.EvidenceView.class)))
+    @ApiResponse(responseCode = "202", description = "Stored, not decided yet: follow the Location header",
+            content = @Content(schema = @Schema(implementation = CaseViews.Pending.class)))
+    @ApiResponse(responseCode = "409", description = "Refused: `case-closed`, `evidence-limit-reached`")
+    @ApiResponse(responseCode = "422", description = "`idempotency-key-reused`: the key answered another request")
     @PostMapping(path = "/cases/{caseId}/statements", consumes = MediaType.APPLICATION_JSON_VALUE)
     public Mono<ResponseEntity<?>> statement(@PathVariable String caseId, @Valid @RequestBody StatementBody body,
                                              @RequestHeader(name = "Idempotency-Key", required = false) String idempotencyKey,
@@ -188,6 +222,18 @@ public class CasesController {
                 command -> command.setText(body.text()));
     }
 
+    @Operation(summary = "Quote a message of the order's conversation, by id, as evidence on an open case (the order's buyer "
+            + "or seller, or support); the quote is the message as it was written",
+            description = WRITES)
+    @ApiResponse(responseCode = "201", description = "Quoted; Location: the case",
+            content = @Content(schema = @Schema(implementation = CaseViews.EvidenceView.class)))
+    @ApiResponse(responseCode = "200", description = "The caller had quoted that message already: that quote",
+            content = @Content(schema = @Schema(implementation = CaseViews.EvidenceView.class)))
+    @ApiResponse(responseCode = "202", description = "Stored, not decided yet: follow the Location header",
+            content = @Content(schema = @Schema(implementation = CaseViews.Pending.class)))
+    @ApiResponse(responseCode = "409", description = "Refused: `case-closed`, `evidence-limit-reached`")
+    @ApiResponse(responseCode = "422", description = "`unknown-message`: not among the latest entries of the order's conversation "
+            + "support has read; `idempotency-key-reused`: the key answered another request")
     @PostMapping(path = "/cases/{caseId}/evidence/messages", consumes = MediaType.APPLICATION_JSON_VALUE)
     public Mono<ResponseEntity<?>> message(@PathVariable String caseId, @Valid @RequestBody MessageBody body,
                                            @RequestHeader(name = "Idempotency-Key", required = false) String idempotencyKey,
@@ -196,6 +242,12 @@ public class CasesController {
                 command -> command.setMessageId(body.messageId()).setText(body.excerpt()));
     }
 
+    @Operation(summary = "Assign an open case to a support agent (support only)", description = WRITES)
+    @ApiResponse(responseCode = "200", description = "The case", content = @Content(schema = @Schema(implementation = CaseViews.CaseView.class)))
+    @ApiResponse(responseCode = "202", description = "Stored, not decided yet: follow the Location header",
+            content = @Content(schema = @Schema(implementation = CaseViews.Pending.class)))
+    @ApiResponse(responseCode = "409", description = "Refused: `case-closed`")
+    @ApiResponse(responseCode = "422", description = "`idempotency-key-reused`: the key answered another request")
     @PostMapping(path = "/cases/{caseId}/assignment", consumes = MediaType.APPLICATION_JSON_VALUE)
     public Mono<ResponseEntity<?>> assign(@PathVariable String caseId, @Valid @RequestBody AssignmentBody body,
                                           @RequestHeader(name = "Idempotency-Key", required = false) String idempotencyKey,
@@ -204,6 +256,14 @@ public class CasesController {
                 command -> command.setAgentId(body.agentId()));
     }
 
+    @Operation(summary = "Start reviewing an open case, assigning it to the caller if nobody has it (support only)",
+            description = WRITES)
+    @ApiResponse(responseCode = "200", description = "The case, IN_REVIEW",
+            content = @Content(schema = @Schema(implementation = CaseViews.CaseView.class)))
+    @ApiResponse(responseCode = "202", description = "Stored, not decided yet: follow the Location header",
+            content = @Content(schema = @Schema(implementation = CaseViews.Pending.class)))
+    @ApiResponse(responseCode = "409", description = "Refused: `invalid-transition`, `case-closed`")
+    @ApiResponse(responseCode = "422", description = "`idempotency-key-reused`: the key answered another request")
     @PostMapping("/cases/{caseId}/review")
     public Mono<ResponseEntity<?>> review(@PathVariable String caseId,
                                           @RequestHeader(name = "Idempotency-Key", required = false) String idempotencyKey,
@@ -211,6 +271,14 @@ public class CasesController {
         return move(caseId, idempotencyKey, auth, request, null, CaseCommandAction.START_REVIEW, command -> command);
     }
 
+    @Operation(summary = "Start mediation of a case in review: both parties add statements and see each other's (support only)",
+            description = WRITES)
+    @ApiResponse(responseCode = "200", description = "The case, in MEDIATION",
+            content = @Content(schema = @Schema(implementation = CaseViews.CaseView.class)))
+    @ApiResponse(responseCode = "202", description = "Stored, not decided yet: follow the Location header",
+            content = @Content(schema = @Schema(implementation = CaseViews.Pending.class)))
+    @ApiResponse(responseCode = "409", description = "Refused: `invalid-transition`, `case-closed`")
+    @ApiResponse(responseCode = "422", description = "`idempotency-key-reused`: the key answered another request")
     @PostMapping("/cases/{caseId}/mediation")
     public Mono<ResponseEntity<?>> mediation(@PathVariable String caseId,
                                              @RequestHeader(name = "Idempotency-Key", required = false) String idempotencyKey,
@@ -222,6 +290,18 @@ public class CasesController {
      * 200 with the resolved or rejected case; 202 when a cancellation was ordered: the case is
      * resolved once orders-service carries it out (or records orders' refusal for the agent).
      */
+    @Operation(summary = "Resolve a case: reject it, resolve it without cancellation, or order the order's cancellation, "
+            + "which orders-service carries out at any stage (support only)",
+            description = WRITES + " ORDER_CANCELLATION answers 202 with the case (`cancellation.status` PENDING, Location: "
+                    + "the case): it is resolved once orders-service has cancelled the order, or records orders' refusal "
+                    + "for the agent.")
+    @ApiResponse(responseCode = "200", description = "The case, RESOLVED or REJECTED",
+            content = @Content(schema = @Schema(implementation = CaseViews.CaseView.class)))
+    @ApiResponse(responseCode = "202", description = "Cancellation ordered: the case, with its pending cancellation; or stored, "
+            + "not decided yet: follow the Location header",
+            content = @Content(schema = @Schema(oneOf = {CaseViews.CaseView.class, CaseViews.Pending.class})))
+    @ApiResponse(responseCode = "409", description = "Refused: `invalid-transition`, `cancellation-pending`, `case-closed`")
+    @ApiResponse(responseCode = "422", description = "`idempotency-key-reused`: the key answered another request")
     @PostMapping(path = "/cases/{caseId}/resolution", consumes = MediaType.APPLICATION_JSON_VALUE)
     public Mono<ResponseEntity<?>> resolve(@PathVariable String caseId, @Valid @RequestBody ResolutionBody body,
                                            @RequestHeader(name = "Idempotency-Key", required = false) String idempotencyKey,
@@ -232,6 +312,14 @@ public class CasesController {
     }
 
     /** Where a write answered 202 can be followed up (the caller's own command ids only). */
+    @Operation(summary = "What became of a case write that was answered 202 (the caller's own commands only)")
+    @ApiResponse(responseCode = "200", description = "Done; `case` is the case's URL",
+            content = @Content(schema = @Schema(implementation = CaseViews.CommandDone.class)))
+    @ApiResponse(responseCode = "202", description = "Not decided yet: ask again shortly",
+            content = @Content(schema = @Schema(implementation = CaseViews.Pending.class)))
+    @ApiResponse(responseCode = "409", description = "Refused: `case-closed`, `invalid-transition`, `cancellation-pending`, "
+            + "`evidence-limit-reached`")
+    @ApiResponse(responseCode = "422", description = "Refused: `case-type-not-allowed`, `unknown-message`")
     @GetMapping("/orders/{orderId}/case-commands/{commandId}")
     public Mono<ResponseEntity<?>> command(@PathVariable String orderId, @PathVariable String commandId,
                                            Authentication auth, ServerHttpRequest request) {

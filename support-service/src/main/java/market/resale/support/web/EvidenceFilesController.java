@@ -1,5 +1,9 @@
 package market.resale.support.web;
 
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.HexFormat;
@@ -61,6 +65,23 @@ public class EvidenceFilesController {
      * 415 {@code file-type-not-allowed} (type not allowed, or content not of the declared type),
      * 400 {@code file-empty} / {@code invalid-file-name}.
      */
+    @Operation(summary = "Attach a file (screenshot, document) as evidence to an open case (the order's buyer or seller, or support)",
+            description = "The raw request body is the file, with its Content-Type; `name` is optional. Size and type are "
+                    + "checked before anything is stored: `413 file-too-large` (with `maxBytes`), `415 file-type-not-allowed` "
+                    + "(with `allowedTypes`; also when the content is not of the declared type), `400 file-empty`. "
+                    + CasesController.WRITES,
+            requestBody = @io.swagger.v3.oas.annotations.parameters.RequestBody(required = true,
+                    description = "The file's bytes (types allowed by default: PNG, JPEG, PDF, plain text)", content = {
+                    @Content(mediaType = "image/png", schema = @Schema(type = "string", format = "binary")),
+                    @Content(mediaType = "image/jpeg", schema = @Schema(type = "string", format = "binary")),
+                    @Content(mediaType = "application/pdf", schema = @Schema(type = "string", format = "binary")),
+                    @Content(mediaType = "text/plain", schema = @Schema(type = "string", format = "binary"))}))
+    @ApiResponse(responseCode = "201", description = "Attached, with the file's size, SHA-256 and download URL; Location: the file",
+            content = @Content(schema = @Schema(implementation = CaseViews.EvidenceView.class)))
+    @ApiResponse(responseCode = "202", description = "Stored, not decided yet: follow the Location header",
+            content = @Content(schema = @Schema(implementation = CaseViews.Pending.class)))
+    @ApiResponse(responseCode = "409", description = "Refused: `case-closed`, `evidence-limit-reached`")
+    @ApiResponse(responseCode = "422", description = "`idempotency-key-reused`: the key answered another request")
     @PostMapping("/cases/{caseId}/evidence/files")
     public Mono<ResponseEntity<?>> upload(@PathVariable String caseId, @RequestParam(required = false) String name,
                                           @RequestHeader(name = "Idempotency-Key", required = false) String idempotencyKey,
@@ -109,6 +130,12 @@ public class EvidenceFilesController {
     }
 
     /** Exactly the bytes attached, with their type and SHA-256 (ETag, Repr-Digest, X-Content-SHA256). */
+    @Operation(summary = "Download an evidence file: exactly the bytes attached, with their type and SHA-256 (whoever may see "
+            + "that evidence on the case)")
+    @ApiResponse(responseCode = "200", description = "The file, as an attachment with its stored Content-Type; ETag, Repr-Digest "
+            + "and X-Content-SHA256 carry its SHA-256",
+            content = @Content(mediaType = "application/octet-stream", schema = @Schema(type = "string", format = "binary")))
+    @ApiResponse(responseCode = "304", description = "Not modified: `If-None-Match` has the file's ETag")
     @GetMapping("/cases/{caseId}/evidence/files/{fileId}")
     public Mono<ResponseEntity<?>> download(@PathVariable String caseId, @PathVariable String fileId,
                                             @RequestHeader(name = HttpHeaders.IF_NONE_MATCH, required = false) String ifNoneMatch,
