@@ -19,9 +19,13 @@ import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** Applies refunds and redemptions to one user's account at a time; emits what happened. */
 class LedgerProcessor implements Processor<String, CreditInput, String, Outbound> {
+
+    private static final Logger log = LoggerFactory.getLogger(LedgerProcessor.class);
 
     private final String applicationId;
     private final MeterRegistry meters;
@@ -83,6 +87,9 @@ class LedgerProcessor implements Processor<String, CreditInput, String, Outbound
                 .setBalanceAfterCents(entry.balanceAfterCents()).setIssuedAt(Instant.ofEpochMilli(now))
                 .build()));
         meters.counter("credit_issued_total", "currency", currency).increment();
+        log.atInfo().addKeyValue("orderId", c.getOrderId()).addKeyValue("userId", userId).addKeyValue("amountCents", amount)
+                .addKeyValue("currency", currency).addKeyValue("entryId", entry.entryId())
+                .log("Credit of {} {} cents issued to {} for cancelled order {}", currency, amount, userId, c.getOrderId());
         meters.counter("credit_issued_cents_total", "currency", currency).increment(amount);
         meters.timer("cancellation_to_credit_seconds")
                 .record(Duration.ofMillis(Math.max(0, now - c.getCancelledAt().toEpochMilli())));
@@ -150,6 +157,6 @@ class LedgerProcessor implements Processor<String, CreditInput, String, Outbound
         var described = DeadLetters.describe(record, DeadLetters.INVALID, detail);
         context.forward(new Record<>(record.key(), Outbound.deadLetter(applicationId, sourceTopic, value),
                 record.timestamp(), described.headers()));
-        meters.counter("dead_lettered_records_total", "topic", sourceTopic, "reason", DeadLetters.INVALID).increment();
+        DeadLetters.counted(meters, sourceTopic, record.key(), DeadLetters.INVALID, detail);
     }
 }

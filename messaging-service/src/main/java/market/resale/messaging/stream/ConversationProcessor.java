@@ -468,7 +468,7 @@ class ConversationProcessor implements Processor<String, ConversationInput, Stri
         var topic = context.recordMetadata().map(m -> m.topic()).orElse("unknown");
         context.forward(new Record<>(record.key(), Outbound.deadLetter(applicationId, topic, value), record.timestamp(),
                 described.headers()));
-        meters.counter("dead_lettered_records_total", "topic", topic, "reason", reason).increment();
+        DeadLetters.counted(meters, topic, record.key(), reason, detail);
     }
 
     private static String who(Actor actor) {

@@ -112,6 +112,6 @@ class InboxProcessor implements Processor<String, InboxInput, String, Outbound> 
         var topic = context.recordMetadata().map(m -> m.topic()).orElse("unknown");
         context.forward(new Record<>(record.key(), Outbound.deadLetter(applicationId, topic, value), record.timestamp(),
                 described.headers()));
-        meters.counter("dead_lettered_records_total", "topic", topic, "reason", DeadLetters.INVALID).increment();
+        DeadLetters.counted(meters, topic, record.key(), DeadLetters.INVALID, detail);
     }
 }

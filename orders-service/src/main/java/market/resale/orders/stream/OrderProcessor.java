@@ -35,6 +35,8 @@ import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Owns every order's state. Emits {@link Outbound} events and, after each change, the changed
@@ -46,6 +48,8 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * ({@code <remind-at>|<orderId>|remind}) lives in the same index.
  */
 class OrderProcessor implements Processor<String, OrderInput, String, Object> {
+
+    private static final Logger log = LoggerFactory.getLogger(OrderProcessor.class);
 
     private static final String REMINDER_SUFFIX = "|remind";
 
@@ -215,8 +219,12 @@ class OrderProcessor implements Processor<String, OrderInput, String, Object> {
                     .setRejectedAt(at).setReference(c.getReference())
                     .build()));
         }
+        var outcome = decision instanceof Decision.Refused r ? r.code().name() : "CANCELLED";
         meters.counter("cancellations_total", "actor", c.getActor().name(), "reason", reasonTag(c.getReason()),
-                "outcome", decision instanceof Decision.Refused r ? r.code().name() : "CANCELLED").increment();
+                "outcome", outcome).increment();
+        log.atInfo().addKeyValue("orderId", order.orderId()).addKeyValue("commandId", c.getCommandId())
+                .addKeyValue("actor", c.getActor().name()).addKeyValue("outcome", outcome)
+                .log("Cancellation of order {} by {} {}: {}", order.orderId(), c.getActor(), c.getActorId(), outcome);
     }
 
     private void comment(Record<String, OrderInput> record, BuyerCommentCommand c) {
@@ -322,7 +330,7 @@ class OrderProcessor implements Processor<String, OrderInput, String, Object> {
         var topic = context.recordMetadata().map(m -> m.topic()).orElse("unknown");
         context.forward(new Record<String, Object>(record.key(), Outbound.deadLetter(applicationId, topic, value),
                 record.timestamp(), described.headers()));
-        meters.counter("dead_lettered_records_total", "topic", topic, "reason", reason).increment();
+        DeadLetters.counted(meters, topic, record.key(), reason, detail);
     }
 
     private void forgetDeadlines(Order order) {

@@ -1,14 +1,20 @@
 package market.resale.platform.kafka;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.charset.StandardCharsets;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.streams.processor.api.Record;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Dead-letter records: the original record (or its bytes, when it could not be deserialized) with
  * the reason in headers, so that an operator can see why and re-drive it after a fix.
  */
 public final class DeadLetters {
+
+    private static final Logger log = LoggerFactory.getLogger(DeadLetters.class);
+
 
     public static final String REASON = "dlt.reason";
     public static final String DETAIL = "dlt.detail";
@@ -48,5 +54,15 @@ public final class DeadLetters {
 
     private static String truncate(String detail) {
         return detail.length() > 1000 ? detail.substring(0, 1000) : detail;
+    }
+
+    /**
+     * Counts a record sent to the dead-letter topic ({@code dead_lettered_records_total{topic,reason}}) and logs it
+     * at WARN with its source topic, key (the order or user id) and reason as fields of the structured log.
+     */
+    public static void counted(MeterRegistry meters, String topic, String key, String reason, String detail) {
+        meters.counter("dead_lettered_records_total", "topic", topic, "reason", reason).increment();
+        log.atWarn().addKeyValue("topic", topic).addKeyValue("recordKey", key).addKeyValue("reason", reason)
+                .log("A record of {} with key {} went to the dead-letter topic: {} ({})", topic, key, reason, detail);
     }
 }

@@ -89,7 +89,7 @@ public final class Sources {
             });
             headers.add(DeadLetters.APPLICATION, DeadLetters.bytes(applicationId));
             context.forward(record.withValue((Object) Outbound.deadLetter(applicationId, value)).withHeaders(headers));
-            meters.counter("dead_lettered_records_total", "topic", topic.name(), "reason", reason).increment();
+            DeadLetters.counted(meters, topic.name(), record.key(), reason, detail);
         }
     }
 

@@ -181,7 +181,7 @@ class ShipmentProcessor implements Processor<String, ShipmentInput, String, Outb
         headers.add(DeadLetters.APPLICATION, utf8(applicationId));
         context.forward(new Record<>(record.key(), Outbound.deadLetter(applicationId, topic, value),
                 record.timestamp(), headers));
-        meters.counter("dead_lettered_records_total", "topic", topic, "reason", DeadLetters.INVALID).increment();
+        DeadLetters.counted(meters, topic, record.key(), DeadLetters.INVALID, detail);
     }
 
     private static byte[] utf8(String value) {

@@ -41,6 +41,8 @@ import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Owns every case of the orders in its partitions. Each input is applied to the order's cases in
@@ -53,6 +55,8 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * really written: a party names the message, support fills in its sender, text and time.
  */
 class CaseProcessor implements Processor<String, CaseInput, String, Outbound> {
+
+    private static final Logger log = LoggerFactory.getLogger(CaseProcessor.class);
 
     private final SupportSettings settings;
     private final FileCheck fileCheck;
@@ -371,6 +375,11 @@ class CaseProcessor implements Processor<String, CaseInput, String, Outbound> {
         for (var entry : after.auditSince(before)) {
             emit(record, after.orderId(), Outbound.to(Topics.CASE_EVENTS, CaseRecords.event(after, entry)));
             count(after, entry);
+            log.atInfo().addKeyValue("caseId", after.caseId()).addKeyValue("orderId", after.orderId())
+                    .addKeyValue("caseType", after.type().name()).addKeyValue("action", entry.action().name())
+                    .addKeyValue("status", after.status().name())
+                    .log("Case {} of order {}: {} by {}, now {}", after.caseId(), after.orderId(), entry.action(),
+                            entry.actorRole(), after.status());
         }
         emit(record, after.caseId(), Outbound.to(Topics.CASE_SUMMARIES, CaseRecords.summary(after)));
         var pending = after.pendingCancellation();
@@ -538,6 +547,6 @@ class CaseProcessor implements Processor<String, CaseInput, String, Outbound> {
         var described = DeadLetters.describe(record, reason, detail);
         context.forward(new Record<>(record.key(), Outbound.deadLetter(applicationId, sourceTopic, value),
                 record.timestamp(), described.headers()));
-        meters.counter("dead_lettered_records_total", "topic", sourceTopic, "reason", reason).increment();
+        DeadLetters.counted(meters, sourceTopic, record.key(), reason, detail);
     }
 }
