@@ -5,6 +5,8 @@ import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serializer;
 import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.ObjectReader;
+import tools.jackson.databind.ObjectWriter;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -19,9 +21,15 @@ public final class JsonSerde<T> implements Serde<T> {
             .build();
 
     private final Class<T> type;
+    // Built once per type: a call does not look the type's (de)serializer up again (the benchmark's profile had
+    // Jackson at 15 % of orders-service's samples, most of it in its store's serde; docs/benchmarks.md run 14).
+    private final ObjectReader reader;
+    private final ObjectWriter writer;
 
     private JsonSerde(Class<T> type) {
         this.type = type;
+        this.reader = MAPPER.readerFor(type);
+        this.writer = MAPPER.writerFor(type);
     }
 
     public static <T> JsonSerde<T> of(Class<T> type) {
@@ -35,7 +43,7 @@ public final class JsonSerde<T> implements Serde<T> {
                 return null;
             }
             try {
-                return MAPPER.writeValueAsBytes(value);
+                return writer.writeValueAsBytes(value);
             } catch (RuntimeException e) {
                 throw new SerializationException("Cannot write " + type.getSimpleName(), e);
             }
@@ -49,7 +57,7 @@ public final class JsonSerde<T> implements Serde<T> {
                 return null;
             }
             try {
-                return MAPPER.readValue(bytes, type);
+                return reader.readValue(bytes);
             } catch (RuntimeException e) {
                 throw new SerializationException("Cannot read " + type.getSimpleName(), e);
             }

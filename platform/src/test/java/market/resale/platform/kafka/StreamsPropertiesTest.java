@@ -22,17 +22,17 @@ class StreamsPropertiesTest {
         assertThat(props.get(StreamsConfig.PROCESSING_GUARANTEE_CONFIG)).isEqualTo(StreamsConfig.EXACTLY_ONCE_V2);
         assertThat(props.get(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG)).isEqualTo(100L);
         assertThat(props.get(StreamsConfig.POLL_MS_CONFIG)).isEqualTo(10L);
-        assertThat(props.get("producer.linger.ms")).isEqualTo(5);
+        assertThat(props.get("producer.linger.ms")).isEqualTo(20);
         assertThat(props.get(StreamsConfig.APPLICATION_SERVER_CONFIG)).isEqualTo("127.0.0.1:8081");
     }
 
     @Test
     void aDeploymentOverridesThePollAndTheLingerButNotTheGuarantee() {
-        var props = KafkaConfiguration.streamsProperties(settings(Map.of("poll.ms", "50", "producer.linger.ms", "20",
+        var props = KafkaConfiguration.streamsProperties(settings(Map.of("poll.ms", "50", "producer.linger.ms", "0",
                         "processing.guarantee", "at_least_once")), "orders-service", 8081);
 
         assertThat(props.get(StreamsConfig.POLL_MS_CONFIG)).isEqualTo("50");
-        assertThat(props.get("producer.linger.ms")).isEqualTo("20");
+        assertThat(props.get("producer.linger.ms")).isEqualTo("0");
         assertThat(props.get(StreamsConfig.PROCESSING_GUARANTEE_CONFIG)).isEqualTo(StreamsConfig.EXACTLY_ONCE_V2);
     }
 }
