@@ -35,6 +35,7 @@ import tools.jackson.databind.json.JsonMapper;
  * The OpenAPI documents ({@code GET /v3/api-docs} of each running service) against the code and
  * against their committed copies in {@code docs/api/}:
  * <ul>
+ *   <li>every {@code $ref} resolves, and every 4xx/5xx response has the problem+json shape;</li>
  *   <li>every endpoint the service's controllers map (method and path, from its handler mappings) is in
  *       its document, with a success response, and with the bearer scheme unless it is public;</li>
  *   <li>the document each service serves is, byte for byte once its keys are sorted, the committed
@@ -108,7 +109,8 @@ class ApiDocsTest {
         var target = Path.of("target", "api-docs");
         Files.createDirectories(target);
         for (var entry : services.entrySet()) {
-            var text = CANONICAL.writeValueAsString(served(entry.getValue())) + "\n";
+            // As plain maps, so that ORDER_MAP_ENTRIES_BY_KEYS sorts every object's keys (it leaves JsonNode trees alone).
+            var text = CANONICAL.writeValueAsString(CANONICAL.treeToValue(served(entry.getValue()), Object.class)) + "\n";
             var name = entry.getKey() + ".json";
             Files.writeString(target.resolve(name), text, StandardCharsets.UTF_8);
             var committed = COMMITTED.resolve(name);
@@ -121,6 +123,44 @@ class ApiDocsTest {
         }
         assertThat(drifted).as("docs/api/ differs from what the services serve (see target/api-docs/); if the API change is "
                 + "intended, rewrite them with -Dapi-docs.update=true and commit them").isEmpty();
+    }
+
+    @Test
+    void everyReferenceResolvesAndEveryErrorIsAProblem() {
+        var broken = new ArrayList<String>();
+        for (var entry : services.entrySet()) {
+            var document = served(entry.getValue());
+            var schemas = document.path("components").path("schemas");
+            references(document, new ArrayList<>()).stream().distinct().forEach(ref -> {
+                if (!ref.startsWith("#/components/schemas/") || schemas.path(ref.substring("#/components/schemas/".length())).isMissingNode()) {
+                    broken.add(entry.getKey() + ": " + ref + " does not resolve");
+                }
+            });
+            document.path("paths").properties().forEach(path -> path.getValue().properties().forEach(operation ->
+                    operation.getValue().path("responses").properties().forEach(response -> {
+                        if (response.getKey().matches("[45]\\d\\d")
+                                && response.getValue().path("content").path("application/problem+json").isMissingNode()) {
+                            broken.add(entry.getKey() + ": " + operation.getKey().toUpperCase(Locale.ROOT) + " " + path.getKey()
+                                    + " answers " + response.getKey() + " without the problem+json shape");
+                        }
+                    })));
+        }
+        assertThat(broken).isEmpty();
+    }
+
+    private static List<String> references(JsonNode node, List<String> found) {
+        if (node.isObject()) {
+            node.properties().forEach(field -> {
+                if (field.getKey().equals("$ref") && field.getValue().isString()) {
+                    found.add(field.getValue().asString());
+                } else {
+                    references(field.getValue(), found);
+                }
+            });
+        } else if (node.isArray()) {
+            node.forEach(child -> references(child, found));
+        }
+        return found;
     }
 
     private static JsonNode served(ServiceProcess service) {

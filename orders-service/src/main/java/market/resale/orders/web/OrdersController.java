@@ -122,8 +122,7 @@ public class OrdersController {
     @ApiResponse(responseCode = "202", description = "Stored, not decided yet: follow the Location header",
             content = @Content(schema = @Schema(implementation = OrderViews.CancellationStatus.class)))
     @ApiResponse(responseCode = "409", description = "Refused: `window-expired`, `already-shipped` (with `trackingNumber`), "
-            + "`already-cancelled`, `stale-confirmation`, `actor-not-allowed`")
-    @ApiResponse(responseCode = "422", description = "`idempotency-key-reused`: the key answered another request")
+            + "`already-cancelled`, `stale-confirmation`; `case-required` for support, who cancels through a case's outcome")
     @PostMapping(path = "/orders/{orderId}/cancellations", consumes = MediaType.APPLICATION_JSON_VALUE)
     public Mono<ResponseEntity<?>> cancel(@PathVariable String orderId, @Valid @RequestBody CancelBody body,
                                           @RequestHeader(name = "Idempotency-Key", required = false) String idempotencyKey,

@@ -129,7 +129,10 @@ public class ReputationController {
     @Operation(summary = "The seller's one comment on the buyer's record, about an order the buyer cancelled (the order's seller)")
     @ApiResponse(responseCode = "201", description = "The comment, now on the buyer's record",
             content = @Content(schema = @Schema(implementation = CommentView.class)))
+    @ApiResponse(responseCode = "403", description = "`not-the-seller`: only the order's seller comments")
     @ApiResponse(responseCode = "409", description = "`order-not-cancelled`, `comment-exists`")
+    @ApiResponse(responseCode = "503", description = "`not-decided-yet`: stored, not applied yet; read the buyer's record "
+            + "shortly (a retry is answered `comment-exists`)")
     @PostMapping(path = "/orders/{orderId}/buyer-comment", consumes = MediaType.APPLICATION_JSON_VALUE)
     public Mono<ResponseEntity<?>> comment(@PathVariable String orderId, @Valid @RequestBody CommentBody body,
                                            Authentication auth, ServerHttpRequest request) {

@@ -60,13 +60,17 @@ public class ApiDocumentation {
                 .components(new Components()
                         .addSecuritySchemes(BEARER, new SecurityScheme().type(SecurityScheme.Type.HTTP).scheme("bearer")
                                 .bearerFormat("JWT").description("A JWT from the token issuer: `sub` is the user id, "
-                                        + "`roles` the caller's roles (BUYER, SELLER, SUPPORT_AGENT, ...)."))
-                        .addSchemas(PROBLEM, problemSchema()));
+                                        + "`roles` the caller's roles (BUYER, SELLER, SUPPORT, CARRIER).")));
     }
 
     @Bean
     OpenApiCustomizer platformResponses(RateLimiting rateLimiting, @Value("${app.web.max-body-size:64KB}") DataSize maxBody) {
         return api -> {
+            // Added here, not with the security scheme: springdoc drops schemas nothing refers to before customizers run.
+            if (api.getComponents() == null) {
+                api.setComponents(new Components());
+            }
+            api.getComponents().addSchemas(PROBLEM, problemSchema());
             if (api.getPaths() == null) {
                 return;
             }
@@ -82,10 +86,12 @@ public class ApiDocumentation {
             operation.setSecurity(List.of(new SecurityRequirement().addList(BEARER)));
         }
         var responses = operation.getResponses() == null ? new ApiResponses() : operation.getResponses();
-        // Errors a controller declared: the problem shape, unless it said otherwise.
+        // Errors a controller declared (their description names the codes): the problem shape, with the first code
+        // as the example's. (springdoc gives them a */* object of its own.)
         responses.forEach((status, response) -> {
-            if (status.matches("[45]\\d\\d") && response.getContent() == null) {
-                response.setContent(problemContent(Integer.parseInt(status), "error", response.getDescription()));
+            if (status.matches("[45]\\d\\d") && !hasProblemContent(response)) {
+                // The example shows the shape and the first code; what `detail` says depends on the case.
+                response.setContent(problemContent(Integer.parseInt(status), firstCode(response.getDescription()), null));
             }
         });
         addProblem(responses, HttpStatus.BAD_REQUEST, "invalid-request",
@@ -94,7 +100,8 @@ public class ApiDocumentation {
         if (!isPublic) {
             addProblem(responses, HttpStatus.UNAUTHORIZED, "unauthenticated", "No valid bearer token",
                     "A valid bearer token is required");
-            addProblem(responses, HttpStatus.FORBIDDEN, "forbidden", "The caller's roles do not allow this",
+            addProblem(responses, HttpStatus.FORBIDDEN, "forbidden",
+                    "The caller's roles do not allow this (where the endpoint is for some roles only)",
                     "Not allowed for this caller");
         }
         if (path.contains("{")) {
@@ -127,6 +134,16 @@ public class ApiDocumentation {
         operation.setResponses(sorted);
     }
 
+    private static boolean hasProblemContent(ApiResponse response) {
+        return response.getContent() != null && response.getContent().containsKey(PROBLEM_JSON);
+    }
+
+    /** The first `code` in a description, as the declared errors name theirs. */
+    static String firstCode(String description) {
+        var matcher = java.util.regex.Pattern.compile("`([a-z]+(?:-[a-z]+)*)`").matcher(description == null ? "" : description);
+        return matcher.find() ? matcher.group(1) : "error";
+    }
+
     private static void addProblem(ApiResponses responses, HttpStatus status, String code, String description, String detail) {
         var key = Integer.toString(status.value());
         if (!responses.containsKey(key)) {
@@ -141,8 +158,10 @@ public class ApiDocumentation {
         example.put("type", ApiProblem.TYPE_BASE + code);
         example.put("title", resolved == null ? "Error" : resolved.getReasonPhrase());
         example.put("status", status);
-        example.put("detail", detail);
-        example.put("instance", "/orders/o-1");
+        if (detail != null) {
+            example.put("detail", detail);
+            example.put("instance", "/orders/o-1");
+        }
         example.put("code", code);
         return new Content().addMediaType(PROBLEM_JSON, new MediaType()
                 .schema(new Schema<>().$ref("#/components/schemas/" + PROBLEM))

@@ -63,6 +63,7 @@ public final class DeadLetters {
     public static void counted(MeterRegistry meters, String topic, String key, String reason, String detail) {
         meters.counter("dead_lettered_records_total", "topic", topic, "reason", reason).increment();
         log.atWarn().addKeyValue("topic", topic).addKeyValue("recordKey", key).addKeyValue("reason", reason)
-                .log("A record of {} with key {} went to the dead-letter topic: {} ({})", topic, key, reason, detail);
+                .log("A record of {} with key {} went to the dead-letter topic: {} ({})", topic, key, reason,
+                        detail == null ? "" : truncate(detail));
     }
 }

@@ -19,8 +19,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param streamThreads      stream threads per instance
  * @param createTopics       create the catalogue's missing topics at start (local stack and tests; off where
  *                           topics are declared as Strimzi KafkaTopics)
- * @param topicPartitions    partitions of the topics {@code createTopics} creates; 0: the catalogue's (6). The benchmark's
- *                           knob: every service of a deployment must agree, and k8s declares its topics itself
+ * @param topicPartitions    partitions of the multi-partition topics {@code createTopics} creates (0: the catalogue's, 6;
+ *                           single-partition ones keep 1). The benchmark's knob: every service of a deployment must
+ *                           agree, and k8s declares its topics itself
  * @param client             extra Kafka client settings passed through unchanged (security, tuning)
  */
 @ConfigurationProperties("app.kafka")

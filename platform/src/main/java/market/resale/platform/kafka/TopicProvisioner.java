@@ -84,7 +84,8 @@ public final class TopicProvisioner {
         var configs = new HashMap<>(spec.configs());
         configs.put(TopicConfig.CLEANUP_POLICY_CONFIG,
                 spec.compacted() ? TopicConfig.CLEANUP_POLICY_COMPACT : TopicConfig.CLEANUP_POLICY_DELETE);
-        var partitions = settings.topicPartitions() > 0 ? settings.topicPartitions() : spec.partitions();
+        // The single-partition topics (dead letters, audit) keep their one partition: their order is the point.
+        var partitions = settings.topicPartitions() > 0 && spec.partitions() > 1 ? settings.topicPartitions() : spec.partitions();
         return new NewTopic(spec.name(), partitions, (short) settings.replicationFactor()).configs(Map.copyOf(configs));
     }
 }

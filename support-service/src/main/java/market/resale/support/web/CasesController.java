@@ -109,6 +109,7 @@ public class CasesController {
             content = @Content(schema = @Schema(implementation = CaseViews.CaseView.class)))
     @ApiResponse(responseCode = "202", description = "Stored, not decided yet: follow the Location header",
             content = @Content(schema = @Schema(implementation = CaseViews.Pending.class)))
+    @ApiResponse(responseCode = "404", description = "`not-found`: no such order, or the caller is not its buyer or seller")
     @ApiResponse(responseCode = "409", description = "Refused: `evidence-limit-reached` (the open case takes no more statements)")
     @ApiResponse(responseCode = "422", description = "`case-type-not-allowed`: the caller's side cannot open this type; "
             + "`idempotency-key-reused`: the key answered another request")
