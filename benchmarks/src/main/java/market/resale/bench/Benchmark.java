@@ -140,7 +140,7 @@ public final class Benchmark {
             SystemLoad load = null;
             Watcher watcher = null;
             try {
-                load = new SystemLoad(stack.bootstrapServers(), registry, stack.baseUrl("orders-service"), run, options.buyers());
+                load = new SystemLoad(stack.bootstrapServers(), registry, stack.baseUrl("orders-service"), stack.issuerUrl(), run, options.buyers());
                 var started = load;
                 watcher = new Watcher(stack.bootstrapServers(), registry, started::cancellationSeen, started::creditSeen)
                         .awaitAssigned();

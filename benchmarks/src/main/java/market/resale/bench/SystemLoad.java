@@ -10,7 +10,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -23,6 +22,7 @@ import market.resale.schemas.checkout.OrderPlaced;
 import market.resale.schemas.registry.SchemaRegistryClient;
 import market.resale.schemas.serde.AvroSerializer;
 import market.resale.schemas.topics.Topics;
+import market.resale.testsupport.TokenIssuer;
 import org.HdrHistogram.Histogram;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -106,6 +106,7 @@ final class SystemLoad implements AutoCloseable {
     }
 
     private final String ordersUrl;
+    private final String issuerUrl;
     private final String run;
     private final int buyers;
     private final Map<String, String> tokens = new ConcurrentHashMap<>();
@@ -125,8 +126,9 @@ final class SystemLoad implements AutoCloseable {
     private final AtomicLong sequence = new AtomicLong();
     private int steps;
 
-    SystemLoad(String bootstrap, SchemaRegistryClient registry, String ordersUrl, String run, int buyers) {
+    SystemLoad(String bootstrap, SchemaRegistryClient registry, String ordersUrl, String issuerUrl, String run, int buyers) {
         this.ordersUrl = ordersUrl;
+        this.issuerUrl = issuerUrl;
         this.run = run;
         this.buyers = buyers;
         var props = new Properties();
@@ -140,17 +142,10 @@ final class SystemLoad implements AutoCloseable {
                 .executor(httpThreads).build();
     }
 
-    /** Dev tokens for every buyer (the local profile's {@code /dev/tokens}), minted before any step. */
+    /** Tokens for every buyer from the stack's token issuer, fetched before any step. */
     SystemLoad mintTokens() {
-        var minted = new ArrayList<CompletableFuture<Void>>();
-        for (int i = 0; i < buyers; i++) {
-            var buyer = buyer(i);
-            minted.add(http.sendAsync(HttpRequest.newBuilder(URI.create(ordersUrl + "/dev/tokens"))
-                            .header("Content-Type", "application/json")
-                            .POST(HttpRequest.BodyPublishers.ofString("{\"userId\":\"" + buyer + "\",\"roles\":[\"BUYER\"]}")).build(),
-                    HttpResponse.BodyHandlers.ofString()).thenAccept(r -> tokens.put(buyer, JSON.readTree(r.body()).get("token").asString())));
-        }
-        CompletableFuture.allOf(minted.toArray(CompletableFuture[]::new)).join();
+        java.util.stream.IntStream.range(0, buyers).parallel().mapToObj(this::buyer)
+                .forEach(buyer -> tokens.put(buyer, TokenIssuer.tokenFrom(issuerUrl, buyer, "BUYER")));
         return this;
     }
 

@@ -76,7 +76,7 @@ public final class Demo {
     }
 
     private void play() throws Exception {
-        step("Demo users: buyer %s and seller %s (tokens from the local profile's /dev/tokens)", buyer, seller);
+        step("Demo users: buyer %s and seller %s (tokens from the token issuer, %s)", buyer, seller, urls.get("issuer"));
         buyerToken = token(buyer, "BUYER");
         sellerToken = token(seller, "SELLER");
         agentToken = token(agent, "SUPPORT");
@@ -303,13 +303,19 @@ public final class Demo {
         step("carrier published a %s scan on %s", type, Topics.CARRIER_SCANS.name());
     }
 
+    /** A token from the local stack's token issuer, the way the README's curl gets one (the local-tools client acting for a user). */
     private String token(String userId, String role) throws Exception {
-        var response = call("orders", "POST", "/dev/tokens", null,
-                "{\"userId\":\"" + userId + "\",\"roles\":[\"" + role + "\"]}");
-        if (response.status() != 200) {
-            throw new IllegalStateException("Could not mint a token (is the stack running with the local profile?): " + response);
+        var credentials = java.util.Base64.getEncoder().encodeToString(
+                (urls.getOrDefault("issuer-client", "local-tools:local-tools-secret")).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        var request = HttpRequest.newBuilder(URI.create(urls.get("issuer") + "/oauth2/token")).timeout(Duration.ofSeconds(30))
+                .header("Authorization", "Basic " + credentials).header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("grant_type=client_credentials&user=" + userId + "&roles=" + role)).build();
+        var response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != 200) {
+            throw new IllegalStateException("The token issuer at " + urls.get("issuer") + " refused a token for " + userId + ": "
+                    + response.statusCode() + " " + response.body());
         }
-        return response.body().get("token").asString();
+        return JSON.readTree(response.body()).get("access_token").asString();
     }
 
     record Response(int status, JsonNode body) {

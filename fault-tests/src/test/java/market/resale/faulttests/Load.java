@@ -283,18 +283,7 @@ final class Load implements AutoCloseable {
     }
 
     private String mint(String user, String role) {
-        try {
-            var response = http.send(HttpRequest.newBuilder(URI.create(stack.baseUrl("orders-service") + "/dev/tokens"))
-                    .header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString("{\"userId\":\"" + user + "\",\"roles\":[\"" + role + "\"]}"))
-                    .build(), HttpResponse.BodyHandlers.ofString());
-            return JSON.readTree(response.body()).get("token").asString();
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        return stack.token(user, role);
     }
 
     @Override

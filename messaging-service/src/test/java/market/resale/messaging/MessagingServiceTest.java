@@ -23,6 +23,7 @@ import market.resale.schemas.serde.AvroSerializer;
 import market.resale.schemas.topics.Topics;
 import market.resale.testsupport.ApicurioRegistry;
 import market.resale.testsupport.KafkaSeam;
+import market.resale.testsupport.TokenIssuer;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -95,6 +96,7 @@ class MessagingServiceTest {
         properties.put("app.kafka.client[session.timeout.ms]", "6000");
         properties.put("app.kafka.client[heartbeat.interval.ms]", "1000");
         properties.put("app.messaging.stream-heartbeat", "1s");
+        properties.putAll(TokenIssuer.shared().serviceProperties());
         var args = properties.entrySet().stream().map(e -> "--" + e.getKey() + "=" + e.getValue()).toArray(String[]::new);
         return new SpringApplicationBuilder(MessagingApplication.class).run(args);
     }
@@ -112,12 +114,8 @@ class MessagingServiceTest {
         }
     }
 
-    private static String token(String userId, String role) throws Exception {
-        var body = "{\"userId\":\"" + userId + "\",\"roles\":[\"" + role + "\"]}";
-        var response = HTTP.send(HttpRequest.newBuilder(URI.create(url(one, "/dev/tokens")))
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
-                HttpResponse.BodyHandlers.ofString());
-        return JSON.readTree(response.body()).get("token").asString();
+    private static String token(String userId, String role) {
+        return TokenIssuer.shared().token(userId, role);
     }
 
     private record Answer(int status, JsonNode body) {

@@ -1,9 +1,10 @@
 package market.resale.systemtests;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
+import com.nimbusds.jwt.SignedJWT;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -18,7 +19,6 @@ import market.resale.credits.CreditsApplication;
 import market.resale.messaging.MessagingApplication;
 import market.resale.messaging.stream.NotificationFeed;
 import market.resale.orders.OrdersApplication;
-import market.resale.platform.security.DevTokens;
 import market.resale.shipping.ShippingApplication;
 import market.resale.support.SupportApplication;
 import market.resale.systemtests.AuthzMatrix.Caller;
@@ -26,6 +26,7 @@ import market.resale.systemtests.AuthzMatrix.Endpoint;
 import market.resale.systemtests.AuthzMatrix.Service;
 import market.resale.testsupport.ApicurioRegistry;
 import market.resale.testsupport.KafkaSeam;
+import market.resale.testsupport.TokenIssuer;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.junit.jupiter.api.AfterAll;
@@ -34,7 +35,6 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
-import org.springframework.beans.factory.NoSuchBeanDefinitionException;
 import org.springframework.web.reactive.DispatcherHandler;
 import org.springframework.web.reactive.result.method.RequestMappingInfoHandlerMapping;
 
@@ -43,8 +43,9 @@ import org.springframework.web.reactive.result.method.RequestMappingInfoHandlerM
  * ({@link AuthzMatrix}), against the five services on a real broker and the real Apicurio Registry,
  * with the data the calls name seeded through the public interfaces ({@link AuthzWorld}). A controller
  * mapping without a row fails the build; so does a row without a mapping, and a stale
- * {@code docs/authorization.md}. And outside the local profile: no dev tokens, and the identity
- * provider's tokens (JWKS) are what a service accepts.
+ * {@code docs/authorization.md}. And the tokens: the services accept the local stack issuer's and
+ * refuse another key's, expired ones and another audience's; outside the local profile a service
+ * trusts only that profile's identity provider (JWKS), and no profile mints tokens.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class AuthorizationMatrixTest {
@@ -185,7 +186,39 @@ class AuthorizationMatrixTest {
 
     @Test
     @Order(4)
-    void outsideTheLocalProfileThereIsNoDevTokenMintingAndTokensAreValidatedAgainstTheIssuersJwks() throws Exception {
+    void theLocalIssuersTokensAreAcceptedAndAnotherKeysExpiredOrAnotherAudiencesAreNot() throws Exception {
+        var issuer = TokenIssuer.shared();
+        var key = FuzzTokens.issuerKey();
+        var good = issuer.token("issuer-buyer", "BUYER");
+        var claims = SignedJWT.parse(good).getJWTClaimsSet();
+        assertThat(claims.getIssuer()).isEqualTo(issuer.url());
+        assertThat(claims.getAudience()).containsExactly(TokenIssuer.AUDIENCE);
+        assertThat(claims.getSubject()).isEqualTo("issuer-buyer");
+
+        var past = Instant.now().minus(Duration.ofMinutes(10));
+        var refused = Map.of(
+                "signed by another key under the issuer's key id",
+                FuzzTokens.sign(new RSAKeyGenerator(2048).keyID(key.getKeyID()).generate(), claims, c -> { }),
+                "expired (the issuer's key)", FuzzTokens.sign(key, claims, c -> c.issueTime(Date.from(past.minus(Duration.ofHours(1))))
+                        .notBeforeTime(null).expirationTime(Date.from(past))),
+                "for another audience (the issuer's key)", FuzzTokens.sign(key, claims, c -> c.audience("another-app")),
+                "from another issuer (the issuer's key)", FuzzTokens.sign(key, claims, c -> c.issuer("http://127.0.0.1:1")));
+        for (var service : Service.values()) {
+            var process = services.get(service);
+            var path = service == Service.CREDITS ? "/accounts/issuer-buyer" : service == Service.MESSAGING ? "/notifications"
+                    : service == Service.SUPPORT ? "/cases" : service == Service.SHIPPING ? "/shipments/no-such-order" : "/purchases";
+            assertThat(process.get(path, good).status()).as(service + " " + path + " with the issuer's token").isNotEqualTo(401);
+            for (var entry : refused.entrySet()) {
+                var answer = process.get(path, entry.getValue());
+                assertThat(answer.status()).as(service + " " + entry.getKey()).isEqualTo(401);
+                assertThat(answer.body().path("code").asString()).isEqualTo("unauthenticated");
+            }
+        }
+    }
+
+    @Test
+    @Order(5)
+    void outsideTheLocalProfileTokensAreValidatedAgainstThatProfilesIdentityProviderOnly() throws Exception {
         idp = new AuthzIdentityProvider();
         // Its own application id (consumer group, state): not an instance of the local orders-service group.
         production = ServiceProcess.start(OrdersApplication.class, "orders-service", "orders-prod", bootstrap, registryUrl, Map.of(
@@ -194,10 +227,9 @@ class AuthorizationMatrixTest {
                 "spring.security.oauth2.resourceserver.jwt.issuer-uri", idp.issuer,
                 "spring.security.oauth2.resourceserver.jwt.jwk-set-uri", idp.jwkSetUri));
 
-        assertThatThrownBy(() -> production.bean(DevTokens.class)).isInstanceOf(NoSuchBeanDefinitionException.class);
         var minted = AuthzClient.call(production.baseUrl(), "POST", "/dev/tokens", null, "application/json",
                 "{\"userId\":\"mallory\",\"roles\":[\"SUPPORT\"]}", Map.of());
-        assertThat(minted.status()).isIn(401, 404);
+        assertThat(minted.status()).isEqualTo(401);
 
         await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(200)).until(production::ready);
         var buyer = idp.token("prod-buyer", List.of("BUYER"), c -> { });
@@ -214,7 +246,7 @@ class AuthorizationMatrixTest {
                 "wrong audience", idp.token("prod-buyer", List.of("BUYER"), c -> c.audience("another-app")),
                 "wrong issuer", idp.token("prod-buyer", List.of("BUYER"), c -> c.issuer("https://evil.example.com/realms/resale")),
                 "signed by another key", idp.forged("prod-buyer", List.of("BUYER")),
-                "a local dev token", services.get(Service.ORDERS).token("prod-buyer", "BUYER"));
+                "a token of the local stack's issuer", TokenIssuer.shared().token("prod-buyer", "BUYER"));
         for (var entry : refused.entrySet()) {
             assertThat(production.get("/purchases", entry.getValue()).status()).as(entry.getKey()).isEqualTo(401);
         }

@@ -280,8 +280,6 @@ final class AuthzMatrix {
         }
         // every service
         for (var service : Service.values()) {
-            all.add(post("/dev/tokens").json("{\"userId\":\"authz-minted\",\"roles\":[\"BUYER\"]}").open("200")
-                    .note("the local profile only; absent in every other profile").on(service));
             all.add(get("/v3/api-docs").open("200").framework().note("the service's OpenAPI document").on(service));
             all.add(get("/v3/api-docs.yaml").open("200").framework().note("the same, as YAML").on(service));
             all.add(get("/actuator/health/readiness").open("200").framework().note("probes").on(service));
@@ -339,19 +337,22 @@ final class AuthzMatrix {
         out.append("""
                 ## Tokens
 
-                - **Local profile** (`./stack up`, docker compose, the tests): tokens are HS256, signed with
-                  `app.security.dev-secret`, minted by `POST /dev/tokens`. A dev secret outside the `local` profile stops
-                  the service at start-up.
-                - **Every other profile**: there is no `/dev/tokens` (no `DevTokens` bean; the path answers 401) and tokens
-                  are validated by Spring Boot's resource server against the identity provider:
+                - **Every profile, the local one included**: no service holds a signing secret or mints tokens.
+                  Tokens are validated by Spring Boot's resource server against the identity provider:
                   `spring.security.oauth2.resourceserver.jwt.issuer-uri` (checks `iss`, and discovers the keys when
                   `jwk-set-uri` is not set), `jwk-set-uri` (the signature), `audiences` (`aud` must name one of them;
-                  the services default to `order-cancellation`, and a service without audiences does not start), `exp`/`nbf`
-                  (60 s skew; a token without `exp` or `sub` is refused, `JwtPolicy`). The `roles` claim (a list, or a
-                  space/comma separated string) maps to BUYER / SELLER / SUPPORT / CARRIER either way.
-                  Tested by `ProductionJwtValidationTest` (platform: a JWKS served by an in-test HTTP server, RSA keys
-                  generated in the test) and `AuthorizationMatrixTest.outsideTheLocalProfile…` (orders-service started
-                  without the local profile).
+                  the services default to `order-cancellation`, and a service without audiences or keys does not start),
+                  `exp`/`nbf` (60 s skew; a token without `exp` or `sub` is refused, `JwtPolicy`). The `roles` claim (a
+                  list, or a space/comma separated string) maps to BUYER / SELLER / SUPPORT / CARRIER.
+                - **Local profile** (`./stack up`, docker compose, the tests): the identity provider is the local stack's
+                  token issuer (the `token-issuer` module, Spring Authorization Server; `TOKEN_ISSUER_URL`, default
+                  `http://127.0.0.1:8090`). Its `local-tools` client gets a token for any user and roles with a
+                  client-credentials request (`user=`, `roles=`); see the README.
+                - Tested by `ProductionJwtValidationTest` (platform: a JWKS served by an in-test HTTP server, RSA keys
+                  generated in the test), `AuthorizationMatrixTest.theLocalIssuersTokens…` (the services of this matrix
+                  accept the issuer's tokens and refuse another key's, expired ones and another audience's, all signed
+                  with the issuer's own key but the first) and `AuthorizationMatrixTest.outsideTheLocalProfile…`
+                  (orders-service in another profile trusts only its own identity provider).
                 - The security chain is stateless: no `WebSession` is created or read and a refused request is not
                   saved for replay (`NoOpServerSecurityContextRepository`, `NoOpServerRequestCache`).
 

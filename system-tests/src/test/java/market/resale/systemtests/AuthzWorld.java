@@ -3,14 +3,12 @@ package market.resale.systemtests;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.nimbusds.jose.JWSAlgorithm;
-import com.nimbusds.jose.JWSHeader;
-import com.nimbusds.jose.crypto.MACSigner;
+import com.nimbusds.jose.jwk.RSAKey;
+import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import com.nimbusds.jwt.JWTClaimsSet;
-import com.nimbusds.jwt.SignedJWT;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.nio.charset.StandardCharsets;
 import java.util.Date;
 import java.util.EnumMap;
 import java.util.HashMap;
@@ -22,11 +20,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.StreamSupport;
-import market.resale.platform.security.SecuritySettings;
 import market.resale.schemas.checkout.ItemCondition;
 import market.resale.schemas.checkout.OrderPlaced;
 import market.resale.schemas.topics.Topics;
 import market.resale.systemtests.AuthzMatrix.Caller;
+import market.resale.testsupport.TokenIssuer;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -129,8 +127,9 @@ final class AuthzWorld {
     }
 
     void seed(KafkaProducer<String, SpecificRecord> upstream) throws Exception {
-        tokens.put(Caller.FORGED, hs256("forged-secret-of-somebody-else-0123456789abcdef", Instant.now().plus(Duration.ofHours(1))));
-        tokens.put(Caller.EXPIRED, hs256(ordersService.bean(SecuritySettings.class).devSecret(), Instant.now().minus(Duration.ofHours(1))));
+        tokens.put(Caller.FORGED, allRoles(new RSAKeyGenerator(2048).keyID(FuzzTokens.issuerKey().getKeyID()).generate(),
+                Instant.now().plus(Duration.ofHours(1))));
+        tokens.put(Caller.EXPIRED, allRoles(FuzzTokens.issuerKey(), Instant.now().minus(Duration.ofHours(1))));
         tokens.put(Caller.BUYER_OWNER, ordersService.token(buyer, "BUYER"));
         tokens.put(Caller.BUYER_OTHER, ordersService.token(otherBuyer, "BUYER"));
         tokens.put(Caller.SELLER_OWNER, ordersService.token(seller, "SELLER"));
@@ -264,13 +263,11 @@ final class AuthzWorld {
         return StreamSupport.stream(body.get("notifications").spliterator(), false).toList();
     }
 
-    /** The buyer's claims with every role, HS256-signed with {@code secret}, expiring at {@code expiresAt}. */
-    private String hs256(String secret, Instant expiresAt) throws Exception {
-        var claims = new JWTClaimsSet.Builder().issuer("local-dev").subject(buyer)
+    /** The buyer's claims with every role, as the issuer would issue them, signed by {@code key}, expiring at {@code expiresAt}. */
+    private String allRoles(RSAKey key, Instant expiresAt) {
+        var claims = new JWTClaimsSet.Builder().issuer(TokenIssuer.shared().url()).subject(buyer).audience(TokenIssuer.AUDIENCE)
                 .issueTime(Date.from(expiresAt.minus(Duration.ofHours(8)))).expirationTime(Date.from(expiresAt))
                 .claim("roles", List.of("BUYER", "SELLER", "SUPPORT", "CARRIER")).build();
-        var jwt = new SignedJWT(new JWSHeader(JWSAlgorithm.HS256), claims);
-        jwt.sign(new MACSigner(secret.getBytes(StandardCharsets.UTF_8)));
-        return jwt.serialize();
+        return FuzzTokens.sign(key, claims, c -> { });
     }
 }

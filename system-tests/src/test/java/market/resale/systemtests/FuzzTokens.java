@@ -1,80 +1,91 @@
 package market.resale.systemtests;
 
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.RSASSASigner;
+import com.nimbusds.jose.jwk.JWK;
+import com.nimbusds.jose.jwk.RSAKey;
+import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.util.Base64;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
-import tools.jackson.databind.node.ObjectNode;
+import java.util.Date;
+import java.util.List;
+import java.util.function.Consumer;
+import market.resale.testsupport.TokenIssuer;
 
 /**
- * Bad bearer tokens made from a real one (minted by {@code /dev/tokens}): re-signed with another
- * secret, expired, unsigned ({@code alg: none}), tampered after signing, and well signed with a subject
- * no identity provider should issue. Signing is plain HS256, so nothing here depends on the service's code.
+ * Bad bearer tokens made from a real one (issued by the local stack's token issuer): re-signed with
+ * another key under the issuer's key id, expired, unsigned ({@code alg: none}), tampered after signing,
+ * and well signed by the issuer's own key with a subject it should never issue. Signing is Nimbus
+ * RS256 with the issuer's key file, so nothing here depends on the services' code.
  */
 final class FuzzTokens {
 
-    /** The local profile's dev secret (the services' yml default). */
-    static final String DEV_SECRET = "local-dev-secret-change-me-0123456789abcdef";
-    private static final String OTHER_SECRET = "an-attacker-secret-that-is-long-enough-0123456789";
     private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
-    private static final Base64.Decoder B64D = Base64.getUrlDecoder();
 
-    private final String header;
-    private final ObjectNode claims;
+    private final JWTClaimsSet claims;
+    private final RSAKey issuerKey;
 
     FuzzTokens(String realToken) {
-        var parts = realToken.split("\\.");
-        this.header = parts[0];
-        this.claims = (ObjectNode) ServiceProcess.JSON.readTree(new String(B64D.decode(parts[1]), StandardCharsets.UTF_8));
+        try {
+            this.claims = SignedJWT.parse(realToken).getJWTClaimsSet();
+            this.issuerKey = issuerKey();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
     }
 
-    /** The same claims signed with a secret the services do not know. */
+    /** The local stack issuer's signing key (a test may sign what the issuer never would). */
+    static RSAKey issuerKey() throws Exception {
+        return JWK.parse(Files.readString(TokenIssuer.shared().keyFile(), StandardCharsets.UTF_8)).toRSAKey();
+    }
+
+    /** The same claims signed by another key that claims the issuer's key id. */
     String forged() {
-        return sign(header, claims, OTHER_SECRET);
+        try {
+            return sign(new RSAKeyGenerator(2048).keyID(issuerKey.getKeyID()).generate(), claims, c -> { });
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
     }
 
-    /** Correctly signed, expired an hour ago. */
+    /** Signed by the issuer's key, expired an hour ago. */
     String expired() {
-        var c = claims.deepCopy();
-        var now = System.currentTimeMillis() / 1000;
-        c.put("iat", now - 7200);
-        c.put("exp", now - 3600);
-        return sign(header, c, DEV_SECRET);
+        var now = System.currentTimeMillis();
+        return sign(issuerKey, claims, c -> c.issueTime(new Date(now - 7_200_000)).notBeforeTime(null).expirationTime(new Date(now - 3_600_000)));
     }
 
     /** No signature at all. */
     String unsigned() {
         var none = B64.encodeToString("{\"alg\":\"none\",\"typ\":\"JWT\"}".getBytes(StandardCharsets.UTF_8));
-        return none + "." + B64.encodeToString(ServiceProcess.JSON.writeValueAsBytes(claims)) + ".";
+        return none + "." + B64.encodeToString(claims.toString().getBytes(StandardCharsets.UTF_8)) + ".";
     }
 
     /** Claims changed after signing (roles raised to SUPPORT), the original signature kept. */
     String tampered(String realToken) {
-        var c = claims.deepCopy();
-        c.putArray("roles").add("SUPPORT");
+        var changed = new JWTClaimsSet.Builder(claims).claim("roles", List.of("SUPPORT")).build();
         var parts = realToken.split("\\.");
-        return parts[0] + "." + B64.encodeToString(ServiceProcess.JSON.writeValueAsBytes(c)) + "." + parts[2];
+        return parts[0] + "." + B64.encodeToString(changed.toString().getBytes(StandardCharsets.UTF_8)) + "." + parts[2];
     }
 
-    /** Correctly signed, with this subject and these roles (as an identity provider could issue). */
+    /** Signed by the issuer's key, with this subject and these roles (as an identity provider could issue). */
     String withSubject(String subject, String... roles) {
-        var c = claims.deepCopy();
-        c.put("sub", subject);
-        var array = c.putArray("roles");
-        for (var role : roles) {
-            array.add(role);
-        }
-        return sign(header, c, DEV_SECRET);
+        return sign(issuerKey, claims, c -> c.subject(subject).claim("roles", List.of(roles)));
     }
 
-    private static String sign(String header, ObjectNode claims, String secret) {
-        var signingInput = header + "." + B64.encodeToString(ServiceProcess.JSON.writeValueAsBytes(claims));
+    /** {@code claims} changed by {@code change}, signed RS256 by {@code key} under its key id. */
+    static String sign(RSAKey key, JWTClaimsSet claims, Consumer<JWTClaimsSet.Builder> change) {
+        var builder = new JWTClaimsSet.Builder(claims);
+        change.accept(builder);
+        var jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(key.getKeyID()).build(), builder.build());
         try {
-            var mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-            return signingInput + "." + B64.encodeToString(mac.doFinal(signingInput.getBytes(StandardCharsets.US_ASCII)));
-        } catch (java.security.GeneralSecurityException e) {
+            jwt.sign(new RSASSASigner(key));
+        } catch (Exception e) {
             throw new IllegalStateException(e);
         }
+        return jwt.serialize();
     }
 }

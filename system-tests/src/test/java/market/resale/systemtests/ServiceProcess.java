@@ -10,6 +10,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import market.resale.testsupport.TokenIssuer;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -57,6 +58,7 @@ final class ServiceProcess implements AutoCloseable {
             // twice): the partitions of an instance a test stopped move once its session expires. Short here.
             properties.put("app.kafka.client[session.timeout.ms]", "6000");
             properties.put("app.kafka.client[heartbeat.interval.ms]", "1000");
+            properties.putAll(TokenIssuer.shared().serviceProperties());
             properties.putAll(extra);
             // As command-line arguments: they take precedence over the service's application.yml.
             var args = properties.entrySet().stream().map(e -> "--" + e.getKey() + "=" + e.getValue()).toArray(String[]::new);
@@ -91,13 +93,9 @@ final class ServiceProcess implements AutoCloseable {
         }
     }
 
+    /** A token from the local stack's issuer (the one this service trusts), as the demo gets one. */
     String token(String userId, String... roles) {
-        var body = JSON.createObjectNode().put("userId", userId);
-        var array = body.putArray("roles");
-        for (var role : roles) {
-            array.add(role);
-        }
-        return post("/dev/tokens", null, body.toString(), Map.of()).body().get("token").asString();
+        return TokenIssuer.shared().token(userId, roles);
     }
 
     Response get(String path, String token) {

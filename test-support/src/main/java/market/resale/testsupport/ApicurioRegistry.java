@@ -11,7 +11,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -102,23 +101,8 @@ public final class ApicurioRegistry implements AutoCloseable {
 
     @Override
     public void close() {
-        if (!process.isAlive()) {
-            return;
-        }
-        // Quarkus runs no children today, but a launcher script or a future version may: stop them too.
-        List<ProcessHandle> descendants = new ArrayList<>(process.descendants().toList());
-        descendants.forEach(ProcessHandle::destroy);
-        process.destroy();
-        try {
-            if (!process.waitFor(STOP_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
-                log.warn("Apicurio Registry (pid {}) did not stop within {}; killing it", process.pid(), STOP_TIMEOUT);
-                process.destroyForcibly().waitFor(STOP_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
-            }
-        } catch (InterruptedException e) {
-            process.destroyForcibly();
-            Thread.currentThread().interrupt();
-        }
-        descendants.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
+        // Quarkus runs no children today, but a launcher script or a future version may: they are stopped too.
+        ChildProcesses.stop(process, STOP_TIMEOUT);
     }
 
     private static ApicurioRegistry startOnce(Path home) {
@@ -215,12 +199,7 @@ public final class ApicurioRegistry implements AutoCloseable {
     }
 
     private String logTail() {
-        try {
-            List<String> lines = Files.readAllLines(logFile);
-            return String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size()));
-        } catch (IOException | UncheckedIOException e) {
-            return "(log unreadable: " + e + ")";
-        }
+        return ChildProcesses.logTail(logFile);
     }
 
     private static Path home() {
@@ -245,9 +224,7 @@ public final class ApicurioRegistry implements AutoCloseable {
     }
 
     private static Path javaBinary() {
-        // The JVM running the tests is 21+ (the build's release), which the registry needs; the PATH's java may not be.
-        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        return Files.isExecutable(java) ? java : ProcessHandle.current().info().command().map(Path::of).orElse(java);
+        return ChildProcesses.javaBinary();
     }
 
     private static Path logDirectory() {

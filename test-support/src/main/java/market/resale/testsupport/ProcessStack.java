@@ -22,7 +22,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * The whole system as separate operating-system processes, the way {@code ./stack up} runs it: a KRaft
  * broker from Apache Kafka's jars, Apicurio Registry with its storage in Kafka, and the five services'
- * runnable jars, each on a free port on 127.0.0.1 with its own state directory under {@code target/}.
+ * runnable jars, and the token issuer the services validate tokens with, each on a free port on 127.0.0.1 with its own state directory under {@code target/}.
  * Any of them can be killed ({@code SIGKILL}), stopped ({@code SIGTERM}) and started again on the same
  * port and data. {@link #close()} stops everything it started. Used by the fault tests and the benchmark;
  * it needs {@code local-stack} and the services packaged ({@code ./mvnw package -DskipTests}).
@@ -42,6 +42,7 @@ public final class ProcessStack implements AutoCloseable {
     private final int controllerPort = freePort();
     private final int registryPort = freePort();
     private final int registryManagementPort = freePort();
+    private final int issuerPort = freePort();
     private final Map<String, Integer> ports = new LinkedHashMap<>();
     private final Map<String, Process> processes = new LinkedHashMap<>();
 
@@ -105,6 +106,16 @@ public final class ProcessStack implements AutoCloseable {
         return "http://127.0.0.1:" + registryPort + "/apis/ccompat/v7";
     }
 
+    /** The token issuer ({@code iss} of its tokens); tokens for any user from {@link #token}. */
+    public String issuerUrl() {
+        return "http://127.0.0.1:" + issuerPort;
+    }
+
+    /** A token for {@code user} with {@code roles} from the stack's issuer, as the demo gets one. */
+    public String token(String user, String... roles) {
+        return TokenIssuer.tokenFrom(issuerUrl(), user, roles);
+    }
+
     public String baseUrl(String service) {
         return "http://127.0.0.1:" + ports.get(service);
     }
@@ -113,10 +124,11 @@ public final class ProcessStack implements AutoCloseable {
         return work.resolve("logs");
     }
 
-    /** Starts the broker, the registry and every service, and waits until each service is ready. */
+    /** Starts the broker, the registry, the token issuer and every service, and waits until each service is ready. */
     public void startAll() {
         startBroker();
         startRegistry();
+        startIssuer();
         SERVICES.forEach(this::startService);
         SERVICES.forEach(s -> awaitReady(s, Duration.ofSeconds(240)));
     }
@@ -182,6 +194,23 @@ public final class ProcessStack implements AutoCloseable {
         put(registryUrl() + "/config", "{\"compatibility\":\"BACKWARD\"}");
     }
 
+    // ------------------------------------------------------------------ token issuer
+
+    public void startIssuer() {
+        var state = work.resolve("state").resolve("token-issuer");
+        try {
+            Files.createDirectories(state);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        var jar = root.resolve("token-issuer/target/token-issuer-" + version + "-exec.jar");
+        if (!Files.exists(jar)) {
+            throw new IllegalStateException("No " + jar + "; build it first (./mvnw package)");
+        }
+        start("token-issuer", new ProcessBuilder(TokenIssuer.command(jar, issuerPort, state.resolve("signing-key.json"))));
+        awaitHttp(issuerUrl() + "/actuator/health/readiness", Duration.ofSeconds(120));
+    }
+
     // ------------------------------------------------------------------ services
 
     public void startService(String service) {
@@ -201,6 +230,8 @@ public final class ProcessStack implements AutoCloseable {
                 "--spring.profiles.active=local", "--server.address=127.0.0.1", "--server.port=" + ports.get(service),
                 "--app.kafka.bootstrap-servers=" + bootstrapServers(), "--app.kafka.registry-url=" + registryUrl(),
                 "--app.kafka.state-dir=" + state,
+                "--spring.security.oauth2.resourceserver.jwt.issuer-uri=" + issuerUrl(),
+                "--spring.security.oauth2.resourceserver.jwt.jwk-set-uri=" + issuerUrl() + "/oauth2/jwks",
                 // A killed instance's partitions move once its session expires: short here, like a test cluster.
                 "--app.kafka.client[session.timeout.ms]=6000", "--app.kafka.client[heartbeat.interval.ms]=1000"));
         command.addAll(serviceArgs);

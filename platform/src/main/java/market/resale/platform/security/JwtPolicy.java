@@ -6,7 +6,6 @@ import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.properties.bind.Bindable;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.core.env.Environment;
-import org.springframework.core.env.Profiles;
 import org.springframework.security.oauth2.core.OAuth2Error;
 import org.springframework.security.oauth2.core.OAuth2ErrorCodes;
 import org.springframework.security.oauth2.core.OAuth2TokenValidator;
@@ -14,15 +13,15 @@ import org.springframework.security.oauth2.core.OAuth2TokenValidatorResult;
 import org.springframework.security.oauth2.jwt.Jwt;
 
 /**
- * What a token must be outside the {@code local} profile, on top of what Spring Boot's issuer/JWKS
+ * What a token must be, in every profile, on top of what Spring Boot's issuer/JWKS
  * decoder ({@code spring.security.oauth2.resourceserver.jwt.*}) checks: the signature against the
  * JWKS, {@code iss} against {@code issuer-uri}, {@code aud} against {@code audiences}, {@code exp} and
  * {@code nbf} (60 s skew). Boot adds every {@code OAuth2TokenValidator<Jwt>} bean to those checks; this
  * one refuses a token without {@code exp} (Spring's timestamp check lets one through) or without a
  * subject (the user id every ownership check reads).
  *
- * <p>And at start-up: the HS256 dev secret only in the {@code local} profile, and outside it a non-empty
- * {@code audiences} (the services default it to {@code order-cancellation} in their configuration), so
+ * <p>And at start-up: the identity provider's keys ({@code jwk-set-uri} or {@code issuer-uri}) and a
+ * non-empty {@code audiences} (the services default it to {@code order-cancellation} in their configuration), so
  * that a token minted by the same identity provider for another application is not accepted here.
  */
 public final class JwtPolicy implements OAuth2TokenValidator<Jwt> {
@@ -33,24 +32,26 @@ public final class JwtPolicy implements OAuth2TokenValidator<Jwt> {
 
     private static final Logger log = LoggerFactory.getLogger(JwtPolicy.class);
 
-    /** Fails start-up on a configuration that would accept tokens it should not. */
-    static JwtPolicy checked(SecuritySettings settings, Environment environment) {
-        var local = environment.acceptsProfiles(Profiles.of("local"));
-        if (settings.hasDevSecret()) {
-            if (!local) {
-                throw new IllegalStateException("app.security.dev-secret (HS256 dev tokens) is for the local profile only; "
-                        + "outside it tokens are validated through " + ISSUER_URI + " / " + JWK_SET_URI);
-            }
-            return new JwtPolicy();
-        }
+    /** Fails start-up on a configuration that would accept tokens it should not, or none at all. */
+    static JwtPolicy checked(Environment environment) {
         var binder = Binder.get(environment);
+        if (binder.bind("app.security.dev-secret", String.class).isBound()) {
+            throw new IllegalStateException("app.security.dev-secret is gone: no service holds a signing secret. Tokens come from "
+                    + "the identity provider (the local stack's token-issuer) and are validated through " + JWK_SET_URI);
+        }
         var audiences = binder.bind(AUDIENCES, Bindable.listOf(String.class)).orElse(List.of()).stream()
                 .filter(a -> !a.isBlank()).toList();
         if (audiences.isEmpty()) {
             throw new IllegalStateException(AUDIENCES + " must name the audience this service's tokens are issued for "
                     + "(the services default it to order-cancellation)");
         }
-        if (binder.bind(ISSUER_URI, String.class).map(String::isBlank).orElse(true)) {
+        var jwkSetUri = binder.bind(JWK_SET_URI, String.class).map(String::isBlank).map(blank -> !blank).orElse(false);
+        var issuerUri = binder.bind(ISSUER_URI, String.class).map(String::isBlank).map(blank -> !blank).orElse(false);
+        if (!jwkSetUri && !issuerUri) {
+            throw new IllegalStateException("Neither " + JWK_SET_URI + " nor " + ISSUER_URI + " is set: the service would have no "
+                    + "key to check tokens with (TOKEN_ISSUER_URL in the local profile; the identity provider's in production)");
+        }
+        if (!issuerUri) {
             log.warn("{} is not set: tokens are checked against the JWKS, audience {} and expiry, but not their issuer",
                     ISSUER_URI, audiences);
         }

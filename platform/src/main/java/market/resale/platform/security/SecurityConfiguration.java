@@ -1,14 +1,10 @@
 package market.resale.platform.security;
 
-import java.nio.charset.StandardCharsets;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
-import javax.crypto.spec.SecretKeySpec;
 import market.resale.platform.web.ApiProblem;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
-import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.core.env.Environment;
 import org.springframework.http.HttpStatus;
@@ -18,10 +14,7 @@ import org.springframework.security.config.annotation.web.reactive.EnableWebFlux
 import org.springframework.security.config.web.server.ServerHttpSecurity;
 import org.springframework.security.core.authority.SimpleGrantedAuthority;
 import org.springframework.security.oauth2.core.OAuth2TokenValidator;
-import org.springframework.security.oauth2.jose.jws.MacAlgorithm;
 import org.springframework.security.oauth2.jwt.Jwt;
-import org.springframework.security.oauth2.jwt.NimbusReactiveJwtDecoder;
-import org.springframework.security.oauth2.jwt.ReactiveJwtDecoder;
 import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationToken;
 import org.springframework.security.web.server.SecurityWebFilterChain;
 import org.springframework.security.web.server.context.NoOpServerSecurityContextRepository;
@@ -31,27 +24,28 @@ import reactor.core.publisher.Mono;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Every endpoint needs a bearer JWT, except health and metrics (and {@code /dev/tokens}, which exists
- * only in the local profile). Tokens are HS256 dev tokens in the local profile, otherwise validated by
- * Spring Boot's decoder against the configured issuer, JWKS and audiences, plus {@link JwtPolicy}. The
+ * Every endpoint needs a bearer JWT, except health, metrics and the OpenAPI document. In every profile,
+ * the local one included, tokens are validated by Spring Boot's decoder against the identity provider's
+ * JWKS, issuer and the service's audiences, plus {@link JwtPolicy}: no service holds a signing secret
+ * (the local stack's provider is the token-issuer module). The
  * subject is the user id; the {@code roles} claim lists BUYER / SELLER / SUPPORT / CARRIER. What each role may see is decided per
  * endpoint against the data (ownership), not here.
  */
 @AutoConfiguration
 @EnableWebFluxSecurity
-@EnableConfigurationProperties(SecuritySettings.class)
 public class SecurityConfiguration {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
     /**
-     * Endpoints anyone may call: the OpenAPI document, and dev token minting (which exists only in the
-     * local profile). Everything else but the actuator's health and metrics needs a bearer token.
+     * Endpoints anyone may call: the OpenAPI document. Everything else but the actuator's health and
+     * metrics needs a bearer token.
      */
-    public static final java.util.List<String> PUBLIC_PATHS = java.util.List.of("/dev/tokens", "/v3/api-docs", "/v3/api-docs.yaml", "/v3/api-docs/**");
+    public static final List<String> PUBLIC_PATHS = List.of("/v3/api-docs", "/v3/api-docs.yaml", "/v3/api-docs/**");
 
+    /** {@code jwtPolicy} first: a configuration without keys or audiences is refused before the decoder is looked up. */
     @Bean
-    SecurityWebFilterChain securityWebFilterChain(ServerHttpSecurity http) {
+    SecurityWebFilterChain securityWebFilterChain(ServerHttpSecurity http, OAuth2TokenValidator<Jwt> jwtPolicy) {
         return http
                 .csrf(ServerHttpSecurity.CsrfSpec::disable)
                 .httpBasic(ServerHttpSecurity.HttpBasicSpec::disable)
@@ -80,27 +74,12 @@ public class SecurityConfiguration {
     }
 
     /**
-     * Added by Spring Boot to its issuer/JWKS decoder's checks (outside the local profile); creating it
-     * also refuses a configuration without audiences, or a dev secret outside the local profile.
+     * Added by Spring Boot to its issuer/JWKS decoder's checks; creating it also refuses a configuration
+     * without audiences or without the identity provider's keys.
      */
     @Bean
-    OAuth2TokenValidator<Jwt> jwtPolicy(SecuritySettings settings, Environment environment) {
-        return JwtPolicy.checked(settings, environment);
-    }
-
-    /** Local profile only: tokens minted by {@code /dev/tokens} are signed with this secret. */
-    @Bean
-    @ConditionalOnProperty("app.security.dev-secret")
-    ReactiveJwtDecoder devJwtDecoder(SecuritySettings settings) {
-        return NimbusReactiveJwtDecoder.withSecretKey(secretKey(settings)).macAlgorithm(MacAlgorithm.HS256).build();
-    }
-
-    static SecretKeySpec secretKey(SecuritySettings settings) {
-        var bytes = settings.devSecret().getBytes(StandardCharsets.UTF_8);
-        if (bytes.length < 32) {
-            throw new IllegalStateException("app.security.dev-secret must be at least 32 bytes");
-        }
-        return new SecretKeySpec(bytes, "HmacSHA256");
+    OAuth2TokenValidator<Jwt> jwtPolicy(Environment environment) {
+        return JwtPolicy.checked(environment);
     }
 
     static Mono<AbstractAuthenticationToken> authentication(Jwt jwt) {

@@ -3,7 +3,6 @@ package market.resale.platform.web;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
-import market.resale.platform.security.DevTokens;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -15,7 +14,7 @@ import org.springframework.util.unit.DataSize;
 import org.springframework.web.reactive.function.client.WebClient;
 
 @AutoConfiguration
-@Import({ProblemHandling.class, DevTokens.class})
+@Import(ProblemHandling.class)
 public class WebConfiguration {
 
     /** Every decision that depends on time reads this clock; tests replace it. */

@@ -32,7 +32,6 @@ import market.resale.platform.kafka.KafkaConfiguration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.NoSuchBeanDefinitionException;
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.builder.SpringApplicationBuilder;
@@ -46,11 +45,11 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * Production token validation (no {@code local} profile): a real JWKS served over HTTP by an in-test
- * server, RSA keys generated here, and the platform's security on a WebFlux server. A token is
- * accepted only when signed by a key of the JWKS, issued by the configured issuer, for the configured
- * audience, not expired and with a subject; the {@code roles} claim is mapped as with dev tokens; and
- * there is no {@code /dev/tokens}.
+ * Token validation as in production (and, since no service holds a signing secret, in every profile): a
+ * real JWKS served over HTTP by an in-test server, RSA keys generated here, and the platform's security
+ * on a WebFlux server. A token is accepted only when signed by a key of the JWKS, issued by the
+ * configured issuer, for the configured audience, not expired and with a subject; the {@code roles}
+ * claim is mapped; and there is no way to mint a token at a service ({@code /dev/tokens} is gone).
  */
 class ProductionJwtValidationTest {
 
@@ -213,7 +212,7 @@ class ProductionJwtValidationTest {
     }
 
     @Test
-    void anHs256TokenSignedWithTheLocalDevSecretIsNotAcceptedHere() throws Exception {
+    void anHs256TokenSignedWithTheFormerDevSecretOrAnUnsignedOneIsNotAccepted() throws Exception {
         var claims = new JWTClaimsSet.Builder().issuer(issuer).subject("mallory").audience(AUDIENCE)
                 .expirationTime(Date.from(Instant.now().plus(Duration.ofMinutes(5)))).claim("roles", List.of("SUPPORT")).build();
         var jwt = new SignedJWT(new JWSHeader(JWSAlgorithm.HS256), claims);
@@ -251,9 +250,14 @@ class ProductionJwtValidationTest {
     }
 
     @Test
-    void devTokenMintingIsAbsentOutsideTheLocalProfile() throws Exception {
-        assertThatThrownBy(() -> app.getBean(DevTokens.class)).isInstanceOf(NoSuchBeanDefinitionException.class);
-        assertThat(postDevTokens(app).statusCode()).isIn(401, 404);
+    void noServiceMintsTokensInAnyProfile() throws Exception {
+        assertThat(postDevTokens(app).statusCode()).isEqualTo(401);
+        try (var local = start(Map.of(JwtPolicy.JWK_SET_URI, issuer + "/protocol/openid-connect/certs", JwtPolicy.AUDIENCES, AUDIENCE), "local")) {
+            assertThat(postDevTokens(local).statusCode()).isEqualTo(401);
+            // The local profile checks tokens as production does.
+            assertThat(get(local, "/whoami", token(c -> { })).statusCode()).isEqualTo(200);
+            assertThat(get(local, "/whoami", token(otherKey, c -> { })).statusCode()).isEqualTo(401);
+        }
     }
 
     @Test
@@ -266,24 +270,13 @@ class ProductionJwtValidationTest {
     }
 
     @Test
-    void aServiceWithoutAnAudienceOrWithADevSecretOutsideTheLocalProfileDoesNotStart() {
+    void aServiceWithoutAnAudienceWithoutKeysOrWithASigningSecretDoesNotStart() {
         assertThatThrownBy(() -> start(Map.of(JwtPolicy.JWK_SET_URI, issuer + "/protocol/openid-connect/certs")).close())
                 .hasStackTraceContaining(JwtPolicy.AUDIENCES);
+        assertThatThrownBy(() -> start(Map.of(JwtPolicy.AUDIENCES, AUDIENCE), "local").close())
+                .hasStackTraceContaining("no key to check tokens with");
         assertThatThrownBy(() -> start(Map.of(JwtPolicy.JWK_SET_URI, issuer + "/protocol/openid-connect/certs",
-                JwtPolicy.AUDIENCES, AUDIENCE, "app.security.dev-secret", "local-dev-secret-change-me-0123456789abcdef")).close())
-                .hasStackTraceContaining("local profile only");
-    }
-
-    @Test
-    void inTheLocalProfileDevTokensAreMintedAndAccepted() throws Exception {
-        try (var local = start(Map.of("app.security.dev-secret", "local-dev-secret-change-me-0123456789abcdef"), "local")) {
-            assertThat(local.getBean(DevTokens.class)).isNotNull();
-            var minted = postDevTokens(local);
-            assertThat(minted.statusCode()).isEqualTo(200);
-            var token = minted.body().replaceAll(".*\"token\":\"([^\"]+)\".*", "$1");
-            assertThat(get(local, "/whoami", token).body()).contains("\"userId\":\"mallory\"").contains("SUPPORT");
-            // The identity provider's tokens are not what the local profile accepts.
-            assertThat(get(local, "/whoami", token(c -> { })).statusCode()).isEqualTo(401);
-        }
+                JwtPolicy.AUDIENCES, AUDIENCE, "app.security.dev-secret", "local-dev-secret-change-me-0123456789abcdef"), "local").close())
+                .hasStackTraceContaining("no service holds a signing secret");
     }
 }

@@ -1,0 +1,85 @@
+package market.resale.issuer;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Pattern;
+import org.springframework.security.oauth2.core.OAuth2AuthenticationException;
+import org.springframework.security.oauth2.core.OAuth2Error;
+import org.springframework.security.oauth2.core.OAuth2ErrorCodes;
+import org.springframework.security.oauth2.server.authorization.OAuth2TokenType;
+import org.springframework.security.oauth2.server.authorization.authentication.OAuth2ClientCredentialsAuthenticationToken;
+import org.springframework.security.oauth2.server.authorization.token.JwtEncodingContext;
+import org.springframework.security.oauth2.server.authorization.token.OAuth2TokenCustomizer;
+
+/**
+ * The claims the services read, on every access token: {@code aud} (the services' audience),
+ * {@code sub} (the user id every ownership check compares) and {@code roles}.
+ *
+ * <p>A client's own token has its client id as subject and the roles configured for it. A client that
+ * may act for users (the local stack's demo, test and load tools) asks with {@code user=<id>} and
+ * {@code roles=<ROLE ...>} on its client-credentials request and gets a token for that user; any other
+ * client asking so is refused, as is a malformed user id or an unknown role ({@code invalid_request}).
+ */
+final class AccessTokenClaims implements OAuth2TokenCustomizer<JwtEncodingContext> {
+
+    static final Set<String> ROLES = Set.of("BUYER", "SELLER", "SUPPORT", "CARRIER");
+    private static final Pattern USER_ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
+
+    private final IssuerSettings settings;
+
+    AccessTokenClaims(IssuerSettings settings) {
+        this.settings = settings;
+    }
+
+    @Override
+    public void customize(JwtEncodingContext context) {
+        if (!OAuth2TokenType.ACCESS_TOKEN.equals(context.getTokenType())) {
+            return;
+        }
+        var clientId = context.getRegisteredClient().getClientId();
+        var policy = settings.policy(clientId);
+        var subject = clientId;
+        var roles = policy.roles();
+        if (context.getAuthorizationGrant() instanceof OAuth2ClientCredentialsAuthenticationToken grant
+                && grant.getAdditionalParameters().containsKey("user")) {
+            if (!policy.actsForUsers()) {
+                throw invalid("Client " + clientId + " may not ask for tokens on behalf of a user");
+            }
+            subject = single(grant.getAdditionalParameters().get("user"));
+            if (subject == null || !USER_ID.matcher(subject).matches()) {
+                throw invalid("user must be 1-64 letters, digits, '.', '_' or '-'");
+            }
+            roles = roles(grant.getAdditionalParameters().get("roles"));
+        }
+        context.getClaims().subject(subject).audience(List.of(settings.audience())).claim("roles", roles);
+    }
+
+    private static List<String> roles(Object parameter) {
+        var values = new ArrayList<String>();
+        if (parameter instanceof String value) {
+            values.add(value);
+        } else if (parameter instanceof String[] array) {
+            values.addAll(Arrays.asList(array));
+        } else if (parameter instanceof Collection<?> collection) {
+            collection.forEach(v -> values.add(String.valueOf(v)));
+        }
+        var roles = values.stream().flatMap(v -> Arrays.stream(v.split("[ ,]+"))).filter(r -> !r.isEmpty()).distinct().toList();
+        for (var role : roles) {
+            if (!ROLES.contains(role)) {
+                throw invalid("Unknown role " + role + "; use BUYER, SELLER, SUPPORT or CARRIER");
+            }
+        }
+        return roles;
+    }
+
+    private static String single(Object parameter) {
+        return parameter instanceof String value ? value : null;
+    }
+
+    private static OAuth2AuthenticationException invalid(String description) {
+        return new OAuth2AuthenticationException(new OAuth2Error(OAuth2ErrorCodes.INVALID_REQUEST, description, null));
+    }
+}

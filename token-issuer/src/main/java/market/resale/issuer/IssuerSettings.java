@@ -1,0 +1,35 @@
+package market.resale.issuer;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * What the issuer puts in its tokens beyond Spring Authorization Server's standard claims.
+ *
+ * @param audience the {@code aud} of every access token: the services accept only this audience
+ * @param keyFile  the signing key (a JWK with its private part). Read at start; when the file does not
+ *                 exist a new RSA key is generated and written there (owner-only), so that tokens stay
+ *                 valid across restarts. Unset: a key generated for this run only.
+ * @param clients  per registered client (by client id): the roles its own tokens carry, and whether it
+ *                 may ask for tokens on behalf of a user ({@code user} and {@code roles} parameters of a
+ *                 client-credentials request: the demo, test and load tools of the local stack)
+ */
+@ConfigurationProperties("app.issuer")
+public record IssuerSettings(@DefaultValue("order-cancellation") String audience, String keyFile,
+                             @DefaultValue Map<String, ClientPolicy> clients) {
+
+    public record ClientPolicy(@DefaultValue List<String> roles, boolean actsForUsers) {
+    }
+
+    /** The key file, or null when none is named. */
+    Path keyPath() {
+        return keyFile == null || keyFile.isBlank() ? null : Path.of(keyFile);
+    }
+
+    ClientPolicy policy(String clientId) {
+        return clients.getOrDefault(clientId, new ClientPolicy(List.of(), false));
+    }
+}
