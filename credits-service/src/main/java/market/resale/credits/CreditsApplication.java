@@ -2,6 +2,7 @@ package market.resale.credits;
 
 import market.resale.credits.config.CreditsSettings;
 import market.resale.credits.stream.CreditsTopology;
+import market.resale.platform.tracing.RecordTracing;
 import market.resale.schemas.registry.SchemaRegistryClient;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.kafka.streams.Topology;
@@ -16,8 +17,9 @@ import org.springframework.context.annotation.Bean;
 public class CreditsApplication {
 
     @Bean
-    Topology creditsTopology(MeterRegistry meters, SchemaRegistryClient registry, @Value("${spring.application.name}") String applicationId) {
-        return CreditsTopology.build(registry, applicationId, meters);
+    Topology creditsTopology(MeterRegistry meters, SchemaRegistryClient registry, @Value("${spring.application.name}") String applicationId,
+                             RecordTracing tracing) {
+        return CreditsTopology.build(registry, applicationId, meters, tracing);
     }
 
     public static void main(String[] args) {

@@ -291,7 +291,8 @@ class KubernetesManifestsTest {
     void everyDeploymentHasProbesResourcesAndARestrictedSecurityContext(String overlay) {
         var objects = typed(overlay);
         var deployments = all(objects, Deployment.class);
-        assertThat(deployments).hasSize(Topics.APPLICATIONS.size() + 1);
+        // The services, the registry, the OpenTelemetry Collector and Jaeger.
+        assertThat(deployments).hasSize(Topics.APPLICATIONS.size() + 3);
 
         for (var deployment : deployments) {
             var name = deployment.getMetadata().getName();

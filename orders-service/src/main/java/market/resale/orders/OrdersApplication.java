@@ -2,6 +2,7 @@ package market.resale.orders;
 
 import market.resale.orders.config.OrdersSettings;
 import market.resale.orders.stream.OrdersTopology;
+import market.resale.platform.tracing.RecordTracing;
 import market.resale.platform.web.OutcomeSignals;
 import market.resale.schemas.registry.SchemaRegistryClient;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -24,8 +25,9 @@ public class OrdersApplication {
 
     @Bean
     Topology ordersTopology(MeterRegistry meters, OrdersSettings settings, SchemaRegistryClient registry,
-                            @Value("${spring.application.name}") String applicationId, OutcomeSignals orderSignals) {
-        return OrdersTopology.build(settings, registry, applicationId, meters, orderSignals);
+                            @Value("${spring.application.name}") String applicationId, OutcomeSignals orderSignals,
+                            RecordTracing tracing) {
+        return OrdersTopology.build(settings, registry, applicationId, meters, orderSignals, tracing);
     }
 
     public static void main(String[] args) {

@@ -153,6 +153,36 @@ class HttpFuzzTest {
         System.out.println("Rate limit: 11th message answered 429 rate-limited, Retry-After " + refused.header("Retry-After") + " s");
     }
 
+    /**
+     * orders-service's own limit, as configured (30 cancellation requests a minute per user): whatever the
+     * answers before it (here 404, orders that are not the caller's), the requests past the bucket are refused
+     * with 429 and Retry-After. A bucket refills one request every 2 s, so 40 quick requests meet the limit.
+     */
+    @Test
+    @Order(2)
+    void cancellationRequestsPastTheConfiguredRateAreRefusedWithRetryAfter() throws Exception {
+        var token = orders.token("rl-canceller-" + RUN, "BUYER");
+        var statuses = new ArrayList<Integer>();
+        FuzzClient.Answer refused = null;
+        for (int i = 1; i <= 40; i++) {
+            var answer = post(orders, "/orders/rl-not-yours-" + RUN + "-" + i + "/cancellations", token, "{\"reason\":\"CHANGED_MIND\"}");
+            statuses.add(answer.status());
+            if (answer.status() == 429 && refused == null) {
+                refused = answer;
+            }
+        }
+        assertThat(statuses.subList(0, 30)).as("within the bucket").containsOnly(404);
+        assertThat(refused).as("a request past the bucket is refused: " + statuses).isNotNull();
+        assertThat(refused.contentType()).startsWith("application/problem+json");
+        assertThat(ServiceProcess.JSON.readTree(refused.body()).get("code").asString()).isEqualTo("rate-limited");
+        assertThat(Long.parseLong(refused.header("Retry-After"))).isPositive();
+        // Per user: another buyer is not limited by this one's bucket.
+        assertThat(post(orders, "/orders/rl-not-yours-" + RUN + "-0/cancellations", orders.token("rl-other-" + RUN, "BUYER"),
+                "{\"reason\":\"CHANGED_MIND\"}").status()).isEqualTo(404);
+        System.out.println("Rate limit: cancellation request " + (statuses.indexOf(429) + 1) + " was the first answered 429, Retry-After "
+                + refused.header("Retry-After") + " s");
+    }
+
     // ---------------------------------------------------------------- fuzz
 
     private record Guarded(String order, String cancelledOrder, String buyer, String seller, String caseId, String requestId,

@@ -25,6 +25,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
 import market.resale.credits.CreditsApplication;
+import market.resale.messaging.MessagingApplication;
 import market.resale.orders.OrdersApplication;
 import market.resale.schemas.checkout.ItemCondition;
 import market.resale.schemas.checkout.OrderPlaced;
@@ -36,6 +37,7 @@ import market.resale.schemas.serde.AvroSerializer;
 import market.resale.schemas.topics.Topic;
 import market.resale.schemas.topics.Topics;
 import market.resale.shipping.ShippingApplication;
+import market.resale.support.SupportApplication;
 import market.resale.testsupport.ApicurioRegistry;
 import market.resale.testsupport.KafkaSeam;
 import org.apache.avro.Schema;
@@ -59,7 +61,8 @@ import org.junit.jupiter.api.Test;
  * Issue 5, acceptance 5: the upstream checkout app switches {@code checkout.order-placed} from v1 to a v2
  * with an added, defaulted field in the middle of a stream of orders and cancellations, on the real
  * broker and the real Apicurio Registry (global compatibility BACKWARD): nothing is lost, nothing is
- * dead-lettered, every order of both versions is visible and cancellable and is credited exactly once.
+ * dead-lettered, every order of both versions is visible and cancellable and is credited exactly once, has
+ * its buyer-seller conversation (messaging-service) and can be the subject of a case (support-service).
  * A v2 that adds a required field (no default) is refused by the registry (nothing is written) and by
  * the build's BACKWARD check.
  */
@@ -71,7 +74,8 @@ class SchemaEvolutionTest {
     /** Orders published while old (v1) and new (v2) upstream instances both run, alternately; even. */
     private static final int ROLLOUT = 10;
     private static final String SUBJECT = Topics.ORDER_PLACED.name() + "-value";
-    private static final List<String> SERVICES = List.of("orders-service", "credits-service", "shipping-service");
+    private static final List<String> SERVICES = List.of("orders-service", "credits-service", "shipping-service",
+            "messaging-service", "support-service");
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     private static KafkaSeam kafka;
@@ -79,6 +83,8 @@ class SchemaEvolutionTest {
     private static ServiceProcess orders;
     private static ServiceProcess credits;
     private static ServiceProcess shipping;
+    private static ServiceProcess messaging;
+    private static ServiceProcess support;
 
     @BeforeAll
     static void startTheServices() {
@@ -87,13 +93,17 @@ class SchemaEvolutionTest {
         orders = ServiceProcess.start(OrdersApplication.class, "orders-service", "orders", kafka.bootstrapServers(), registry.ccompatUrl(), Map.of());
         credits = ServiceProcess.start(CreditsApplication.class, "credits-service", "credits", kafka.bootstrapServers(), registry.ccompatUrl(), Map.of());
         shipping = ServiceProcess.start(ShippingApplication.class, "shipping-service", "shipping", kafka.bootstrapServers(), registry.ccompatUrl(), Map.of());
-        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200))
-                .until(() -> orders.ready() && credits.ready() && shipping.ready());
+        messaging = ServiceProcess.start(MessagingApplication.class, "messaging-service", "messaging", kafka.bootstrapServers(),
+                registry.ccompatUrl(), Map.of());
+        support = ServiceProcess.start(SupportApplication.class, "support-service", "support", kafka.bootstrapServers(),
+                registry.ccompatUrl(), Map.of());
+        await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(200))
+                .until(() -> orders.ready() && credits.ready() && shipping.ready() && messaging.ready() && support.ready());
     }
 
     @AfterAll
     static void stopTheServices() {
-        for (var service : new ServiceProcess[] {shipping, credits, orders}) {
+        for (var service : new ServiceProcess[] {support, messaging, shipping, credits, orders}) {
             if (service != null) {
                 service.close();
             }
@@ -196,6 +206,22 @@ class SchemaEvolutionTest {
             var ledger = credits.get("/accounts/" + entry.getKey() + "/ledger", token).body().get("entries");
             assertThat(ledger).hasSize(2 * PER_VERSION / BUYERS);
         }
+
+        // messaging-service and support-service read checkout.order-placed too: every order of both versions has
+        // its conversation between its buyer and seller, and a buyer can open a case about a v2 order.
+        for (var orderId : orderIds) {
+            var buyerToken = tokens.get(orderBuyer.get(orderId));
+            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).untilAsserted(() -> {
+                var conversation = messaging.get("/orders/" + orderId + "/conversation", buyerToken);
+                assertThat(conversation.status()).as(orderId + " v" + versionOf.get(orderId)).isEqualTo(200);
+                assertThat(conversation.body().toString()).contains(orderBuyer.get(orderId)).contains("evo-seller-" + run);
+            });
+        }
+        var v2Order = orderIds.getLast();
+        var opened = support.post("/cases", tokens.get(orderBuyer.get(v2Order)), "{\"orderId\":\"" + v2Order
+                + "\",\"type\":\"COMPLAINT\",\"description\":\"The coat arrived torn.\"}", Map.of());
+        assertThat(opened.status()).as(opened.body().toString()).isEqualTo(201);
+        assertThat(opened.body().get("sellerId").asString()).isEqualTo("evo-seller-" + run);
 
         // Nothing of it was dead-lettered by any of the services that read checkout.order-placed or its consequences.
         var deadLettersAfter = endOffsets(SERVICES.stream().map(Topic::deadLetterTopic).toList());

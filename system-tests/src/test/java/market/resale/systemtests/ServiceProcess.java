@@ -36,12 +36,19 @@ final class ServiceProcess implements AutoCloseable {
 
     static ServiceProcess start(Class<?> application, String configName, String name, String bootstrapServers,
                                 String registryUrl, Map<String, Object> extra) {
-        return start(application, configName, name, bootstrapServers, registryUrl, extra, null);
+        return start(application, configName, name, bootstrapServers, registryUrl, extra, Map.<String, Object>of());
     }
 
     /** Starts the service with {@code clock} as its {@link Clock} bean (null: the system clock), so a test can drive its time. */
     static ServiceProcess start(Class<?> application, String configName, String name, String bootstrapServers,
                                 String registryUrl, Map<String, Object> extra, Clock clock) {
+        return start(application, configName, name, bootstrapServers, registryUrl, extra,
+                clock == null ? Map.of() : Map.of("clock", clock));
+    }
+
+    /** Starts the service with {@code beans} (by name) registered before its own, e.g. a {@code clock} or a span exporter. */
+    static ServiceProcess start(Class<?> application, String configName, String name, String bootstrapServers,
+                                String registryUrl, Map<String, Object> extra, Map<String, Object> beans) {
         try {
             var stateDir = Files.createTempDirectory("state-" + name);
             var properties = new HashMap<String, Object>();
@@ -63,8 +70,8 @@ final class ServiceProcess implements AutoCloseable {
             // As command-line arguments: they take precedence over the service's application.yml.
             var args = properties.entrySet().stream().map(e -> "--" + e.getKey() + "=" + e.getValue()).toArray(String[]::new);
             var builder = new SpringApplicationBuilder(application);
-            if (clock != null) {
-                builder.initializers(context -> context.getBeanFactory().registerSingleton("clock", clock));
+            if (!beans.isEmpty()) {
+                builder.initializers(context -> beans.forEach(context.getBeanFactory()::registerSingleton));
             }
             var context = builder.run(args);
             return new ServiceProcess(name, context);

@@ -7,6 +7,7 @@ import market.resale.credits.domain.RedemptionOutcome;
 import market.resale.platform.kafka.JsonSerde;
 import market.resale.platform.kafka.Outbound;
 import market.resale.platform.kafka.Sources;
+import market.resale.platform.tracing.RecordTracing;
 import market.resale.schemas.registry.SchemaRegistryClient;
 import market.resale.schemas.topics.Topics;
 import org.apache.kafka.common.serialization.Serdes;
@@ -33,6 +34,11 @@ public final class CreditsTopology {
     }
 
     public static Topology build(SchemaRegistryClient registry, String applicationId, MeterRegistry meters) {
+        return build(registry, applicationId, meters, RecordTracing.NONE);
+    }
+
+    /** {@code tracing}: each ledger change in a span of the trace its record carries. */
+    public static Topology build(SchemaRegistryClient registry, String applicationId, MeterRegistry meters, RecordTracing tracing) {
         var builder = new StreamsBuilder();
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ACCOUNTS_STORE),
                 Serdes.String(), JsonSerde.of(Account.class)));
@@ -52,7 +58,7 @@ public final class CreditsTopology {
                 .mapValues(r -> (CreditInput) new CreditInput.Redeem(r), Named.as("as-redeem"));
 
         refunds.merge(redemptions, Named.as("merge-redemptions"))
-                .process(() -> new LedgerProcessor(applicationId, meters), Named.as("ledger"),
+                .process(tracing.traced("credits ledger", () -> new LedgerProcessor(applicationId, meters)), Named.as("ledger"),
                         ACCOUNTS_STORE, ENTRIES_STORE, CREDITED_ORDERS_STORE, REDEMPTIONS_STORE)
                 .to(Outbound.topicExtractor(), Outbound.produced(registry));
         return builder.build();

@@ -11,6 +11,7 @@ import market.resale.messaging.domain.Message;
 import market.resale.platform.kafka.JsonSerde;
 import market.resale.platform.kafka.Outbound;
 import market.resale.platform.kafka.Sources;
+import market.resale.platform.tracing.RecordTracing;
 import market.resale.schemas.registry.SchemaRegistryClient;
 import market.resale.schemas.topics.Topics;
 import org.apache.kafka.common.serialization.Serdes;
@@ -49,10 +50,16 @@ public final class MessagingTopology {
 
     public static Topology build(MessagingSettings settings, SchemaRegistryClient registry, String applicationId,
                                  MeterRegistry meters, Clock clock) {
+        return build(settings, registry, applicationId, meters, clock, RecordTracing.NONE);
+    }
+
+    /** {@code tracing}: each inbox delivery in a span of the trace its notification carries. */
+    public static Topology build(MessagingSettings settings, SchemaRegistryClient registry, String applicationId,
+                                 MeterRegistry meters, Clock clock, RecordTracing tracing) {
         var builder = new StreamsBuilder();
         conversations(builder, settings, registry, applicationId, meters, clock);
         notices(builder, registry, applicationId, meters);
-        inbox(builder, registry, applicationId, meters, clock);
+        inbox(builder, registry, applicationId, meters, clock, tracing);
         return builder.build();
     }
 
@@ -106,7 +113,7 @@ public final class MessagingTopology {
     }
 
     private static void inbox(StreamsBuilder builder, SchemaRegistryClient registry, String applicationId,
-                              MeterRegistry meters, Clock clock) {
+                              MeterRegistry meters, Clock clock, RecordTracing tracing) {
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(INBOX_STORE),
                 Serdes.String(), JsonSerde.of(InboxEntry.class)));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(INBOX_INDEX_STORE),
@@ -119,7 +126,7 @@ public final class MessagingTopology {
         var marks = Sources.avro(builder, Topics.INBOX_COMMANDS, registry, applicationId, meters)
                 .mapValues(v -> (InboxInput) new InboxInput.Command(v), Named.as("as-inbox-command"));
         delivered.merge(marks, Named.as("merge-inbox-commands"))
-                .process(() -> new InboxProcessor(applicationId, meters, clock), Named.as("inbox"),
+                .process(tracing.traced("messaging inbox", () -> new InboxProcessor(applicationId, meters, clock)), Named.as("inbox"),
                         INBOX_STORE, INBOX_INDEX_STORE, INBOX_SUMMARIES_STORE)
                 .to(Outbound.topicExtractor(), Outbound.produced(registry).withName("inbox-out"));
     }

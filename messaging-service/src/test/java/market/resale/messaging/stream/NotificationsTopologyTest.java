@@ -12,13 +12,24 @@ import static market.resale.messaging.MessagingMother.windowClosing;
 import static market.resale.messaging.MessagingMother.windowExpired;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
+import static org.mockito.ArgumentMatchers.anyString;
+import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.when;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Optional;
+import market.resale.messaging.MessagingMother;
 import market.resale.messaging.domain.Ids;
 import market.resale.messaging.domain.InboxEntry;
 import market.resale.messaging.domain.InboxSummary;
+import market.resale.messaging.web.NotificationsController;
 import market.resale.platform.kafka.DeadLetters;
+import market.resale.platform.kafka.EventPublisher;
+import market.resale.platform.kafka.KeyOwnerRouter;
+import market.resale.platform.web.Forwarder;
+import market.resale.platform.web.OwnerRouting;
+import market.resale.platform.web.ProblemHandling;
 import market.resale.schemas.RecordMother;
 import market.resale.schemas.messaging.Notification;
 import market.resale.schemas.messaging.NotificationKind;
@@ -31,6 +42,10 @@ import org.apache.kafka.streams.KeyValue;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.springframework.security.authentication.TestingAuthenticationToken;
+import org.springframework.test.web.reactive.server.WebTestClient;
+import org.springframework.web.server.WebFilter;
+import reactor.core.publisher.Mono;
 
 /** Rule 10: each party hears of every step that concerns them, once, in an inbox they can read and mark. */
 class NotificationsTopologyTest {
@@ -180,5 +195,43 @@ class NotificationsTopologyTest {
                 .containsExactly(DeadLetters.INVALID, DeadLetters.NOT_DESERIALIZABLE);
         assertThat(harness.inbox(BUYER)).isEmpty();
         assertThat(harness.inbox(SELLER)).isEmpty();
+    }
+
+    /** The inbox as the HTTP API pages it, over the real store the topology fills: newest first, unread only on request. */
+    @Test
+    void theInboxIsPagedNewestFirstAndCanBeNarrowedToTheUnread() {
+        for (int i = 1; i <= 5; i++) {
+            harness.credits.pipeInput(BUYER, creditIssued("o-" + i).setIssuedAt(RecordMother.CANCELLED_AT.plusSeconds(i)).build());
+        }
+        harness.inboxCommands.pipeInput(BUYER, markRead(BUYER, Ids.notificationId("credit-issued", "credit-o-4", BUYER)).build());
+        var router = mock(KeyOwnerRouter.class);
+        when(router.remoteOwner(anyString(), anyString()))
+                .thenReturn(Optional.empty());
+        when(router.<InboxEntry>localStore(MessagingTopology.INBOX_STORE))
+                .thenReturn(harness.topology.store(MessagingTopology.INBOX_STORE));
+        when(router.<InboxSummary>localStore(MessagingTopology.INBOX_SUMMARIES_STORE))
+                .thenReturn(harness.topology.store(MessagingTopology.INBOX_SUMMARIES_STORE));
+        var controller = new NotificationsController(router,
+                new OwnerRouting(router, mock(Forwarder.class)),
+                mock(EventPublisher.class),
+                mock(NotificationFeed.class), MessagingMother.settings(), harness.clock);
+        WebFilter buyer = (exchange, chain) -> chain.filter(exchange.mutate().principal(
+                Mono.just(new TestingAuthenticationToken(BUYER, null, "ROLE_BUYER"))).build());
+        var client = WebTestClient.bindToController(controller)
+                .controllerAdvice(new ProblemHandling()).webFilter(buyer).build();
+
+        client.get().uri("/notifications?size=2").exchange().expectStatus().isOk().expectBody()
+                .jsonPath("$.unreadCount").isEqualTo(4)
+                .jsonPath("$.hasMore").isEqualTo(true)
+                .jsonPath("$.notifications[0].orderId").isEqualTo("o-5")
+                .jsonPath("$.notifications[1].orderId").isEqualTo("o-4");
+        client.get().uri("/notifications?size=2&page=2").exchange().expectStatus().isOk().expectBody()
+                .jsonPath("$.hasMore").isEqualTo(false)
+                .jsonPath("$.notifications.length()").isEqualTo(1)
+                .jsonPath("$.notifications[0].orderId").isEqualTo("o-1");
+        client.get().uri("/notifications?size=2&page=1&unread=true").exchange().expectStatus().isOk().expectBody()
+                .jsonPath("$.notifications[0].orderId").isEqualTo("o-2") // o-4 is read: o-5, o-3 | o-2, o-1
+                .jsonPath("$.notifications[1].orderId").isEqualTo("o-1")
+                .jsonPath("$.hasMore").isEqualTo(false);
     }
 }

@@ -8,6 +8,7 @@ import market.resale.orders.domain.Shipment;
 import market.resale.platform.kafka.JsonSerde;
 import market.resale.platform.kafka.Outbound;
 import market.resale.platform.kafka.Sources;
+import market.resale.platform.tracing.RecordTracing;
 import market.resale.schemas.registry.SchemaRegistryClient;
 import market.resale.schemas.topics.Topics;
 import org.apache.kafka.common.serialization.Serdes;
@@ -40,16 +41,24 @@ public final class OrdersTopology {
         return build(settings, registry, applicationId, meters, new OutcomeSignals());
     }
 
-    /** {@code signals}: told the order id each time an order is stored, for the requests awaiting its decision. */
     public static Topology build(OrdersSettings settings, SchemaRegistryClient registry, String applicationId, MeterRegistry meters,
                                  OutcomeSignals signals) {
+        return build(settings, registry, applicationId, meters, signals, RecordTracing.NONE);
+    }
+
+    /**
+     * {@code signals}: told the order id each time an order is stored, for the requests awaiting its decision;
+     * {@code tracing}: each decision in a span of the trace its record carries.
+     */
+    public static Topology build(OrdersSettings settings, SchemaRegistryClient registry, String applicationId, MeterRegistry meters,
+                                 OutcomeSignals signals, RecordTracing tracing) {
         var builder = new StreamsBuilder();
-        define(builder, settings, registry, applicationId, meters, signals);
+        define(builder, settings, registry, applicationId, meters, signals, tracing);
         return builder.build();
     }
 
     static void define(StreamsBuilder builder, OrdersSettings settings, SchemaRegistryClient registry, String applicationId,
-                       MeterRegistry meters, OutcomeSignals signals) {
+                       MeterRegistry meters, OutcomeSignals signals, RecordTracing tracing) {
         var policy = new CancellationPolicy(settings.buyerWindow());
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ORDERS_STORE),
                 Serdes.String(), JsonSerde.of(Order.class)));
@@ -80,7 +89,8 @@ public final class OrdersTopology {
         var results = placed.merge(shipped, Named.as("merge-shipped")).merge(commands, Named.as("merge-commands"))
                 .merge(comments, Named.as("merge-comments")).merge(cases, Named.as("merge-cases"))
                 .merge(credited, Named.as("merge-credited"))
-                .process(() -> new OrderProcessor(policy, settings, applicationId, meters, signals), Named.as("decide"),
+                .process(tracing.traced("orders decide", () -> new OrderProcessor(policy, settings, applicationId, meters, signals)),
+                        Named.as("decide"),
                         ORDERS_STORE, WINDOW_DEADLINES_STORE, EARLY_SHIPMENTS_STORE);
 
         results.filter((k, v) -> v instanceof Outbound, Named.as("events"))

@@ -184,6 +184,9 @@ public class ApiDocumentation {
         schema.addProperty("detail", new StringSchema().example("The 3-hour cancellation window closed; you can ask the seller to cancel."));
         schema.addProperty("instance", new StringSchema().format("uri-reference").example("/orders/o-1/cancellations"));
         schema.addProperty("code", new StringSchema().example("window-expired"));
+        schema.addProperty("traceId", new StringSchema().pattern("^[0-9a-f]{32}$").example("4bf92f3577b34da6a3ce929d0e0e4736")
+                .description("The request's trace (W3C trace id: the one of the caller's `traceparent`, or a new one); "
+                        + "quote it when reporting the problem"));
         schema.setRequired(List.of("type", "title", "status", "code"));
         schema.setAdditionalProperties(Boolean.TRUE);
         return schema;

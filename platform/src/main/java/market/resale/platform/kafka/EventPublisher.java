@@ -2,6 +2,7 @@ package market.resale.platform.kafka;
 
 import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
+import market.resale.platform.tracing.RecordTracing;
 import market.resale.schemas.registry.SchemaRegistryClient;
 import market.resale.schemas.serde.AvroSerializer;
 import market.resale.schemas.topics.Topic;
@@ -19,8 +20,15 @@ import org.apache.kafka.common.serialization.StringSerializer;
 public class EventPublisher implements AutoCloseable {
 
     private final KafkaProducer<String, SpecificRecord> producer;
+    private final RecordTracing tracing;
 
     public EventPublisher(KafkaSettings settings, String clientId, SchemaRegistryClient registry) {
+        this(settings, clientId, registry, RecordTracing.NONE);
+    }
+
+    /** {@code tracing}: a record sent within a traced request carries the request's trace (a PRODUCER span's context). */
+    public EventPublisher(KafkaSettings settings, String clientId, SchemaRegistryClient registry, RecordTracing tracing) {
+        this.tracing = tracing;
         var props = new Properties();
         props.putAll(settings.client());
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
@@ -41,13 +49,21 @@ public class EventPublisher implements AutoCloseable {
      */
     public <V extends SpecificRecord> CompletableFuture<RecordMetadata> publish(Topic<V> topic, String key, V value) {
         var result = new CompletableFuture<RecordMetadata>();
-        producer.send(new ProducerRecord<>(topic.name(), key, value), (metadata, error) -> {
-            if (error != null) {
-                result.completeExceptionally(error);
-            } else {
-                result.complete(metadata);
-            }
-        });
+        var record = new ProducerRecord<String, SpecificRecord>(topic.name(), key, value);
+        var span = tracing.publishing(topic.name(), record.headers());
+        try {
+            producer.send(record, (metadata, error) -> {
+                RecordTracing.end(span, error);
+                if (error != null) {
+                    result.completeExceptionally(error);
+                } else {
+                    result.complete(metadata);
+                }
+            });
+        } catch (RuntimeException e) {
+            RecordTracing.end(span, e);
+            throw e;
+        }
         return result;
     }
 

@@ -2,6 +2,7 @@ package market.resale.platform.kafka;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.Properties;
+import market.resale.platform.tracing.RecordTracing;
 import market.resale.schemas.registry.SchemaRegistryClient;
 import market.resale.schemas.registry.SchemaRegistryClients;
 import market.resale.schemas.serde.TrustedPackages;
@@ -33,8 +34,8 @@ public class KafkaConfiguration {
 
     @Bean(destroyMethod = "close")
     EventPublisher eventPublisher(KafkaSettings settings, SchemaRegistryClient registry,
-                                  @Value("${spring.application.name}") String application) {
-        return new EventPublisher(settings, application + "-http", registry);
+                                  @Value("${spring.application.name}") String application, RecordTracing tracing) {
+        return new EventPublisher(settings, application + "-http", registry, tracing);
     }
 
     @Bean

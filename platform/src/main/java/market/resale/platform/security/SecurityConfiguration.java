@@ -3,12 +3,11 @@ package market.resale.platform.security;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
-import market.resale.platform.web.ApiProblem;
+import market.resale.platform.web.ProblemResponses;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.core.env.Environment;
 import org.springframework.http.HttpStatus;
-import org.springframework.http.MediaType;
 import org.springframework.security.authentication.AbstractAuthenticationToken;
 import org.springframework.security.config.annotation.web.reactive.EnableWebFluxSecurity;
 import org.springframework.security.config.web.server.ServerHttpSecurity;
@@ -21,7 +20,6 @@ import org.springframework.security.web.server.context.NoOpServerSecurityContext
 import org.springframework.security.web.server.savedrequest.NoOpServerRequestCache;
 import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Mono;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Every endpoint needs a bearer JWT, except health, metrics and the OpenAPI document. In every profile,
@@ -34,8 +32,6 @@ import tools.jackson.databind.json.JsonMapper;
 @AutoConfiguration
 @EnableWebFluxSecurity
 public class SecurityConfiguration {
-
-    private static final JsonMapper JSON = JsonMapper.builder().build();
 
     /**
      * Endpoints anyone may call: the OpenAPI document. Everything else but the actuator's health and
@@ -99,21 +95,9 @@ public class SecurityConfiguration {
     }
 
     static Mono<Void> write(ServerWebExchange exchange, HttpStatus status, String code, String detail) {
-        var response = exchange.getResponse();
-        response.setStatusCode(status);
-        response.getHeaders().setContentType(MediaType.APPLICATION_PROBLEM_JSON);
         if (status == HttpStatus.UNAUTHORIZED) {
-            response.getHeaders().set("WWW-Authenticate", "Bearer");
+            exchange.getResponse().getHeaders().set("WWW-Authenticate", "Bearer");
         }
-        var problem = ApiProblem.problem(status, code, detail, Map.of());
-        var body = new java.util.LinkedHashMap<String, Object>();
-        body.put("type", problem.getType().toString());
-        body.put("title", problem.getTitle());
-        body.put("status", problem.getStatus());
-        body.put("detail", problem.getDetail());
-        body.put("code", code);
-        body.put("instance", exchange.getRequest().getPath().value());
-        var bytes = JSON.writeValueAsBytes(body);
-        return response.writeWith(Mono.just(response.bufferFactory().wrap(bytes)));
+        return ProblemResponses.write(exchange, status, code, detail, Map.of());
     }
 }

@@ -1,5 +1,6 @@
 package market.resale.platform.web;
 
+import io.micrometer.context.ContextSnapshotFactory;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -20,6 +21,7 @@ public final class Commands {
     public static final Duration STORE_TIMEOUT = Duration.ofSeconds(12);
 
     private static final Duration POLL_INTERVAL = Duration.ofMillis(5);
+    private static final ContextSnapshotFactory SNAPSHOTS = ContextSnapshotFactory.builder().build();
     /** With signals, a slow poll only covers an outcome written where no signal is sent (another instance after a rebalance). */
     static final Duration SIGNALLED_POLL_INTERVAL = Duration.ofMillis(250);
 
@@ -31,7 +33,13 @@ public final class Commands {
      * when it does not take it within {@code timeout}, in which case nothing was changed.
      */
     public static Mono<Void> store(Supplier<? extends CompletableFuture<?>> send, Duration timeout, String retryHint) {
-        return Mono.fromFuture(send)
+        // The send runs on another thread: the request's observation (its trace) is restored there from the
+        // Reactor context, so that the record carries the request's trace.
+        return Mono.deferContextual(context -> Mono.fromFuture(() -> {
+                    try (var scope = SNAPSHOTS.setThreadLocalsFrom(context)) {
+                        return send.get();
+                    }
+                }))
                 .subscribeOn(Schedulers.boundedElastic())
                 .timeout(timeout)
                 .onErrorMap(e -> !(e instanceof ApiProblem), e -> new ApiProblem(HttpStatus.SERVICE_UNAVAILABLE,

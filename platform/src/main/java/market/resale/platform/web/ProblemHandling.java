@@ -4,6 +4,7 @@ import jakarta.validation.ConstraintViolationException;
 import java.util.Map;
 import java.util.stream.Collectors;
 import market.resale.platform.kafka.KeyOwnerRouter;
+import market.resale.platform.tracing.Traces;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -19,55 +20,59 @@ import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.bind.support.WebExchangeBindException;
 import org.springframework.web.server.ResponseStatusException;
+import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.ServerWebInputException;
 
-/** Every error an HTTP caller can cause becomes a problem+json answer with a stable code; nothing leaks a stack trace. */
+/**
+ * Every error an HTTP caller can cause becomes a problem+json answer with a stable code and, when the
+ * request is traced, its {@code traceId}; nothing leaks a stack trace.
+ */
 @RestControllerAdvice
 public class ProblemHandling {
 
     private static final Logger log = LoggerFactory.getLogger(ProblemHandling.class);
 
     @ExceptionHandler(ApiProblem.class)
-    ResponseEntity<ProblemDetail> apiProblem(ApiProblem problem) {
+    ResponseEntity<ProblemDetail> apiProblem(ApiProblem problem, ServerWebExchange exchange) {
         var response = ResponseEntity.status(problem.status()).contentType(MediaType.APPLICATION_PROBLEM_JSON);
         if (problem.retryAfter() != null) {
             response.header(HttpHeaders.RETRY_AFTER, problem.retryAfter().toString());
         }
-        return response.body(problem.toProblemDetail());
+        return response.body(traced(problem.toProblemDetail(), exchange));
     }
 
     @ExceptionHandler(WebExchangeBindException.class)
-    ResponseEntity<ProblemDetail> invalid(WebExchangeBindException e) {
+    ResponseEntity<ProblemDetail> invalid(WebExchangeBindException e, ServerWebExchange exchange) {
         var fields = e.getFieldErrors().stream().collect(Collectors.toMap(
                 f -> f.getField(), f -> String.valueOf(f.getDefaultMessage()), (a, b) -> a + "; " + b));
-        return respond(HttpStatus.BAD_REQUEST, "invalid-request", "The request has invalid fields", Map.of("fields", fields));
+        return respond(exchange, HttpStatus.BAD_REQUEST, "invalid-request", "The request has invalid fields", Map.of("fields", fields));
     }
 
     /** A constraint on a query parameter or path variable of a {@code @Validated} controller (page=-1, size=1000000). */
     @ExceptionHandler(ConstraintViolationException.class)
-    ResponseEntity<ProblemDetail> constraint(ConstraintViolationException e) {
+    ResponseEntity<ProblemDetail> constraint(ConstraintViolationException e, ServerWebExchange exchange) {
         var fields = e.getConstraintViolations().stream().collect(Collectors.toMap(
                 v -> lastNode(v.getPropertyPath().toString()), v -> String.valueOf(v.getMessage()), (a, b) -> a + "; " + b));
-        return respond(HttpStatus.BAD_REQUEST, "invalid-request", "The request has invalid parameters", Map.of("fields", fields));
+        return respond(exchange, HttpStatus.BAD_REQUEST, "invalid-request", "The request has invalid parameters", Map.of("fields", fields));
     }
 
     /** A Content-Type header that is not a media type (an unknown charset, say) read by a handler. */
     @ExceptionHandler(InvalidMediaTypeException.class)
-    ResponseEntity<ProblemDetail> invalidMediaType(InvalidMediaTypeException e) {
-        return respond(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "unsupported-media-type", "The Content-Type is not a valid media type", Map.of());
+    ResponseEntity<ProblemDetail> invalidMediaType(InvalidMediaTypeException e, ServerWebExchange exchange) {
+        return respond(exchange, HttpStatus.UNSUPPORTED_MEDIA_TYPE, "unsupported-media-type", "The Content-Type is not a valid media type", Map.of());
     }
 
     @ExceptionHandler(ServerWebInputException.class)
-    ResponseEntity<ProblemDetail> unreadable(ServerWebInputException e) {
+    ResponseEntity<ProblemDetail> unreadable(ServerWebInputException e, ServerWebExchange exchange) {
         var cause = e.getMostSpecificCause();
         var detail = cause instanceof DecodingException || e.getCause() instanceof DecodingException
                 ? "The request body is not valid JSON for this endpoint"
                 : e.getReason() == null ? "The request could not be read" : e.getReason();
-        return respond(HttpStatus.BAD_REQUEST, "malformed-request", detail, Map.of());
+        return respond(exchange, HttpStatus.BAD_REQUEST, "malformed-request", detail, Map.of());
     }
 
     @ExceptionHandler(ResponseStatusException.class)
-    ResponseEntity<ProblemDetail> status(ResponseStatusException e) {
+    ResponseEntity<ProblemDetail> status(ResponseStatusException e, ServerWebExchange exchange) {
         var status = HttpStatus.resolve(e.getStatusCode().value());
         status = status == null ? HttpStatus.BAD_REQUEST : status;
         var code = switch (status) {
@@ -78,7 +83,7 @@ public class ProblemHandling {
             case CONTENT_TOO_LARGE -> "body-too-large";
             default -> status.is4xxClientError() ? "bad-request" : "server-error";
         };
-        return respond(status, code, e.getReason() == null ? status.getReasonPhrase() : e.getReason(), Map.of());
+        return respond(exchange, status, code, e.getReason() == null ? status.getReasonPhrase() : e.getReason(), Map.of());
     }
 
     /**
@@ -86,8 +91,8 @@ public class ProblemHandling {
      * so this surfaces at the read, not when the store is obtained): retry shortly, not a server error.
      */
     @ExceptionHandler(InvalidStateStoreException.class)
-    ResponseEntity<ProblemDetail> rebalancing(InvalidStateStoreException e) {
-        return apiProblem(KeyOwnerRouter.unavailable());
+    ResponseEntity<ProblemDetail> rebalancing(InvalidStateStoreException e, ServerWebExchange exchange) {
+        return apiProblem(KeyOwnerRouter.unavailable(), exchange);
     }
 
     /**
@@ -95,23 +100,33 @@ public class ProblemHandling {
      * (FirewallRejections answers the rest): the same answer, not a server error.
      */
     @ExceptionHandler(ServerExchangeRejectedException.class)
-    ResponseEntity<ProblemDetail> rejectedTarget(ServerExchangeRejectedException e) {
-        return respond(HttpStatus.BAD_REQUEST, "invalid-request-target",
+    ResponseEntity<ProblemDetail> rejectedTarget(ServerExchangeRejectedException e, ServerWebExchange exchange) {
+        return respond(exchange, HttpStatus.BAD_REQUEST, "invalid-request-target",
                 "The request path or query has characters or sequences that are not accepted", Map.of());
     }
 
     @ExceptionHandler(Exception.class)
-    ResponseEntity<ProblemDetail> unexpected(Exception e) {
+    ResponseEntity<ProblemDetail> unexpected(Exception e, ServerWebExchange exchange) {
         log.error("Unexpected error", e);
-        return respond(HttpStatus.INTERNAL_SERVER_ERROR, "server-error", "Something went wrong on our side", Map.of());
+        return respond(exchange, HttpStatus.INTERNAL_SERVER_ERROR, "server-error", "Something went wrong on our side", Map.of());
     }
 
     private static String lastNode(String path) {
         return path.substring(path.lastIndexOf('.') + 1);
     }
 
-    private static ResponseEntity<ProblemDetail> respond(HttpStatus status, String code, String detail, Map<String, Object> props) {
+    private static ResponseEntity<ProblemDetail> respond(ServerWebExchange exchange, HttpStatus status, String code, String detail,
+                                                         Map<String, Object> props) {
         return ResponseEntity.status(status).contentType(MediaType.APPLICATION_PROBLEM_JSON)
-                .body(ApiProblem.problem(status, code, detail, props));
+                .body(traced(ApiProblem.problem(status, code, detail, props), exchange));
+    }
+
+    /** The request's trace id, so that a caller reporting a problem names the trace that shows what happened. */
+    private static ProblemDetail traced(ProblemDetail problem, ServerWebExchange exchange) {
+        var traceId = Traces.traceId(exchange);
+        if (traceId != null) {
+            problem.setProperty(ProblemResponses.TRACE_ID, traceId);
+        }
+        return problem;
     }
 }

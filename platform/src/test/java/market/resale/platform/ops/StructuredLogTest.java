@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.util.Arrays;
 import market.resale.platform.kafka.DeadLetters;
 import org.junit.jupiter.api.Test;
+import org.slf4j.MDC;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.WebApplicationType;
@@ -37,7 +38,11 @@ class StructuredLogTest {
                         "spring.main.banner-mode=off")
                 .run()) {
             var meters = new SimpleMeterRegistry();
-            DeadLetters.counted(meters, "orders.cancel-commands", "order-42", DeadLetters.INVALID, "the command names no actor");
+            // As Micrometer Tracing leaves them in the MDC while a request or a traced record is handled.
+            try (var trace = MDC.putCloseable("traceId", "4bf92f3577b34da6a3ce929d0e0e4736");
+                 var span = MDC.putCloseable("spanId", "00f067aa0ba902b7")) {
+                DeadLetters.counted(meters, "orders.cancel-commands", "order-42", DeadLetters.INVALID, "the command names no actor");
+            }
 
             var line = Arrays.stream(output.getOut().split("\n"))
                     .filter(l -> l.startsWith("{") && l.contains("order-42")).reduce((a, b) -> b).orElseThrow();
@@ -47,6 +52,8 @@ class StructuredLogTest {
             assertThat(json.path("recordKey").asString()).isEqualTo("order-42");
             assertThat(json.path("topic").asString()).isEqualTo("orders.cancel-commands");
             assertThat(json.path("reason").asString()).isEqualTo(DeadLetters.INVALID);
+            assertThat(json.path("traceId").asString()).isEqualTo("4bf92f3577b34da6a3ce929d0e0e4736");
+            assertThat(json.path("spanId").asString()).isEqualTo("00f067aa0ba902b7");
             assertThat(json.path("message").asString()).contains("order-42").contains("the command names no actor");
             assertThat(meters.counter("dead_lettered_records_total", "topic", "orders.cancel-commands", "reason",
                     DeadLetters.INVALID).count()).isEqualTo(1.0);

@@ -11,6 +11,7 @@ import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.ZoneOffset;
 import java.util.Arrays;
 import java.util.Optional;
@@ -30,7 +31,12 @@ import market.resale.support.domain.Change;
 import market.resale.support.domain.FileCheck;
 import market.resale.support.domain.FileInfo;
 import market.resale.support.domain.SupportCase;
+import market.resale.schemas.messaging.ParticipantRole;
+import market.resale.schemas.support.CaseStatus;
+import market.resale.schemas.support.CaseSummary;
 import market.resale.support.stream.SupportTopology;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -81,6 +87,74 @@ class CasesControllerTest {
                 .controllerAdvice(new ProblemHandling())
                 .webFilter(authenticated)
                 .build();
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void agentsListCasesByStatusTypeAgeAndAssigneeOnePageAtATime() {
+        var now = SupportMother.NOW;
+        var summaries = new java.util.ArrayList<CaseSummary>();
+        // Opened 1..6 hours ago; the odd ones assigned to agent-ada, the first three in review.
+        for (int i = 1; i <= 6; i++) {
+            summaries.add(CaseSummary.newBuilder().setCaseId("order-" + i + ":NR1").setOrderId("order-" + i)
+                    .setType(i == 6 ? market.resale.schemas.support.CaseType.COMPLAINT : market.resale.schemas.support.CaseType.NON_RESPONSIVE_SELLER)
+                    .setStatus(i <= 3 ? CaseStatus.IN_REVIEW : CaseStatus.OPEN).setBuyerId(i == 1 ? BUYER : "buyer-" + i)
+                    .setSellerId(SELLER).setOpenedBy("system").setOpenedByRole(ParticipantRole.SYSTEM)
+                    .setAssigneeId(i % 2 == 1 ? "agent-ada" : null).setDescription("case " + i)
+                    .setOpenedAt(now.minus(Duration.ofHours(i))).setUpdatedAt(now.minus(Duration.ofHours(i))).build());
+        }
+        ReadOnlyKeyValueStore<String, CaseSummary> store = mock(ReadOnlyKeyValueStore.class);
+        when(store.all()).thenAnswer(invocation -> iterator(summaries));
+        when(router.<CaseSummary>localStore(SupportTopology.SUMMARIES_STORE)).thenReturn(store);
+        var agent = as("agent-ada", "SUPPORT");
+
+        agent.get().uri("/cases?status=IN_REVIEW&assignee=agent-ada").exchange().expectStatus().isOk().expectBody()
+                .jsonPath("$.total").isEqualTo(2)
+                .jsonPath("$.cases[0].caseId").isEqualTo("order-3:NR1") // oldest first
+                .jsonPath("$.cases[1].caseId").isEqualTo("order-1:NR1");
+        agent.get().uri("/cases?assignee=none").exchange().expectStatus().isOk().expectBody()
+                .jsonPath("$.total").isEqualTo(3)
+                .jsonPath("$.cases[0].caseId").isEqualTo("order-6:NR1").jsonPath("$.cases[2].caseId").isEqualTo("order-2:NR1");
+        agent.get().uri("/cases?olderThan=PT4H").exchange().expectStatus().isOk().expectBody()
+                .jsonPath("$.total").isEqualTo(3) // opened 4, 5 and 6 hours ago
+                .jsonPath("$.cases[2].caseId").isEqualTo("order-4:NR1");
+        agent.get().uri("/cases?type=COMPLAINT&status=OPEN&status=IN_REVIEW").exchange().expectStatus().isOk().expectBody()
+                .jsonPath("$.total").isEqualTo(1).jsonPath("$.cases[0].caseId").isEqualTo("order-6:NR1");
+        agent.get().uri("/cases?size=4&page=1").exchange().expectStatus().isOk().expectBody()
+                .jsonPath("$.total").isEqualTo(6).jsonPath("$.hasMore").isEqualTo(false)
+                .jsonPath("$.cases.length()").isEqualTo(2)
+                .jsonPath("$.cases[0].caseId").isEqualTo("order-2:NR1");
+        agent.get().uri("/cases?size=4&page=0").exchange().expectStatus().isOk().expectBody()
+                .jsonPath("$.hasMore").isEqualTo(true).jsonPath("$.cases.length()").isEqualTo(4);
+        // A party sees only their own cases, and may not filter by assignee.
+        as(BUYER, "BUYER").get().uri("/cases").exchange().expectStatus().isOk().expectBody()
+                .jsonPath("$.total").isEqualTo(1).jsonPath("$.cases[0].caseId").isEqualTo("order-1:NR1");
+        as(BUYER, "BUYER").get().uri("/cases?assignee=agent-ada").exchange().expectStatus().isBadRequest();
+    }
+
+    private static KeyValueIterator<String, CaseSummary> iterator(java.util.List<CaseSummary> summaries) {
+        var values = summaries.iterator();
+        return new KeyValueIterator<>() {
+            @Override
+            public boolean hasNext() {
+                return values.hasNext();
+            }
+
+            @Override
+            public KeyValue<String, CaseSummary> next() {
+                var next = values.next();
+                return KeyValue.pair(next.getCaseId(), next);
+            }
+
+            @Override
+            public void close() {
+            }
+
+            @Override
+            public String peekNextKey() {
+                throw new UnsupportedOperationException();
+            }
+        };
     }
 
     @Test
