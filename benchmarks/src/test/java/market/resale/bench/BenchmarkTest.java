@@ -43,7 +43,10 @@ class BenchmarkTest {
             assertThat(step.recordsPerOrder()).as("records the broker took per order").isGreaterThan(1);
             assertThat(step.load().creditLatency().getTotalCount()).isPositive();
             assertThat(step.cpuPerThousandEvents()).containsKeys(processes);
-            assertThat(step.cpuPerThousandEvents().values()).allSatisfy(cpu -> assertThat(cpu).isPositive());
+            // Every process on the path works in every step (the token issuer, also sampled, is done before the steps).
+            for (var process : processes) {
+                assertThat(step.cpuPerThousandEvents().get(process)).as(process).isPositive();
+            }
         }
         assertThat(result.idleCores()).containsKeys(processes);
         assertThat(result.peakRss()).containsKeys(processes);

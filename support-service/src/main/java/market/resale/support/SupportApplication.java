@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import market.resale.platform.kafka.KeyOwnerRouter;
 import market.resale.schemas.registry.SchemaRegistryClient;
+import market.resale.support.config.ConsoleSettings;
 import market.resale.support.config.SupportSettings;
 import market.resale.support.stream.CaseBacklog;
 import market.resale.support.stream.SupportTopology;
@@ -15,7 +16,7 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.context.annotation.Bean;
 
 @SpringBootApplication
-@EnableConfigurationProperties(SupportSettings.class)
+@EnableConfigurationProperties({SupportSettings.class, ConsoleSettings.class})
 public class SupportApplication {
 
     @Bean

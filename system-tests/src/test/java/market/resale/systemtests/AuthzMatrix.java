@@ -275,7 +275,8 @@ final class AuthzMatrix {
                         .json("{\"outcome\":\"NO_CANCELLATION\",\"reason\":\"Resolved by the authorization matrix\"}").hidden()
                         .grant("200", AGENT).grant("403", BO, SO).note("a case in review"),
                 get("/orders/{orderId}/case-commands/{commandId}").call("/orders/{order}/case-commands/{caseCommand}").hidden()
-                        .grant("200", BO, SO).note("the caller's own command ids only; the others name the buyer's"))) {
+                        .grant("200", BO, SO).note("the caller's own command ids only; the others name the buyer's"),
+                get("/console/config").open("200").note("the support console's settings (issuer, API addresses); no data"))) {
             all.add(row.on(Service.SUPPORT));
         }
         // every service

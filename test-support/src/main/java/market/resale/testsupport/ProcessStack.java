@@ -116,6 +116,11 @@ public final class ProcessStack implements AutoCloseable {
         return TokenIssuer.tokenFrom(issuerUrl(), user, roles);
     }
 
+    /** The support console's page (support-service), where the issuer sends a signed-in agent back to. */
+    public String consoleUrl() {
+        return baseUrl("support-service") + "/console/index.html";
+    }
+
     public String baseUrl(String service) {
         return "http://127.0.0.1:" + ports.get(service);
     }
@@ -207,7 +212,12 @@ public final class ProcessStack implements AutoCloseable {
         if (!Files.exists(jar)) {
             throw new IllegalStateException("No " + jar + "; build it first (./mvnw package)");
         }
-        start("token-issuer", new ProcessBuilder(TokenIssuer.command(jar, issuerPort, state.resolve("signing-key.json"))));
+        var command = new ArrayList<>(TokenIssuer.command(jar, issuerPort, state.resolve("signing-key.json")));
+        // The support console, served by support-service on its port, signs agents in here.
+        command.add("--spring.security.oauth2.authorizationserver.client.support-console.registration.redirect-uris="
+                + consoleUrl());
+        command.add("--app.issuer.cors-origins=" + baseUrl("support-service"));
+        start("token-issuer", new ProcessBuilder(command));
         awaitHttp(issuerUrl() + "/actuator/health/readiness", Duration.ofSeconds(120));
     }
 
@@ -232,6 +242,11 @@ public final class ProcessStack implements AutoCloseable {
                 "--app.kafka.state-dir=" + state,
                 "--spring.security.oauth2.resourceserver.jwt.issuer-uri=" + issuerUrl(),
                 "--spring.security.oauth2.resourceserver.jwt.jwk-set-uri=" + issuerUrl() + "/oauth2/jwks",
+                // The support console's page calls orders, messaging and credits from the browser.
+                "--app.cors.allowed-origins=" + baseUrl("support-service"),
+                "--app.console.issuer-url=" + issuerUrl(), "--app.console.orders-url=" + baseUrl("orders-service"),
+                "--app.console.messaging-url=" + baseUrl("messaging-service"),
+                "--app.console.credits-url=" + baseUrl("credits-service"),
                 // A killed instance's partitions move once its session expires: short here, like a test cluster.
                 "--app.kafka.client[session.timeout.ms]=6000", "--app.kafka.client[heartbeat.interval.ms]=1000"));
         command.addAll(serviceArgs);

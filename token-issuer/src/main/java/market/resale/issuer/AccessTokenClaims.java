@@ -6,6 +6,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Set;
 import java.util.regex.Pattern;
+import org.springframework.security.oauth2.core.AuthorizationGrantType;
 import org.springframework.security.oauth2.core.OAuth2AuthenticationException;
 import org.springframework.security.oauth2.core.OAuth2Error;
 import org.springframework.security.oauth2.core.OAuth2ErrorCodes;
@@ -18,7 +19,8 @@ import org.springframework.security.oauth2.server.authorization.token.OAuth2Toke
  * The claims the services read, on every access token: {@code aud} (the services' audience),
  * {@code sub} (the user id every ownership check compares) and {@code roles}.
  *
- * <p>A client's own token has its client id as subject and the roles configured for it. A client that
+ * <p>A person who signed in (authorization code: the support console's agents) gets their user id and roles.
+ * A client's own token has its client id as subject and the roles configured for it. A client that
  * may act for users (the local stack's demo, test and load tools) asks with {@code user=<id>} and
  * {@code roles=<ROLE ...>} on its client-credentials request and gets a token for that user; any other
  * client asking so is refused, as is a malformed user id or an unknown role ({@code invalid_request}).
@@ -43,7 +45,13 @@ final class AccessTokenClaims implements OAuth2TokenCustomizer<JwtEncodingContex
         var policy = settings.policy(clientId);
         var subject = clientId;
         var roles = policy.roles();
-        if (context.getAuthorizationGrant() instanceof OAuth2ClientCredentialsAuthenticationToken grant
+        if (AuthorizationGrantType.AUTHORIZATION_CODE.equals(context.getAuthorizationGrantType())) {
+            // A person signed in on the login page (the console's agent): their id, their roles.
+            var user = context.getPrincipal();
+            subject = user.getName();
+            roles = user.getAuthorities().stream().map(a -> a.getAuthority().replaceFirst("^ROLE_", ""))
+                    .filter(ROLES::contains).sorted().toList();
+        } else if (context.getAuthorizationGrant() instanceof OAuth2ClientCredentialsAuthenticationToken grant
                 && grant.getAdditionalParameters().containsKey("user")) {
             if (!policy.actsForUsers()) {
                 throw invalid("Client " + clientId + " may not ask for tokens on behalf of a user");

@@ -4,20 +4,33 @@ import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.source.ImmutableJWKSet;
 import com.nimbusds.jose.jwk.source.JWKSource;
 import com.nimbusds.jose.proc.SecurityContext;
+import java.util.List;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
+import org.springframework.http.MediaType;
 import org.springframework.security.config.Customizer;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.annotation.web.configurers.oauth2.server.authorization.OAuth2AuthorizationServerConfigurer;
+import org.springframework.security.core.userdetails.User;
+import org.springframework.security.core.userdetails.UserDetailsService;
 import org.springframework.security.oauth2.server.authorization.token.JwtEncodingContext;
 import org.springframework.security.oauth2.server.authorization.token.OAuth2TokenCustomizer;
+import org.springframework.security.provisioning.InMemoryUserDetailsManager;
 import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.authentication.LoginUrlAuthenticationEntryPoint;
+import org.springframework.security.web.util.matcher.MediaTypeRequestMatcher;
+import org.springframework.web.cors.CorsConfiguration;
+import org.springframework.web.cors.CorsConfigurationSource;
+import org.springframework.web.cors.UrlBasedCorsConfigurationSource;
 
 @Configuration(proxyBeanMethods = false)
 class IssuerConfiguration {
 
-    /** The protocol endpoints: token (client authentication required), JWKS and metadata (open). */
+    /**
+     * The protocol endpoints: token (client authentication, or PKCE for the console), authorize (a signed-in
+     * user; otherwise the login page), JWKS and metadata (open). The console's origin may call them from its page.
+     */
     @Bean
     @Order(1)
     SecurityFilterChain authorizationServer(HttpSecurity http) throws Exception {
@@ -27,18 +40,44 @@ class IssuerConfiguration {
                 .with(authorizationServer, Customizer.withDefaults())
                 .authorizeHttpRequests(requests -> requests.anyRequest().authenticated())
                 .csrf(csrf -> csrf.ignoringRequestMatchers(authorizationServer.getEndpointsMatcher()))
+                .cors(Customizer.withDefaults())
+                .exceptionHandling(exceptions -> exceptions.defaultAuthenticationEntryPointFor(
+                        new LoginUrlAuthenticationEntryPoint("/login"), new MediaTypeRequestMatcher(MediaType.TEXT_HTML)))
                 .build();
     }
 
-    /** Everything else: health for the orchestrator, nothing more. */
+    /** The login page (form login of the configured users) and health for the orchestrator; nothing else. */
     @Bean
     @Order(2)
     SecurityFilterChain everythingElse(HttpSecurity http) throws Exception {
         return http
                 .authorizeHttpRequests(requests -> requests
-                        .requestMatchers("/actuator/health", "/actuator/health/**").permitAll()
+                        .requestMatchers("/actuator/health", "/actuator/health/**", "/login", "/error").permitAll()
                         .anyRequest().denyAll())
+                .formLogin(Customizer.withDefaults())
                 .build();
+    }
+
+    /** The people who may sign in (the console's agents), with their roles as authorities. */
+    @Bean
+    UserDetailsService users(IssuerSettings settings) {
+        var users = new InMemoryUserDetailsManager();
+        settings.users().forEach((id, account) -> users.createUser(User.withUsername(id).password("{noop}" + account.password())
+                .roles(account.roles().toArray(String[]::new)).build()));
+        return users;
+    }
+
+    /** The browser origins that call the token endpoint (the support console exchanging its code). */
+    @Bean
+    CorsConfigurationSource corsConfigurationSource(IssuerSettings settings) {
+        var cors = new CorsConfiguration();
+        cors.setAllowedOrigins(settings.corsOrigins());
+        cors.setAllowedMethods(List.of("GET", "POST", "OPTIONS"));
+        cors.setAllowedHeaders(List.of("Content-Type", "Authorization"));
+        cors.setMaxAge(3600L);
+        var source = new UrlBasedCorsConfigurationSource();
+        source.registerCorsConfiguration("/oauth2/**", cors);
+        return source;
     }
 
     @Bean

@@ -16,12 +16,19 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param clients  per registered client (by client id): the roles its own tokens carry, and whether it
  *                 may ask for tokens on behalf of a user ({@code user} and {@code roles} parameters of a
  *                 client-credentials request: the demo, test and load tools of the local stack)
+ * @param users       who may sign in (authorization code with PKCE, the support console), by user id
+ * @param corsOrigins the browser origins that may call the token endpoint (the support console's)
  */
 @ConfigurationProperties("app.issuer")
 public record IssuerSettings(@DefaultValue("order-cancellation") String audience, String keyFile,
-                             @DefaultValue Map<String, ClientPolicy> clients) {
+                             @DefaultValue Map<String, ClientPolicy> clients, @DefaultValue Map<String, UserAccount> users,
+                             @DefaultValue List<String> corsOrigins) {
 
     public record ClientPolicy(@DefaultValue List<String> roles, boolean actsForUsers) {
+    }
+
+    /** A person who signs in on the issuer's login page (the support console's agents): password and roles. */
+    public record UserAccount(String password, @DefaultValue List<String> roles) {
     }
 
     /** The key file, or null when none is named. */

@@ -107,8 +107,10 @@ class TokenIssuerApplicationTest {
             assertThat(token(app, "nobody", "secret", Map.of()).statusCode()).isEqualTo(401);
             assertThat(HTTP.send(HttpRequest.newBuilder(URI.create(url(app, "/actuator/health/readiness"))).build(),
                     HttpResponse.BodyHandlers.discarding()).statusCode()).isEqualTo(200);
-            assertThat(HTTP.send(HttpRequest.newBuilder(URI.create(url(app, "/actuator/env"))).build(),
-                    HttpResponse.BodyHandlers.discarding()).statusCode()).isIn(401, 403);
+            // Anything else: the login page for a stranger (and nothing for a signed-in user either: denied).
+            var env = HTTP.send(HttpRequest.newBuilder(URI.create(url(app, "/actuator/env"))).build(), HttpResponse.BodyHandlers.discarding());
+            assertThat(env.statusCode()).isEqualTo(302);
+            assertThat(env.headers().firstValue("Location").orElseThrow()).endsWith("/login");
         }
     }
 
@@ -127,6 +129,58 @@ class TokenIssuerApplicationTest {
             var key = jwks.getKeyByKeyId(before.getHeader().getKeyID());
             assertThat(key).as("the same key after a restart").isNotNull();
             assertThat(before.verify(new RSASSAVerifier(key.toRSAKey()))).isTrue();
+        }
+    }
+
+    /** The support console's flow, as a browser runs it: authorize, the login page, back with a code, the code for a token. */
+    @Test
+    void anAgentSignsInOnTheLoginPageAndThePageGetsTheirTokenWithPkce() throws Exception {
+        try (var app = start(state.resolve("key.json"))) {
+            var browser = HttpClient.newBuilder().cookieHandler(new java.net.CookieManager()).build();
+            var verifier = "a-verifier-of-the-console-page-that-is-long-enough-0123456789";
+            var challenge = Base64.getUrlEncoder().withoutPadding().encodeToString(
+                    java.security.MessageDigest.getInstance("SHA-256").digest(verifier.getBytes(StandardCharsets.US_ASCII)));
+            var redirect = "http://127.0.0.1:8086/console/index.html";
+            var authorize = url(app, "/oauth2/authorize") + "?response_type=code&client_id=support-console&scope=cases&state=s1"
+                    + "&redirect_uri=" + URLEncoder.encode(redirect, StandardCharsets.UTF_8)
+                    + "&code_challenge=" + challenge + "&code_challenge_method=S256";
+            var toLogin = browser.send(HttpRequest.newBuilder(URI.create(authorize)).header("Accept", "text/html").build(),
+                    HttpResponse.BodyHandlers.discarding());
+            assertThat(toLogin.statusCode()).isEqualTo(302);
+            assertThat(toLogin.headers().firstValue("Location").orElseThrow()).endsWith("/login");
+            var loginPage = browser.send(HttpRequest.newBuilder(URI.create(url(app, "/login"))).build(), HttpResponse.BodyHandlers.ofString());
+            var csrf = loginPage.body().replaceAll("(?s).*name=\"_csrf\" type=\"hidden\" value=\"([^\"]+)\".*", "$1");
+            var signedIn = browser.send(HttpRequest.newBuilder(URI.create(url(app, "/login")))
+                    .header("Content-Type", "application/x-www-form-urlencoded")
+                    .POST(HttpRequest.BodyPublishers.ofString("username=agent-ada&password=agent-ada-password&_csrf=" + csrf)).build(),
+                    HttpResponse.BodyHandlers.discarding());
+            assertThat(signedIn.statusCode()).isEqualTo(302);
+            var back = browser.send(HttpRequest.newBuilder(URI.create(signedIn.headers().firstValue("Location").orElseThrow())).build(),
+                    HttpResponse.BodyHandlers.discarding());
+            var location = back.headers().firstValue("Location").orElseThrow();
+            assertThat(location).startsWith(redirect + "?code=").contains("state=s1");
+            var code = location.replaceAll(".*[?&]code=([^&]+).*", "$1");
+
+            var exchange = HTTP.send(HttpRequest.newBuilder(URI.create(url(app, "/oauth2/token")))
+                    .header("Content-Type", "application/x-www-form-urlencoded").header("Origin", "http://127.0.0.1:8086")
+                    .POST(HttpRequest.BodyPublishers.ofString("grant_type=authorization_code&client_id=support-console&code=" + code
+                            + "&redirect_uri=" + URLEncoder.encode(redirect, StandardCharsets.UTF_8) + "&code_verifier=" + verifier)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(exchange.headers().firstValue("Access-Control-Allow-Origin")).contains("http://127.0.0.1:8086");
+            var claims = verified(app, exchange).getJWTClaimsSet();
+            assertThat(claims.getSubject()).isEqualTo("agent-ada");
+            assertThat(claims.getStringListClaim("roles")).containsExactly("SUPPORT");
+            assertThat(claims.getAudience()).containsExactly("order-cancellation");
+
+            // A wrong password gets no code at all, only the login page again.
+            var stranger = HttpClient.newBuilder().cookieHandler(new java.net.CookieManager()).build();
+            var page = stranger.send(HttpRequest.newBuilder(URI.create(url(app, "/login"))).build(), HttpResponse.BodyHandlers.ofString());
+            var strangerCsrf = page.body().replaceAll("(?s).*name=\"_csrf\" type=\"hidden\" value=\"([^\"]+)\".*", "$1");
+            var wrongPassword = stranger.send(HttpRequest.newBuilder(URI.create(url(app, "/login")))
+                    .header("Content-Type", "application/x-www-form-urlencoded")
+                    .POST(HttpRequest.BodyPublishers.ofString("username=agent-ada&password=guess&_csrf=" + strangerCsrf)).build(),
+                    HttpResponse.BodyHandlers.discarding());
+            assertThat(wrongPassword.headers().firstValue("Location").orElse("")).contains("/login?error");
         }
     }
 }

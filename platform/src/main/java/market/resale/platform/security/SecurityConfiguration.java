@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import market.resale.platform.web.ProblemResponses;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.core.env.Environment;
 import org.springframework.http.HttpStatus;
@@ -18,6 +19,9 @@ import org.springframework.security.oauth2.server.resource.authentication.JwtAut
 import org.springframework.security.web.server.SecurityWebFilterChain;
 import org.springframework.security.web.server.context.NoOpServerSecurityContextRepository;
 import org.springframework.security.web.server.savedrequest.NoOpServerRequestCache;
+import org.springframework.web.cors.CorsConfiguration;
+import org.springframework.web.cors.reactive.CorsConfigurationSource;
+import org.springframework.web.cors.reactive.UrlBasedCorsConfigurationSource;
 import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Mono;
 
@@ -31,18 +35,28 @@ import reactor.core.publisher.Mono;
  */
 @AutoConfiguration
 @EnableWebFluxSecurity
+@EnableConfigurationProperties(CorsSettings.class)
 public class SecurityConfiguration {
 
     /**
-     * Endpoints anyone may call: the OpenAPI document. Everything else but the actuator's health and
-     * metrics needs a bearer token.
+     * Endpoints anyone may call: the OpenAPI document, and the support console's page and its settings
+     * (support-service; no data: the page calls the API with the agent's token). Everything else but the
+     * actuator's health and metrics needs a bearer token.
      */
-    public static final List<String> PUBLIC_PATHS = List.of("/v3/api-docs", "/v3/api-docs.yaml", "/v3/api-docs/**");
+    public static final List<String> PUBLIC_PATHS = List.of("/v3/api-docs", "/v3/api-docs.yaml", "/v3/api-docs/**",
+            "/console/config", "/console/**");
 
     /** {@code jwtPolicy} first: a configuration without keys or audiences is refused before the decoder is looked up. */
     @Bean
-    SecurityWebFilterChain securityWebFilterChain(ServerHttpSecurity http, OAuth2TokenValidator<Jwt> jwtPolicy) {
+    SecurityWebFilterChain securityWebFilterChain(ServerHttpSecurity http, OAuth2TokenValidator<Jwt> jwtPolicy, CorsSettings cors) {
         return http
+                .cors(spec -> {
+                    if (cors.allowedOrigins().isEmpty()) {
+                        spec.disable();
+                    } else {
+                        spec.configurationSource(corsSource(cors));
+                    }
+                })
                 .csrf(ServerHttpSecurity.CsrfSpec::disable)
                 .httpBasic(ServerHttpSecurity.HttpBasicSpec::disable)
                 .formLogin(ServerHttpSecurity.FormLoginSpec::disable)
@@ -67,6 +81,23 @@ public class SecurityConfiguration {
                         .accessDeniedHandler((exchange, e) -> write(exchange, HttpStatus.FORBIDDEN,
                                 "forbidden", "Not allowed for this caller")))
                 .build();
+    }
+
+    /**
+     * The allowed origins may call with a bearer token (no cookies: the API is stateless); a preflight is
+     * answered before authentication. What a page may read of an answer: its Location and Retry-After too.
+     */
+    private static CorsConfigurationSource corsSource(CorsSettings settings) {
+        var cors = new CorsConfiguration();
+        cors.setAllowedOrigins(settings.allowedOrigins());
+        cors.setAllowedMethods(List.of("GET", "POST", "OPTIONS"));
+        cors.setAllowedHeaders(List.of("Authorization", "Content-Type", "Idempotency-Key", "traceparent"));
+        cors.setExposedHeaders(List.of("Location", "Retry-After"));
+        cors.setAllowCredentials(false);
+        cors.setMaxAge(3600L);
+        var source = new UrlBasedCorsConfigurationSource();
+        source.registerCorsConfiguration("/**", cors);
+        return source;
     }
 
     /**

@@ -279,4 +279,36 @@ class ProductionJwtValidationTest {
                 JwtPolicy.AUDIENCES, AUDIENCE, "app.security.dev-secret", "local-dev-secret-change-me-0123456789abcdef"), "local").close())
                 .hasStackTraceContaining("no service holds a signing secret");
     }
+
+    /** The support console's page (another origin) calls the APIs with a bearer token; only the origins configured. */
+    @Test
+    void theConfiguredOriginMayCallFromABrowserAndNoOtherMay() throws Exception {
+        try (var withConsole = start(Map.of(JwtPolicy.JWK_SET_URI, issuer + "/protocol/openid-connect/certs", JwtPolicy.AUDIENCES, AUDIENCE,
+                "app.cors.allowed-origins", "http://console.test:8086"))) {
+            var base = "http://127.0.0.1:" + port(withConsole) + "/whoami";
+            var preflight = HTTP.send(HttpRequest.newBuilder(URI.create(base)).method("OPTIONS", HttpRequest.BodyPublishers.noBody())
+                    .header("Origin", "http://console.test:8086").header("Access-Control-Request-Method", "GET")
+                    .header("Access-Control-Request-Headers", "authorization").build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(preflight.statusCode()).isEqualTo(200);
+            assertThat(preflight.headers().firstValue("Access-Control-Allow-Origin")).contains("http://console.test:8086");
+            assertThat(preflight.headers().firstValue("Access-Control-Allow-Headers").orElse("").toLowerCase()).contains("authorization");
+            assertThat(preflight.headers().firstValue("Access-Control-Allow-Credentials")).isEmpty();
+
+            var call = HTTP.send(HttpRequest.newBuilder(URI.create(base)).header("Origin", "http://console.test:8086")
+                    .header("Authorization", "Bearer " + token(c -> { })).GET().build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(call.statusCode()).isEqualTo(200);
+            assertThat(call.headers().firstValue("Access-Control-Allow-Origin")).contains("http://console.test:8086");
+
+            var stranger = HTTP.send(HttpRequest.newBuilder(URI.create(base)).method("OPTIONS", HttpRequest.BodyPublishers.noBody())
+                    .header("Origin", "http://evil.test").header("Access-Control-Request-Method", "GET").build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(stranger.statusCode()).isEqualTo(403);
+            assertThat(stranger.headers().firstValue("Access-Control-Allow-Origin")).isEmpty();
+        }
+        // Without configured origins (the default), no answer lets a page of another origin read it.
+        var plain = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port(app) + "/whoami"))
+                .header("Origin", "http://console.test:8086").header("Authorization", "Bearer " + token(c -> { })).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(plain.headers().firstValue("Access-Control-Allow-Origin")).isEmpty();
+    }
 }
