@@ -11,8 +11,14 @@ const TERMINAL = ['RESOLVED', 'REJECTED'];
 
 let config;
 let token;
+/** Object URLs of the evidence files shown (revoked when the case is shown again), and of those being loaded. */
+const objectUrls = [];
+const pendingObjectUrls = [];
 let me;
 const queue = { status: '', type: '', assignee: '', olderThan: '', page: 0, size: 20 };
+
+/** The token was refused: the page already shows the sign-in view, nothing else may render over it. */
+class SessionEnded extends Error {}
 
 class ApiError extends Error {
   constructor(status, problem) {
@@ -77,13 +83,17 @@ async function signIn() {
 }
 
 async function exchange(code, state) {
-  if (state !== sessionStorage.getItem(STATE)) throw new Error('The sign-in answer does not belong to this page (state); sign in again.');
+  const expected = sessionStorage.getItem(STATE);
+  const verifier = sessionStorage.getItem(VERIFIER);
+  if (!state || !expected || state !== expected || !verifier) {
+    throw new Error('The sign-in answer does not belong to a sign-in this page started; sign in again.');
+  }
   const response = await fetch(`${config.issuerUrl}/oauth2/token`, {
     method: 'POST',
     headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
     body: new URLSearchParams({
       grant_type: 'authorization_code', code, redirect_uri: redirectUri(), client_id: config.clientId,
-      code_verifier: sessionStorage.getItem(VERIFIER),
+      code_verifier: verifier,
     }),
   });
   const body = await response.json();
@@ -105,7 +115,10 @@ function signInView(message) {
 function signOut() {
   sessionStorage.removeItem(TOKEN);
   token = null;
-  signInView('Signed out.');
+  // Also ends the agent's session at the issuer, so that the next sign-in on this browser asks for a password.
+  const url = new URL(`${config.issuerUrl}/logout`);
+  url.search = new URLSearchParams({ redirect_uri: redirectUri() });
+  location.assign(url);
 }
 
 // ------------------------------------------------------------------ the APIs
@@ -117,8 +130,9 @@ async function api(base, path, options = {}) {
   });
   if (response.status === 401) {
     sessionStorage.removeItem(TOKEN);
+    token = null;
     signInView('Your session ended; sign in again.');
-    throw new ApiError(401, null);
+    throw new SessionEnded('session ended');
   }
   const type = response.headers.get('Content-Type') || '';
   const body = type.includes('json') ? await response.json() : null;
@@ -179,6 +193,7 @@ async function queueView(notice) {
         el('span', { id: 'queue-total', class: 'muted', text: `${body.total} case${body.total === 1 ? '' : 's'}, page ${queue.page + 1}` }),
         el('button', { type: 'button', class: 'secondary', disabled: !body.hasMore, onclick: () => { queue.page += 1; queueView(); } }, 'Next')));
   } catch (error) {
+    if (error instanceof SessionEnded) return;
     section.append(el('p', { class: 'error', text: `The queue could not be read: ${problemText(error)}` }));
   }
 }
@@ -211,6 +226,7 @@ async function actionsPanel(c, reload) {
       status.textContent = code === 202 ? `${label}: stored, being applied.` : `${label}: done.`;
       await reload(`${label}: ${code === 202 ? 'stored, being applied' : 'done'}.`);
     } catch (error) {
+      if (error instanceof SessionEnded) return;
       status.className = 'error';
       status.textContent = `${label} refused: ${problemText(error)}`;
     }
@@ -296,8 +312,12 @@ async function fileView(file) {
   try {
     const response = await fetch(file.url, { headers: { Authorization: `Bearer ${token}` } });
     if (!response.ok) throw new Error(`HTTP ${response.status}`);
-    const url = URL.createObjectURL(await response.blob());
-    holder.append(file.contentType.startsWith('image/')
+    const blob = await response.blob();
+    const image = ['image/png', 'image/jpeg'].includes(file.contentType);
+    // Anything but an image is only ever downloaded: never a same-origin document that could run script.
+    const url = URL.createObjectURL(image ? blob : new Blob([blob], { type: 'application/octet-stream' }));
+    pendingObjectUrls.push(url);
+    holder.append(image
       ? el('img', { src: url, alt: file.name })
       : el('a', { href: url, download: file.name }, 'Open'));
   } catch (error) {
@@ -327,13 +347,17 @@ async function caseView(caseId, notice) {
   try {
     ({ body: c } = await support(`/cases/${encodeURIComponent(caseId)}`));
   } catch (error) {
+    if (error instanceof SessionEnded) return;
     app.replaceChildren(el('p', { class: 'error', text: `The case could not be read: ${problemText(error)}` }), el('a', { href: '#/' }, 'Back to the queue'));
     return;
   }
   const reload = (message) => caseView(caseId, message);
   const [actions, order, credit, conversation, evidence] = await Promise.all([
     actionsPanel(c, reload), orderPanel(c), creditPanel(c), conversationPanel(c), evidencePanel(c)]);
-  if (location.hash !== `#/cases/${encodeURIComponent(caseId)}`) return; // the agent moved on meanwhile
+  // The agent moved on meanwhile, or a call found the session ended (the sign-in view is showing).
+  if (!token || location.hash !== `#/cases/${encodeURIComponent(caseId)}`) return;
+  objectUrls.splice(0).forEach((url) => URL.revokeObjectURL(url));
+  objectUrls.push(...pendingObjectUrls.splice(0));
   app.replaceChildren(el('section', { id: 'case', 'data-status': c.status },
     el('p', {}, el('a', { href: '#/' }, '← Case queue')),
     el('h2', {}, `${c.type} case ${c.caseId} `, badge(c.status)),

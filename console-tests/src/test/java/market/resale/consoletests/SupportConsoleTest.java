@@ -145,7 +145,9 @@ class SupportConsoleTest {
             page.onPageError(errors::add);
 
             // Sign in through the token issuer (authorization code with PKCE).
-            page.navigate(stack.consoleUrl());
+            var served = page.navigate(stack.consoleUrl());
+            assertThat(served.headers().get("content-security-policy")).as("the page's Content-Security-Policy")
+                    .contains("script-src 'self'").contains("connect-src 'self' " + stack.issuerUrl());
             page.click("#sign-in");
             page.waitForURL(url -> url.startsWith(stack.issuerUrl() + "/login"));
             page.fill("#username", AGENT);

@@ -1,5 +1,6 @@
 package market.resale.shipping;
 
+import market.resale.platform.tracing.RecordTracing;
 import market.resale.schemas.registry.SchemaRegistryClient;
 import market.resale.shipping.config.ShippingSettings;
 import market.resale.shipping.stream.ShippingTopology;
@@ -17,8 +18,8 @@ public class ShippingApplication {
 
     @Bean
     Topology shippingTopology(MeterRegistry meters, ShippingSettings settings, SchemaRegistryClient registry,
-                              @Value("${spring.application.name}") String applicationId) {
-        return ShippingTopology.build(settings, registry, applicationId, meters);
+                              @Value("${spring.application.name}") String applicationId, RecordTracing tracing) {
+        return ShippingTopology.build(settings, registry, applicationId, meters, tracing);
     }
 
     public static void main(String[] args) {

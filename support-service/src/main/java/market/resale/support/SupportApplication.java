@@ -3,6 +3,7 @@ package market.resale.support;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import market.resale.platform.kafka.KeyOwnerRouter;
+import market.resale.platform.tracing.RecordTracing;
 import market.resale.schemas.registry.SchemaRegistryClient;
 import market.resale.support.config.ConsoleSettings;
 import market.resale.support.config.SupportSettings;
@@ -21,8 +22,8 @@ public class SupportApplication {
 
     @Bean
     Topology supportTopology(MeterRegistry meters, SupportSettings settings, SchemaRegistryClient registry,
-                             @Value("${spring.application.name}") String applicationId) {
-        return SupportTopology.build(settings, registry, applicationId, meters);
+                             @Value("${spring.application.name}") String applicationId, RecordTracing tracing) {
+        return SupportTopology.build(settings, registry, applicationId, meters, tracing);
     }
 
     @Bean

@@ -106,7 +106,13 @@ final class ServiceProcess implements AutoCloseable {
     }
 
     Response get(String path, String token) {
-        return send(HttpRequest.newBuilder(URI.create(baseUrl() + path)).GET(), token);
+        return get(path, token, Map.of());
+    }
+
+    Response get(String path, String token, Map<String, String> headers) {
+        var request = HttpRequest.newBuilder(URI.create(baseUrl() + path)).GET();
+        headers.forEach(request::header);
+        return send(request, token);
     }
 
     String getText(String path) {

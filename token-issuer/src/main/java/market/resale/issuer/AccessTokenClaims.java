@@ -6,11 +6,11 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Set;
 import java.util.regex.Pattern;
-import org.springframework.security.oauth2.core.AuthorizationGrantType;
 import org.springframework.security.oauth2.core.OAuth2AuthenticationException;
 import org.springframework.security.oauth2.core.OAuth2Error;
 import org.springframework.security.oauth2.core.OAuth2ErrorCodes;
 import org.springframework.security.oauth2.server.authorization.OAuth2TokenType;
+import org.springframework.security.oauth2.server.authorization.authentication.OAuth2ClientAuthenticationToken;
 import org.springframework.security.oauth2.server.authorization.authentication.OAuth2ClientCredentialsAuthenticationToken;
 import org.springframework.security.oauth2.server.authorization.token.JwtEncodingContext;
 import org.springframework.security.oauth2.server.authorization.token.OAuth2TokenCustomizer;
@@ -45,8 +45,8 @@ final class AccessTokenClaims implements OAuth2TokenCustomizer<JwtEncodingContex
         var policy = settings.policy(clientId);
         var subject = clientId;
         var roles = policy.roles();
-        if (AuthorizationGrantType.AUTHORIZATION_CODE.equals(context.getAuthorizationGrantType())) {
-            // A person signed in on the login page (the console's agent): their id, their roles.
+        if (!(context.getPrincipal() instanceof OAuth2ClientAuthenticationToken)) {
+            // A person signed in on the login page (the console's agent, authorization code): their id, their roles.
             var user = context.getPrincipal();
             subject = user.getName();
             roles = user.getAuthorities().stream().map(a -> a.getAuthority().replaceFirst("^ROLE_", ""))

@@ -8,6 +8,7 @@ import java.util.List;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
+import org.springframework.http.HttpMethod;
 import org.springframework.http.MediaType;
 import org.springframework.security.config.Customizer;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
@@ -19,6 +20,7 @@ import org.springframework.security.oauth2.server.authorization.token.OAuth2Toke
 import org.springframework.security.provisioning.InMemoryUserDetailsManager;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.authentication.LoginUrlAuthenticationEntryPoint;
+import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
 import org.springframework.security.web.util.matcher.MediaTypeRequestMatcher;
 import org.springframework.web.cors.CorsConfiguration;
 import org.springframework.web.cors.CorsConfigurationSource;
@@ -46,15 +48,26 @@ class IssuerConfiguration {
                 .build();
     }
 
-    /** The login page (form login of the configured users) and health for the orchestrator; nothing else. */
+    /**
+     * The login page (form login of the configured users), sign-out, and health for the orchestrator; nothing
+     * else. Sign-out is a GET the console navigates to ({@code /logout?redirect_uri=<its page>}): it ends the
+     * session here and returns to the page only if the page is of an allowed console origin.
+     */
     @Bean
     @Order(2)
-    SecurityFilterChain everythingElse(HttpSecurity http) throws Exception {
+    SecurityFilterChain everythingElse(HttpSecurity http, IssuerSettings settings) throws Exception {
         return http
                 .authorizeHttpRequests(requests -> requests
                         .requestMatchers("/actuator/health", "/actuator/health/**", "/login", "/error").permitAll()
                         .anyRequest().denyAll())
                 .formLogin(Customizer.withDefaults())
+                .logout(logout -> logout
+                        .logoutRequestMatcher(PathPatternRequestMatcher.withDefaults().matcher(HttpMethod.GET, "/logout"))
+                        .logoutSuccessHandler((request, response, authentication) -> {
+                            var back = request.getParameter("redirect_uri");
+                            var allowed = back != null && settings.corsOrigins().stream().anyMatch(origin -> back.startsWith(origin + "/"));
+                            response.sendRedirect(allowed ? back : "/login?logout");
+                        }))
                 .build();
     }
 
@@ -62,8 +75,13 @@ class IssuerConfiguration {
     @Bean
     UserDetailsService users(IssuerSettings settings) {
         var users = new InMemoryUserDetailsManager();
-        settings.users().forEach((id, account) -> users.createUser(User.withUsername(id).password("{noop}" + account.password())
-                .roles(account.roles().toArray(String[]::new)).build()));
+        settings.users().forEach((id, account) -> {
+            if (account.password() == null || account.password().isBlank()) {
+                throw new IllegalStateException("app.issuer.users." + id + ".password is empty");
+            }
+            users.createUser(User.withUsername(id).password("{noop}" + account.password())
+                    .roles(account.roles().toArray(String[]::new)).build());
+        });
         return users;
     }
 

@@ -42,12 +42,14 @@ final class SigningKey {
             if (parent != null) {
                 Files.createDirectories(parent);
             }
-            Files.writeString(file, key.toJSONString(), StandardCharsets.UTF_8, StandardOpenOption.CREATE_NEW);
             try {
-                Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+                // Created readable by its owner only, before the private key is written into it.
+                Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
             } catch (UnsupportedOperationException notPosix) {
                 log.warn("Could not restrict {} to its owner (not a POSIX file system)", file);
+                Files.createFile(file);
             }
+            Files.writeString(file, key.toJSONString(), StandardCharsets.UTF_8, StandardOpenOption.TRUNCATE_EXISTING);
             log.info("Signing key {} generated and written to {}", key.getKeyID(), file);
             return key;
         } catch (IOException e) {

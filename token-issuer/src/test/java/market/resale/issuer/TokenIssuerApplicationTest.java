@@ -172,6 +172,18 @@ class TokenIssuerApplicationTest {
             assertThat(claims.getStringListClaim("roles")).containsExactly("SUPPORT");
             assertThat(claims.getAudience()).containsExactly("order-cancellation");
 
+            // Signing out ends the session (the next authorize asks for the password again) and returns only to a console page.
+            var signedOut = browser.send(HttpRequest.newBuilder(URI.create(url(app, "/logout?redirect_uri="
+                    + URLEncoder.encode(redirect, StandardCharsets.UTF_8)))).build(), HttpResponse.BodyHandlers.discarding());
+            assertThat(signedOut.headers().firstValue("Location")).contains(redirect);
+            var again = browser.send(HttpRequest.newBuilder(URI.create(authorize)).header("Accept", "text/html").build(),
+                    HttpResponse.BodyHandlers.discarding());
+            assertThat(again.headers().firstValue("Location").orElseThrow()).endsWith("/login");
+            var elsewhere = browser.send(HttpRequest.newBuilder(URI.create(url(app, "/logout?redirect_uri="
+                    + URLEncoder.encode("https://evil.test/console/index.html", StandardCharsets.UTF_8)))).build(),
+                    HttpResponse.BodyHandlers.discarding());
+            assertThat(elsewhere.headers().firstValue("Location").orElseThrow()).endsWith("/login?logout");
+
             // A wrong password gets no code at all, only the login page again.
             var stranger = HttpClient.newBuilder().cookieHandler(new java.net.CookieManager()).build();
             var page = stranger.send(HttpRequest.newBuilder(URI.create(url(app, "/login"))).build(), HttpResponse.BodyHandlers.ofString());

@@ -21,8 +21,8 @@ import org.apache.kafka.streams.processor.api.RecordMetadata;
  *       record's headers.</li>
  *   <li>{@link #processing}: a stream processor handles a record in a CONSUMER span, child of the context in the
  *       record's headers, and writes its own context into those headers, which the processors forward with what
- *       they emit: the next hop is its child. A record without trace context (an upstream app's) is processed
- *       without a span: no trace is started per record.</li>
+ *       they emit: the next hop is its child. A record without a valid W3C {@code traceparent} (an upstream
+ *       app's) is processed without a span: no trace is started per record.</li>
  * </ul>
  *
  * {@link #NONE} (no tracer: topology tests, tools) does nothing.
@@ -39,6 +39,8 @@ public final class RecordTracing {
         headers.remove(key);
         headers.add(key, value.getBytes(StandardCharsets.UTF_8));
     };
+
+    private static final java.util.regex.Pattern TRACEPARENT = java.util.regex.Pattern.compile("[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}");
 
     private final Tracer tracer;
     private final Propagator propagator;
@@ -87,7 +89,7 @@ public final class RecordTracing {
 
     /** As {@link #processing(String, String, Headers, Runnable)}, with a result. */
     public <T> T processing(String name, String topic, Headers headers, Supplier<T> work) {
-        if (tracer == null || headers == null || propagator.fields().stream().noneMatch(f -> headers.lastHeader(f) != null)) {
+        if (tracer == null || headers == null || traceId(headers) == null) {
             return work.get();
         }
         var span = propagator.extract(headers, GETTER).name(name).kind(Span.Kind.CONSUMER)
@@ -137,10 +139,16 @@ public final class RecordTracing {
         };
     }
 
-    /** The trace id of the context in {@code headers}, or null (for tools and tests reading records). */
+    /**
+     * The trace id of a valid W3C {@code traceparent} in {@code headers} (version-traceid-parentid-flags, ids not
+     * all zeros), or null: only such a record continues a trace; anything else starts none.
+     */
     public static String traceId(Headers headers) {
-        var traceparent = GETTER.get(headers, "traceparent");
-        // version-traceid-parentid-flags
-        return traceparent != null && traceparent.length() >= 55 ? traceparent.substring(3, 35) : null;
+        var traceparent = headers == null ? null : GETTER.get(headers, "traceparent");
+        if (traceparent == null || !TRACEPARENT.matcher(traceparent).matches()) {
+            return null;
+        }
+        var traceId = traceparent.substring(3, 35);
+        return traceId.chars().allMatch(c -> c == '0') || traceparent.substring(36, 52).chars().allMatch(c -> c == '0') ? null : traceId;
     }
 }

@@ -1,6 +1,7 @@
 package market.resale.platform.web;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.observation.ObservationRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import org.springframework.beans.factory.ObjectProvider;
@@ -48,8 +49,10 @@ public class WebConfiguration {
         return new StrictJson();
     }
 
+    /** Observed like the server side: a forwarded request is a client span of the caller's trace and carries its traceparent. */
     @Bean
-    Forwarder forwarder() {
-        return new Forwarder(WebClient.builder(), Duration.ofSeconds(10));
+    Forwarder forwarder(ObjectProvider<ObservationRegistry> observations) {
+        return new Forwarder(WebClient.builder().observationRegistry(observations.getIfAvailable(() -> ObservationRegistry.NOOP)),
+                Duration.ofSeconds(10));
     }
 }

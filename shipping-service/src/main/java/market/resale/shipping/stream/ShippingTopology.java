@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import market.resale.platform.kafka.JsonSerde;
 import market.resale.platform.kafka.Outbound;
 import market.resale.platform.kafka.Sources;
+import market.resale.platform.tracing.RecordTracing;
 import market.resale.schemas.registry.SchemaRegistryClient;
 import market.resale.schemas.topics.Topics;
 import market.resale.shipping.config.ShippingSettings;
@@ -29,12 +30,19 @@ public final class ShippingTopology {
     }
 
     public static Topology build(ShippingSettings settings, SchemaRegistryClient registry, String applicationId, MeterRegistry meters) {
+        return build(settings, registry, applicationId, meters, RecordTracing.NONE);
+    }
+
+    /** {@code tracing}: each scan in a span of the trace its record carries (the carrier webhook's request). */
+    public static Topology build(ShippingSettings settings, SchemaRegistryClient registry, String applicationId, MeterRegistry meters,
+                                 RecordTracing tracing) {
         var builder = new StreamsBuilder();
-        define(builder, settings, registry, applicationId, meters);
+        define(builder, settings, registry, applicationId, meters, tracing);
         return builder.build();
     }
 
-    static void define(StreamsBuilder builder, ShippingSettings settings, SchemaRegistryClient registry, String applicationId, MeterRegistry meters) {
+    static void define(StreamsBuilder builder, ShippingSettings settings, SchemaRegistryClient registry, String applicationId, MeterRegistry meters,
+                       RecordTracing tracing) {
         var policy = new ShipmentPolicy(settings.scansKept(), settings.scanIdsRemembered());
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(SHIPMENTS_STORE),
                 Serdes.String(), JsonSerde.of(Shipment.class)));
@@ -47,7 +55,8 @@ public final class ShippingTopology {
                 .mapValues(v -> (ShipmentInput) new ShipmentInput.Cancelled(v), Named.as("as-cancelled"));
 
         placed.merge(scans, Named.as("merge-scans")).merge(cancelled, Named.as("merge-cancelled"))
-                .process(() -> new ShipmentProcessor(policy, applicationId, meters), Named.as("apply"), SHIPMENTS_STORE)
+                .process(tracing.traced("shipping apply", () -> new ShipmentProcessor(policy, applicationId, meters)), Named.as("apply"),
+                        SHIPMENTS_STORE)
                 .to(Outbound.topicExtractor(), Outbound.produced(registry));
     }
 }

@@ -5,6 +5,7 @@ import java.util.Map;
 import market.resale.platform.kafka.JsonSerde;
 import market.resale.platform.kafka.Outbound;
 import market.resale.platform.kafka.Sources;
+import market.resale.platform.tracing.RecordTracing;
 import market.resale.schemas.registry.SchemaRegistryClient;
 import market.resale.schemas.support.CaseSummary;
 import market.resale.schemas.topics.Topics;
@@ -50,6 +51,12 @@ public final class SupportTopology {
 
     public static Topology build(SupportSettings settings, SchemaRegistryClient registry, String applicationId,
                                  MeterRegistry meters) {
+        return build(settings, registry, applicationId, meters, RecordTracing.NONE);
+    }
+
+    /** {@code tracing}: each case action in a span of the trace its record carries (an agent's request, a scan conflict). */
+    public static Topology build(SupportSettings settings, SchemaRegistryClient registry, String applicationId,
+                                 MeterRegistry meters, RecordTracing tracing) {
         var builder = new StreamsBuilder();
         // A case (with its evidence list) and a file each are one changelog record: the changelogs take what the topics take.
         var largeRecords = Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(Topics.SUPPORT_MAX_RECORD_BYTES));
@@ -88,7 +95,7 @@ public final class SupportTopology {
                 .merge(refused, Named.as("merge-cancel-refused"))
                 .merge(commands, Named.as("merge-commands"))
                 .merge(messages, Named.as("merge-messages"))
-                .process(() -> new CaseProcessor(settings, applicationId, meters), Named.as("cases"),
+                .process(tracing.traced("support cases", () -> new CaseProcessor(settings, applicationId, meters)), Named.as("cases"),
                         ORDER_CASES_STORE, CASES_STORE, FILES_STORE, OUTCOMES_STORE, MESSAGES_STORE, MESSAGE_SEQ_STORE)
                 .to(Outbound.topicExtractor(), Outbound.produced(registry));
 
