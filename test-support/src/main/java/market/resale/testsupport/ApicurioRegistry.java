@@ -110,7 +110,7 @@ public final class ApicurioRegistry implements AutoCloseable {
         int managementPort = freePort();
         Path logFile = logDirectory().resolve("apicurio-registry-" + httpPort + ".log");
         List<String> command = List.of(
-                javaBinary().toString(),
+                ChildProcesses.javaBinary().toString(),
                 // Small, fast-starting test instance: C1 only, serial GC, a bounded heap.
                 "-Xmx512m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
                 "-Dquarkus.http.host=127.0.0.1",
@@ -221,10 +221,6 @@ public final class ApicurioRegistry implements AutoCloseable {
             }
         }
         return null;
-    }
-
-    private static Path javaBinary() {
-        return ChildProcesses.javaBinary();
     }
 
     private static Path logDirectory() {
