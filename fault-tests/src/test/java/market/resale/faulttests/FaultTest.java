@@ -73,6 +73,85 @@ class FaultTest {
         }
     }
 
+    /**
+     * Issue 15's reproduction, made deterministic: orders-service commits its transactions once a minute, so its
+     * decisions stay open (uncommitted) for as long as this scenario needs. Each buyer cancels; then the carrier's
+     * ACCEPTED scan arrives, stamped a second before the cancel, so that when orders-service is killed and its open
+     * transaction is lost, Kafka Streams replays the scan first and the order ships instead. A buyer told
+     * {@code 200 CANCELLED} before the decision committed would be contradicted by the order's final state. An
+     * answer must hold: it is given only once its decision is committed, and otherwise the buyer hears 202 and asks again.
+     */
+    @Test
+    @org.junit.jupiter.api.Order(0)
+    void anAnswerIsGivenOnlyOnceItsDecisionCommits() throws Exception {
+        var run = UUID.randomUUID().toString().substring(0, 8);
+        try (var load = new Load(stack, run, RATE)) {
+            stack.stop("orders-service");
+            // The producer's transaction timeout is raised with the commit interval: an open transaction is not aborted by the broker.
+            stack.serviceArgs(List.of("--app.kafka.commit-interval=60s", "--app.kafka.client[producer.transaction.timeout.ms]=300000"));
+            stack.startService("orders-service");
+            stack.serviceArgs(List.of());
+            stack.awaitReady("orders-service", Duration.ofMinutes(3));
+
+            var orders = new ArrayList<Load.Order>();
+            for (int i = 0; i < 4; i++) {
+                var order = new Load.Order("commit-" + run + "-" + i, "fault-buyer-" + i, 0);
+                orders.add(order);
+                load.place(order, i);
+            }
+            load.flush();
+            for (var order : orders) {
+                await().atMost(Duration.ofMinutes(1)).until(() -> load.get("orders-service", "/orders/" + order.id, order.buyer).status() == 200);
+            }
+            var asked = java.time.Instant.now();
+            var told = orders.parallelStream().collect(java.util.stream.Collectors.toMap(o -> o.id, o -> load.post("orders-service",
+                    "/orders/" + o.id + "/cancellations", o.buyer, "cancel-" + o.id, "{\"reason\":\"CHANGED_MIND\"}")));
+            orders.forEach(o -> load.scan(o.id, asked.minusSeconds(1)));
+            load.flush();
+            // orders-service has the scan (after the cancellation it decided, if it decided it): the order is shipped, or
+            // its timeline shows the scan that came after the cancellation.
+            for (var order : orders) {
+                await().atMost(Duration.ofMinutes(1)).until(() -> {
+                    var view = load.get("orders-service", "/orders/" + order.id, order.buyer).body();
+                    return view != null && (view.get("status").asString().equals("SHIPPED")
+                            || view.get("timeline").toString().contains("SCAN_AFTER_CANCELLATION"));
+                });
+            }
+            stack.kill("orders-service");
+            stack.startService("orders-service");
+            stack.awaitReady("orders-service", Duration.ofMinutes(3));
+
+            var contradicted = new ArrayList<String>();
+            for (var order : orders) {
+                var answer = told.get(order.id);
+                assertThat(answer.status()).as("what the buyer of %s was told: %s", order.id, answer.body()).isIn(200, 202, 409);
+                var commandId = order.buyer + ":cancel-" + order.id;
+                var outcome = await().atMost(Duration.ofMinutes(1)).until(() -> load.get("orders-service",
+                        "/orders/" + order.id + "/cancellations/" + commandId, order.buyer), a -> a.status() == 200);
+                var decided = outcome.body().get("status").asString();
+                var status = load.get("orders-service", "/orders/" + order.id, order.buyer).body().get("status").asString();
+                var toldDecision = switch (answer.status()) {
+                    case 200 -> answer.body().get("status").asString();
+                    case 409 -> "REJECTED " + answer.body().get("code").asString().toUpperCase().replace('-', '_');
+                    default -> null; // 202: pending, nothing promised
+                };
+                var finalDecision = decided.equals("CANCELLED") ? decided : decided + " " + outcome.body().get("reasonCode").asString();
+                if (toldDecision != null && !toldDecision.equals(finalDecision)) {
+                    contradicted.add(order.id + ": told " + toldDecision + ", in the end " + finalDecision + " (order " + status + ")");
+                }
+                if (!(decided.equals("CANCELLED") ? "CANCELLED" : "SHIPPED").equals(status)) {
+                    contradicted.add(order.id + ": decision " + finalDecision + " but the order is " + status);
+                }
+            }
+            var line = String.format("| commit-gated answers (kill -9 with every decision open) | %d | %d told a decision, %d told 202 "
+                    + "| contradicted: %d |%n", orders.size(), told.values().stream().filter(a -> a.status() != 202).count(),
+                    told.values().stream().filter(a -> a.status() == 202).count(), contradicted.size());
+            System.out.print(line);
+            Files.writeString(Path.of("target", "answers-report.md"), line, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+            assertThat(contradicted).as("answers contradicted by the final state").isEmpty();
+        }
+    }
+
     @Test
     @org.junit.jupiter.api.Order(1)
     void killOrdersService() throws Exception {

@@ -171,18 +171,11 @@ final class Load implements AutoCloseable {
         int i = sequence.getAndIncrement();
         var order = new Order("f-" + run + "-" + i, buyer(i % BUYERS), i % 10);
         orders.add(order);
-        var now = Instant.now();
-        send(Topics.ORDER_PLACED.name(), order.id, OrderPlaced.newBuilder()
-                .setOrderId(order.id).setBuyerId(order.buyer).setSellerId("fault-seller-" + (i % SELLERS))
-                .setListingId("l-" + order.id).setTitle("Wool coat").setSize("M").setCondition(ItemCondition.GOOD)
-                .setPriceCents(1_000 + i % 500).setShippingCents(400).setTaxCents(80).setCreditsAppliedCents(i % 3 == 0 ? 200 : 0)
-                .setCurrency("USD").setPlacedAt(now).build());
+        place(order, i);
         if (order.scans()) {
             scansDue.incrementAndGet();
             clients.schedule(() -> {
-                send(Topics.CARRIER_SCANS.name(), order.id, CarrierScan.newBuilder().setScanId("scan-" + order.id)
-                        .setOrderId(order.id).setTrackingNumber("1Z" + Math.abs(order.id.hashCode())).setCarrier("UPS")
-                        .setScanType(ScanType.ACCEPTED).setScannedAt(Instant.now()).build());
+                scan(order.id, Instant.now());
                 order.scanned = true;
                 scansDue.decrementAndGet();
             }, 1_000, TimeUnit.MILLISECONDS);
@@ -198,13 +191,29 @@ final class Load implements AutoCloseable {
         }
     }
 
-    private void send(String topic, String key, SpecificRecord value) {
-        sender.execute(() -> sendNow(topic, key, value));
+    /** Checkout's placement of {@code order} ({@code i} varies the amounts), as checkout sends it. */
+    void place(Order order, int i) {
+        send(Topics.ORDER_PLACED.name(), order.id, OrderPlaced.newBuilder()
+                .setOrderId(order.id).setBuyerId(order.buyer).setSellerId("fault-seller-" + (i % SELLERS))
+                .setListingId("l-" + order.id).setTitle("Wool coat").setSize("M").setCondition(ItemCondition.GOOD)
+                .setPriceCents(1_000 + i % 500).setShippingCents(400).setTaxCents(80).setCreditsAppliedCents(i % 3 == 0 ? 200 : 0)
+                .setCurrency("USD").setPlacedAt(Instant.now()).build(), null);
     }
 
-    private void sendNow(String topic, String key, SpecificRecord value) {
+    /** The carrier's ACCEPTED scan of an order (it ships the order), its record stamped {@code at}. */
+    void scan(String orderId, Instant at) {
+        send(Topics.CARRIER_SCANS.name(), orderId, CarrierScan.newBuilder().setScanId("scan-" + orderId)
+                .setOrderId(orderId).setTrackingNumber("1Z" + Math.abs(orderId.hashCode())).setCarrier("UPS")
+                .setScanType(ScanType.ACCEPTED).setScannedAt(at).build(), at.toEpochMilli());
+    }
+
+    private void send(String topic, String key, SpecificRecord value, Long timestamp) {
+        sender.execute(() -> sendNow(topic, key, value, timestamp));
+    }
+
+    private void sendNow(String topic, String key, SpecificRecord value, Long timestamp) {
         try {
-            producer.send(new ProducerRecord<>(topic, key, serializer.serialize(topic, value)), (metadata, e) -> {
+            producer.send(new ProducerRecord<>(topic, null, timestamp, key, serializer.serialize(topic, value)), (metadata, e) -> {
                 if (e != null) {
                     sendErrors.incrementAndGet();
                     failures.add("send to " + topic + " failed: " + e);
@@ -266,6 +275,27 @@ final class Load implements AutoCloseable {
 
     /** GET as the order's buyer: status and body (null body when none). */
     record Answer(int status, JsonNode body) {
+    }
+
+    /** One POST as {@code buyer} with an Idempotency-Key, no retry: what the client was told. */
+    Answer post(String service, String path, String buyer, String key, String body) {
+        try {
+            var response = http.send(HttpRequest.newBuilder(URI.create(stack.baseUrl(service) + path))
+                    .timeout(Duration.ofSeconds(30)).header("Authorization", "Bearer " + tokens.get(buyer))
+                    .header("Content-Type", "application/json").header("Idempotency-Key", key)
+                    .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+            return new Answer(response.statusCode(), response.body().isBlank() ? null : JSON.readTree(response.body()));
+        } catch (IOException e) {
+            return new Answer(-1, null);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Waits until every record handed to the producer so far is on the broker. */
+    void flush() throws Exception {
+        sender.submit(producer::flush).get(5, TimeUnit.MINUTES);
     }
 
     Answer get(String service, String path, String buyer) {

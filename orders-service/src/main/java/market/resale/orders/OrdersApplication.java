@@ -3,7 +3,6 @@ package market.resale.orders;
 import market.resale.orders.config.OrdersSettings;
 import market.resale.orders.stream.OrdersTopology;
 import market.resale.platform.tracing.RecordTracing;
-import market.resale.platform.web.OutcomeSignals;
 import market.resale.schemas.registry.SchemaRegistryClient;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.kafka.streams.Topology;
@@ -17,17 +16,11 @@ import org.springframework.context.annotation.Bean;
 @EnableConfigurationProperties(OrdersSettings.class)
 public class OrdersApplication {
 
-    /** The stream thread tells the HTTP requests waiting for an order's decision that the order changed. */
-    @Bean
-    OutcomeSignals orderSignals() {
-        return new OutcomeSignals();
-    }
-
     @Bean
     Topology ordersTopology(MeterRegistry meters, OrdersSettings settings, SchemaRegistryClient registry,
-                            @Value("${spring.application.name}") String applicationId, OutcomeSignals orderSignals,
+                            @Value("${spring.application.name}") String applicationId,
                             RecordTracing tracing) {
-        return OrdersTopology.build(settings, registry, applicationId, meters, orderSignals, tracing);
+        return OrdersTopology.build(settings, registry, applicationId, meters, tracing);
     }
 
     public static void main(String[] args) {

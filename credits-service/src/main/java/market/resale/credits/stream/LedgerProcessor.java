@@ -9,6 +9,7 @@ import market.resale.credits.domain.LedgerEntry;
 import market.resale.credits.domain.RedemptionOutcome;
 import market.resale.platform.kafka.DeadLetters;
 import market.resale.platform.kafka.Outbound;
+import market.resale.platform.kafka.SourceOffset;
 import market.resale.schemas.credits.CreditIssued;
 import market.resale.schemas.credits.CreditRedeemed;
 import market.resale.schemas.credits.RedemptionRejected;
@@ -114,7 +115,8 @@ class LedgerProcessor implements Processor<String, CreditInput, String, Outbound
                         r.getOrderId(), -r.getAmountCents(), r.getCurrency(), "PURCHASE", now, account.balance(r.getCurrency()));
                 save(account, entry);
                 redemptions.put(key, new RedemptionOutcome(r.getRequestId(), r.getUserId(), r.getOrderId(), true, null,
-                        r.getAmountCents(), r.getCurrency(), entry.balanceAfterCents(), entry.entryId(), now));
+                        r.getAmountCents(), r.getCurrency(), entry.balanceAfterCents(), entry.entryId(), now,
+                        SourceOffset.of(context)));
                 emit(record, r.getUserId(), Outbound.to(Topics.CREDIT_REDEEMED, CreditRedeemed.newBuilder()
                         .setEntryId(entry.entryId()).setRequestId(r.getRequestId()).setUserId(r.getUserId())
                         .setOrderId(r.getOrderId()).setAmountCents(r.getAmountCents()).setCurrency(r.getCurrency())
@@ -125,7 +127,7 @@ class LedgerProcessor implements Processor<String, CreditInput, String, Outbound
             case Account.Redemption.Refused refused -> {
                 var balance = before.balance(r.getCurrency());
                 redemptions.put(key, new RedemptionOutcome(r.getRequestId(), r.getUserId(), r.getOrderId(), false,
-                        refused.code().name(), r.getAmountCents(), r.getCurrency(), balance, null, now));
+                        refused.code().name(), r.getAmountCents(), r.getCurrency(), balance, null, now, SourceOffset.of(context)));
                 var code = switch (refused.code()) {
                     case INSUFFICIENT_BALANCE -> RedemptionRejectionCode.INSUFFICIENT_BALANCE;
                     case CURRENCY_MISMATCH -> RedemptionRejectionCode.CURRENCY_MISMATCH;

@@ -29,7 +29,7 @@ import market.resale.platform.kafka.KeyOwnerRouter;
 import market.resale.platform.security.Caller;
 import market.resale.platform.security.Role;
 import market.resale.platform.web.ApiProblem;
-import market.resale.platform.web.Commands;
+import market.resale.platform.web.CommandFlow;
 import market.resale.platform.web.OwnerRouting;
 import market.resale.schemas.credits.RedeemCredit;
 import market.resale.schemas.topics.Topics;
@@ -92,9 +92,11 @@ public class CreditsController {
     private final EventPublisher publisher;
     private final CreditsSettings settings;
     private final Clock clock;
+    private final CommandFlow commands;
 
     public CreditsController(KeyOwnerRouter router, OwnerRouting routing, EventPublisher publisher, CreditsSettings settings,
-                             Clock clock) {
+                             Clock clock, CommandFlow commands) {
+        this.commands = commands;
         this.router = router;
         this.routing = routing;
         this.publisher = publisher;
@@ -159,38 +161,33 @@ public class CreditsController {
             content = @Content(schema = @Schema(implementation = PendingRedemption.class)))
     @ApiResponse(responseCode = "409", description = "Refused: `insufficient-balance`, `currency-mismatch` (with `requestId`, "
             + "`balanceCents`)")
+    @ApiResponse(responseCode = "422", description = "`idempotency-key-reused`: the key answered another request")
     @PostMapping(path = "/accounts/{userId}/redemptions", consumes = MediaType.APPLICATION_JSON_VALUE)
     public Mono<ResponseEntity<?>> redeem(@PathVariable String userId, @Valid @RequestBody RedeemBody body,
                                           @RequestHeader(name = "Idempotency-Key") String idempotencyKey,
                                           Authentication auth, ServerHttpRequest request) {
         owner(userId, Caller.of(auth));
-        if (!idempotencyKey.matches("[A-Za-z0-9_-]{8,64}")) {
-            throw ApiProblem.badRequest("invalid-idempotency-key", "Idempotency-Key must be 8-64 letters, digits, '-' or '_'");
-        }
+        CommandFlow.commandId(userId, idempotencyKey); // the key's rule; the account is the caller's, so the key is its id
         if (body.amountCents() > settings.maxRedemptionCents()) {
             throw ApiProblem.badRequest("amount-too-large", "A redemption is at most " + settings.maxRedemptionCents() + " cents");
         }
         return routing.answer(CreditsTopology.ACCOUNTS_STORE, userId, request, JSON.writeValueAsBytes(body), () -> {
-            var previous = outcome(userId, idempotencyKey);
-            if (previous != null) {
-                return Mono.just(answer(previous));
-            }
             var command = RedeemCredit.newBuilder().setRequestId(idempotencyKey).setUserId(userId)
                     .setOrderId(body.orderId()).setAmountCents(body.amountCents()).setCurrency(body.currency())
                     .setRequestedAt(clock.instant()).build();
-            return Commands.store(() -> publisher.publish(Topics.REDEMPTION_REQUESTS, userId, command), Commands.STORE_TIMEOUT,
-                            "Retry shortly with the same Idempotency-Key.")
-                    .then(Commands.awaitOutcome(() -> Optional.ofNullable(outcome(userId, idempotencyKey)),
-                            settings.decisionWait()))
-                    .map(found -> found.<ResponseEntity<?>>map(this::answer).orElseGet(() -> ResponseEntity.accepted()
-                            .location(URI.create("/accounts/" + userId + "/redemptions/" + idempotencyKey))
-                            .body(Map.of("requestId", idempotencyKey, "status", "PENDING"))));
+            var outcomes = new CommandFlow.Outcomes<RedemptionOutcome>(() -> Optional.ofNullable(outcome(userId, idempotencyKey)),
+                    RedemptionOutcome::source, o -> o.answers(body.orderId(), body.amountCents(), body.currency()));
+            return commands.submit(() -> publisher.publish(Topics.REDEMPTION_REQUESTS, userId, command),
+                            "Retry shortly with the same Idempotency-Key.", outcomes, settings.decisionWait())
+                    .map(found -> found.<ResponseEntity<?>>map(this::answer).orElseGet(() -> pending(userId, idempotencyKey)));
         });
     }
 
     @Operation(summary = "A redemption of the user's credit: its recorded outcome (the user, or support)")
     @ApiResponse(responseCode = "200", description = "Redeemed, with the balance after",
             content = @Content(schema = @Schema(implementation = RedemptionView.class)))
+    @ApiResponse(responseCode = "202", description = "Decided but not committed yet: ask again shortly",
+            content = @Content(schema = @Schema(implementation = PendingRedemption.class)))
     @ApiResponse(responseCode = "404", description = "No such redemption, or not decided yet: after a 202, retry a little later")
     @ApiResponse(responseCode = "409", description = "The redemption was refused: `insufficient-balance`, `currency-mismatch` "
             + "(with `requestId`, `balanceCents`)")
@@ -203,7 +200,8 @@ public class CreditsController {
             if (outcome == null) {
                 throw ApiProblem.notFound("Redemption");
             }
-            return Mono.just(answer(outcome));
+            return commands.committed(outcome, RedemptionOutcome::source, java.time.Duration.ZERO)
+                    .map(committed -> committed.<ResponseEntity<?>>map(this::answer).orElseGet(() -> pending(userId, requestId)));
         });
     }
 
@@ -217,6 +215,11 @@ public class CreditsController {
         throw new ApiProblem(HttpStatus.UNPROCESSABLE_CONTENT, "cash-out-not-supported",
                 "Store credit from cancellations cannot be paid out as cash. It stays on your balance and is applied "
                         + "to your next purchase.");
+    }
+
+    private static ResponseEntity<?> pending(String userId, String requestId) {
+        return ResponseEntity.accepted().location(URI.create("/accounts/" + userId + "/redemptions/" + requestId))
+                .body(Map.of("requestId", requestId, "status", "PENDING"));
     }
 
     private ResponseEntity<?> answer(RedemptionOutcome outcome) {

@@ -1,9 +1,7 @@
 package market.resale.messaging.domain;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
+import market.resale.platform.kafka.SourceOffset;
+
 
 /**
  * What became of one conversation command, kept by its id so that a retried HTTP call (same
@@ -15,22 +13,25 @@ import java.util.HexFormat;
  */
 public record CommandOutcome(String commandId, boolean accepted, Refusal refusal, String detail, Long seq,
                              String messageId, String requestId, String trackingNumber, long decidedAt,
-                             String action, String fingerprint) {
+                             String action, String fingerprint, SourceOffset source) {
 
     public static CommandOutcome accepted(String commandId, Message message, String requestId, long now) {
         return new CommandOutcome(commandId, true, null, null, message == null ? null : message.seq(),
-                message == null ? null : message.messageId(), requestId, null, now, null, null);
+                message == null ? null : message.messageId(), requestId, null, now, null, null, null);
     }
 
     public static CommandOutcome refused(String commandId, Refusal refusal, String detail, String requestId,
                                          String trackingNumber, long now) {
-        return new CommandOutcome(commandId, false, refusal, detail, null, null, requestId, trackingNumber, now, null, null);
+        return new CommandOutcome(commandId, false, refusal, detail, null, null, requestId, trackingNumber, now, null, null, null);
     }
 
-    /** This outcome, as the answer to the request {@code action} with this {@code fingerprint}. */
-    public CommandOutcome forRequest(String requestAction, String requestFingerprint) {
+    /**
+     * This outcome, as the answer to the request {@code action} with this {@code fingerprint}, decided from the
+     * command record {@code source} (the answer waits until that record's processing committed).
+     */
+    public CommandOutcome forRequest(String requestAction, String requestFingerprint, SourceOffset source) {
         return new CommandOutcome(commandId, accepted, refusal, detail, seq, messageId, requestId, trackingNumber, decidedAt,
-                requestAction, requestFingerprint);
+                requestAction, requestFingerprint, source);
     }
 
     /**
@@ -47,14 +48,6 @@ public record CommandOutcome(String commandId, boolean accepted, Refusal refusal
      * the same four values.
      */
     public static String fingerprint(String action, String requestId, String text, String reason) {
-        try {
-            var digest = MessageDigest.getInstance("SHA-256");
-            for (var part : new String[] {action, requestId, text, reason}) {
-                digest.update(part == null ? new byte[] {0} : ("\u0001" + part.length() + ":" + part).getBytes(StandardCharsets.UTF_8));
-            }
-            return HexFormat.of().formatHex(digest.digest());
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return market.resale.platform.Fingerprints.of(action, requestId, text, reason);
     }
 }

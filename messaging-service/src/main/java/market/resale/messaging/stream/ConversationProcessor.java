@@ -18,6 +18,7 @@ import market.resale.messaging.domain.Party;
 import market.resale.messaging.domain.Refusal;
 import market.resale.messaging.domain.RequestStatus;
 import market.resale.messaging.domain.ResponsivenessRule;
+import market.resale.platform.kafka.SourceOffset;
 import market.resale.platform.kafka.DeadLetters;
 import market.resale.platform.kafka.Outbound;
 import market.resale.schemas.messaging.ConversationCommand;
@@ -420,7 +421,7 @@ class ConversationProcessor implements Processor<String, ConversationInput, Stri
      */
     private void decided(ConversationCommand c, CommandOutcome outcome) {
         var key = MessagingTopology.outcomeKey(c.getOrderId(), c.getCommandId());
-        outcomes.put(key, outcome.forRequest(c.getAction().name(), fingerprint(c)));
+        outcomes.put(key, outcome.forRequest(c.getAction().name(), fingerprint(c), SourceOffset.of(context)));
         outcomeExpiry.put(expiryKey(outcome.decidedAt(), key), key);
     }
 

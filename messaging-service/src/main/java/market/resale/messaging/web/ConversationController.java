@@ -29,7 +29,7 @@ import market.resale.platform.kafka.KeyOwnerRouter;
 import market.resale.platform.security.Caller;
 import market.resale.platform.security.Role;
 import market.resale.platform.web.ApiProblem;
-import market.resale.platform.web.Commands;
+import market.resale.platform.web.CommandFlow;
 import market.resale.platform.web.OwnerRouting;
 import market.resale.schemas.messaging.ConversationAction;
 import market.resale.schemas.messaging.ConversationCommand;
@@ -82,9 +82,11 @@ public class ConversationController {
     private final EventPublisher publisher;
     private final MessagingSettings settings;
     private final Clock clock;
+    private final CommandFlow commands;
 
     public ConversationController(KeyOwnerRouter router, OwnerRouting routing, EventPublisher publisher,
-                                  MessagingSettings settings, Clock clock) {
+                                  MessagingSettings settings, Clock clock, CommandFlow commands) {
+        this.commands = commands;
         this.router = router;
         this.routing = routing;
         this.publisher = publisher;
@@ -270,46 +272,32 @@ public class ConversationController {
     private Mono<ResponseEntity<?>> write(String orderId, Caller caller, String idempotencyKey, ServerHttpRequest request,
                                           Object body, Write write, Function<CommandOutcome, ResponseEntity<?>> accepted,
                                           Function<String, ResponseEntity<?>> pending) {
-        if (idempotencyKey != null && !idempotencyKey.matches("[A-Za-z0-9_-]{8,64}")) {
-            throw ApiProblem.badRequest("invalid-idempotency-key", "Idempotency-Key must be 8-64 letters, digits, '-' or '_'");
-        }
+        // Scoped to the caller so that one user's key can never answer for another's.
+        var commandId = CommandFlow.commandId(caller.userId(), idempotencyKey);
         var bytes = body == null ? null : JSON.writeValueAsBytes(body);
         return routing.answer(MessagingTopology.CONVERSATIONS_STORE, OwnerRouting.checkId(orderId), request, bytes, () -> {
             var conversation = visible(orderId, caller);
             acting(conversation, caller, write.party());
-            // Scoped to the caller so that one user's key can never answer for another's.
-            var commandId = idempotencyKey == null ? UUID.randomUUID().toString() : caller.userId() + ":" + idempotencyKey;
             var fingerprint = write.fingerprint();
             Function<CommandOutcome, ResponseEntity<?>> answer = outcome -> {
-                if (!outcome.answers(write.action().name(), fingerprint)) {
-                    // The key answered another request (another endpoint, or another body): its answer is not this one's.
-                    throw keyReused();
-                }
                 if (!outcome.accepted()) {
                     throw problem(orderId, outcome);
                 }
                 return accepted.apply(outcome);
             };
-            var previous = outcome(orderId, commandId);
-            if (previous != null) {
-                return Mono.just(answer.apply(previous));
-            }
+            // The key answered another request (another endpoint, or another body): its answer is not this one's.
+            var outcomes = new CommandFlow.Outcomes<CommandOutcome>(() -> Optional.ofNullable(outcome(orderId, commandId)),
+                    CommandOutcome::source, outcome -> outcome.answers(write.action().name(), fingerprint));
             var command = ConversationCommand.newBuilder()
                     .setCommandId(commandId).setOrderId(orderId).setActorId(caller.userId()).setAction(write.action())
                     .setText(write.text()).setReason(write.reason()).setRequestId(write.requestId())
                     .setRequestedAt(clock.instant())
                     .build();
-            return Commands.store(() -> publisher.publish(Topics.CONVERSATION_COMMANDS, orderId, command), Commands.STORE_TIMEOUT,
-                            "Retry shortly (with the same Idempotency-Key).")
-                    // The command is keyed by order id, like the conversation: this instance's stream thread decides it.
-                    .then(Commands.awaitOutcome(() -> Optional.ofNullable(outcome(orderId, commandId)), settings.decisionWait()))
+            // The command is keyed by order id, like the conversation: this instance's stream thread decides it.
+            return commands.submit(() -> publisher.publish(Topics.CONVERSATION_COMMANDS, orderId, command),
+                            "Retry shortly (with the same Idempotency-Key).", outcomes, settings.decisionWait())
                     .map(found -> found.map(answer).orElseGet(() -> pending.apply(commandId)));
         });
-    }
-
-    static ApiProblem keyReused() {
-        return new ApiProblem(HttpStatus.UNPROCESSABLE_CONTENT, "idempotency-key-reused",
-                "This Idempotency-Key was used for another request");
     }
 
     static ApiProblem problem(String orderId, CommandOutcome outcome) {

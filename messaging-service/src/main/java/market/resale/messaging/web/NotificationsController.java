@@ -20,7 +20,7 @@ import market.resale.platform.kafka.EventPublisher;
 import market.resale.platform.kafka.KeyOwnerRouter;
 import market.resale.platform.security.Caller;
 import market.resale.platform.web.ApiProblem;
-import market.resale.platform.web.Commands;
+import market.resale.platform.web.CommandFlow;
 import market.resale.platform.web.OwnerRouting;
 import market.resale.schemas.messaging.InboxAction;
 import market.resale.schemas.messaging.InboxCommand;
@@ -54,9 +54,11 @@ public class NotificationsController {
     private final NotificationFeed feed;
     private final MessagingSettings settings;
     private final Clock clock;
+    private final CommandFlow commands;
 
     public NotificationsController(KeyOwnerRouter router, OwnerRouting routing, EventPublisher publisher, NotificationFeed feed,
-                                   MessagingSettings settings, Clock clock) {
+                                   MessagingSettings settings, Clock clock, CommandFlow commands) {
+        this.commands = commands;
         this.router = router;
         this.routing = routing;
         this.publisher = publisher;
@@ -117,10 +119,10 @@ public class NotificationsController {
                 return Mono.just(ResponseEntity.ok(Views.of(current)));
             }
             var command = command(userId, InboxAction.MARK_READ, notificationId);
-            return Commands.store(() -> publisher.publish(Topics.INBOX_COMMANDS, userId, command), Commands.STORE_TIMEOUT,
-                            "Retry shortly.")
-                    .then(Commands.awaitOutcome(() -> Optional.ofNullable(entry(userId, notificationId)).filter(e -> !e.unread()),
-                            settings.decisionWait()))
+            // Read once the mark's processing committed (a mark is no decision: it records no source of its own).
+            return commands.submit(() -> publisher.publish(Topics.INBOX_COMMANDS, userId, command), "Retry shortly.",
+                            CommandFlow.Outcomes.of(() -> Optional.ofNullable(entry(userId, notificationId)).filter(e -> !e.unread()),
+                                    e -> null), settings.decisionWait())
                     .map(read -> read.<ResponseEntity<?>>map(e -> ResponseEntity.ok(Views.of(e)))
                             .orElseGet(() -> pending(command)));
         });
@@ -138,10 +140,10 @@ public class NotificationsController {
         return routing.answer(MessagingTopology.INBOX_SUMMARIES_STORE, userId, request, null, () -> {
             var command = command(userId, InboxAction.MARK_ALL_READ, null);
             var requestedAt = command.getRequestedAt().toEpochMilli();
-            return Commands.store(() -> publisher.publish(Topics.INBOX_COMMANDS, userId, command), Commands.STORE_TIMEOUT,
-                            "Retry shortly.")
-                    .then(Commands.awaitOutcome(() -> Optional.of(summary(userId))
-                            .filter(s -> s.readAllApplied(command.getCommandId(), requestedAt)), settings.decisionWait()))
+            return commands.submit(() -> publisher.publish(Topics.INBOX_COMMANDS, userId, command), "Retry shortly.",
+                            CommandFlow.Outcomes.of(() -> Optional.of(summary(userId))
+                                    .filter(s -> s.readAllApplied(command.getCommandId(), requestedAt)), s -> null),
+                            settings.decisionWait())
                     .map(applied -> applied.<ResponseEntity<?>>map(s -> ResponseEntity.ok(new Views.ReadAll(userId, s.unread())))
                             .orElseGet(() -> pending(command)));
         });

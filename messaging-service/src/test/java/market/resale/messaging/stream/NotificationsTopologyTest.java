@@ -214,7 +214,8 @@ class NotificationsTopologyTest {
         var controller = new NotificationsController(router,
                 new OwnerRouting(router, mock(Forwarder.class)),
                 mock(EventPublisher.class),
-                mock(NotificationFeed.class), MessagingMother.settings(), harness.clock);
+                mock(NotificationFeed.class), MessagingMother.settings(), harness.clock,
+                new market.resale.platform.web.CommandFlow(market.resale.platform.kafka.CommitWatch.PROCESSED_IS_COMMITTED));
         WebFilter buyer = (exchange, chain) -> chain.filter(exchange.mutate().principal(
                 Mono.just(new TestingAuthenticationToken(BUYER, null, "ROLE_BUYER"))).build());
         var client = WebTestClient.bindToController(controller)

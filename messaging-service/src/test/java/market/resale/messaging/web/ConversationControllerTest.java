@@ -1,5 +1,8 @@
 package market.resale.messaging.web;
 
+import market.resale.platform.kafka.CommitWatch;
+import market.resale.platform.web.CommandFlow;
+
 import static market.resale.messaging.MessagingMother.BUYER;
 import static market.resale.messaging.MessagingMother.SELLER;
 import static org.mockito.ArgumentMatchers.any;
@@ -65,7 +68,9 @@ class ConversationControllerTest {
         when(router.<Message>localStore(MessagingTopology.MESSAGES_STORE)).thenReturn(messages);
         when(messages.prefixScan(anyString(), any())).thenReturn(mock(KeyValueIterator.class));
         when(conversations.get("o-1")).thenReturn(Conversation.start("o-1").placed(BUYER, SELLER).windowClosedNow(true));
-        when(publisher.publish(eq(Topics.CONVERSATION_COMMANDS), eq("o-1"), any())).thenReturn(CompletableFuture.completedFuture(null));
+        when(publisher.publish(eq(Topics.CONVERSATION_COMMANDS), eq("o-1"), any())).thenReturn(CompletableFuture.completedFuture(
+                new org.apache.kafka.clients.producer.RecordMetadata(new org.apache.kafka.common.TopicPartition(
+                        Topics.CONVERSATION_COMMANDS.name(), 0), 0, 0, 0, 0, 0)));
         var defaults = MessagingMother.settings();
         settings = new MessagingSettings(defaults.nonResponsive(), Duration.ofMillis(200), 20, 10, defaults.streamHeartbeat(),
                 defaults.outcomeRetention(), defaults.maxEntriesPerOrder(), defaults.maxRequestsPerOrder());
@@ -75,7 +80,7 @@ class ConversationControllerTest {
         WebFilter authenticated = (exchange, chain) -> chain.filter(exchange.mutate()
                 .principal(Mono.just(new TestingAuthenticationToken(userId, null, "ROLE_" + role))).build());
         var controller = new ConversationController(router, new OwnerRouting(router, mock(Forwarder.class)), publisher, settings,
-                new TestClock(NOW));
+                new TestClock(NOW), new CommandFlow(CommitWatch.PROCESSED_IS_COMMITTED));
         return WebTestClient.bindToController(controller).controllerAdvice(new ProblemHandling()).webFilter(authenticated).build();
     }
 
@@ -120,7 +125,7 @@ class ConversationControllerTest {
         var message = new Message("m-o-1-1", "o-1", 1, BUYER, Party.BUYER, EntryKind.MESSAGE, "hello", null, null, NOW.toEpochMilli());
         when(outcomes.get("o-1|" + BUYER + ":key-00001")).thenReturn(null,
                 CommandOutcome.accepted(BUYER + ":key-00001", message, null, NOW.toEpochMilli())
-                        .forRequest("POST_MESSAGE", CommandOutcome.fingerprint("POST_MESSAGE", null, "hello", null)));
+                        .forRequest("POST_MESSAGE", CommandOutcome.fingerprint("POST_MESSAGE", null, "hello", null), null));
         when(messages.get(MessagingTopology.messageKey("o-1", 1))).thenReturn(message);
 
         post(BUYER, "BUYER", "/orders/o-1/conversation/messages", "{\"text\":\"hello\"}", "key-00001")
@@ -134,7 +139,7 @@ class ConversationControllerTest {
     void aRetryWithTheSameKeyGetsTheRecordedRefusalWithoutAskingAgain() {
         when(outcomes.get("o-1|" + BUYER + ":key-00002")).thenReturn(CommandOutcome.refused(BUYER + ":key-00002",
                 Refusal.WINDOW_STILL_OPEN, "You can still cancel this order yourself", null, null, NOW.toEpochMilli())
-                .forRequest("REQUEST_CANCELLATION", CommandOutcome.fingerprint("REQUEST_CANCELLATION", null, "sorry", "CHANGED_MIND")));
+                .forRequest("REQUEST_CANCELLATION", CommandOutcome.fingerprint("REQUEST_CANCELLATION", null, "sorry", "CHANGED_MIND"), null));
 
         post(BUYER, "BUYER", "/orders/o-1/cancellation-requests", "{\"reason\":\"CHANGED_MIND\",\"note\":\"sorry\"}", "key-00002")
                 .expectStatus().isEqualTo(409)
@@ -172,14 +177,14 @@ class ConversationControllerTest {
                 NOW.toEpochMilli());
         when(outcomes.get("o-1|" + SELLER + ":key-00003")).thenReturn(CommandOutcome.accepted(SELLER + ":key-00003", null,
                 "r-1", NOW.toEpochMilli()).forRequest("APPROVE_REQUEST",
-                CommandOutcome.fingerprint("APPROVE_REQUEST", "r-1", null, null)));
+                CommandOutcome.fingerprint("APPROVE_REQUEST", "r-1", null, null), null));
         when(outcomes.get("o-1|" + SELLER + ":key-00004")).thenReturn(CommandOutcome.accepted(SELLER + ":key-00004", approval,
                 null, NOW.toEpochMilli()).forRequest("POST_MESSAGE",
-                CommandOutcome.fingerprint("POST_MESSAGE", null, "hello", null)));
+                CommandOutcome.fingerprint("POST_MESSAGE", null, "hello", null), null));
         // the buyer asked with key-00005
         when(outcomes.get("o-1|" + BUYER + ":key-00005")).thenReturn(CommandOutcome.accepted(BUYER + ":key-00005",
                 approval, "r-1", NOW.toEpochMilli()).forRequest("REQUEST_CANCELLATION",
-                CommandOutcome.fingerprint("REQUEST_CANCELLATION", null, "sorry", "CHANGED_MIND")));
+                CommandOutcome.fingerprint("REQUEST_CANCELLATION", null, "sorry", "CHANGED_MIND"), null));
 
         // the approval's key on POST …/messages (its answer has no seq)
         post(SELLER, "SELLER", "/orders/o-1/conversation/messages", "{\"text\":\"hello\"}", "key-00003")
@@ -203,7 +208,7 @@ class ConversationControllerTest {
         // two requests with the same key raced: the processor decided the other one (a message) first
         var message = new Message("m-o-1-1", "o-1", 1, BUYER, Party.BUYER, EntryKind.MESSAGE, "hello", null, null, NOW.toEpochMilli());
         when(outcomes.get("o-1|" + BUYER + ":key-00006")).thenReturn(null, CommandOutcome.accepted(BUYER + ":key-00006", message,
-                null, NOW.toEpochMilli()).forRequest("POST_MESSAGE", CommandOutcome.fingerprint("POST_MESSAGE", null, "hello", null)));
+                null, NOW.toEpochMilli()).forRequest("POST_MESSAGE", CommandOutcome.fingerprint("POST_MESSAGE", null, "hello", null), null));
 
         post(BUYER, "BUYER", "/orders/o-1/cancellation-requests", "{\"reason\":\"OTHER\"}", "key-00006")
                 .expectStatus().isEqualTo(422).expectBody().jsonPath("$.code").isEqualTo("idempotency-key-reused");

@@ -54,7 +54,8 @@ class NotificationsControllerTest {
         WebFilter authenticated = (exchange, chain) -> chain.filter(exchange.mutate()
                 .principal(Mono.just(new TestingAuthenticationToken(userId, null, "ROLE_BUYER"))).build());
         var controller = new NotificationsController(router, new OwnerRouting(router, mock(Forwarder.class)),
-                mock(EventPublisher.class), feed, MessagingMother.settings(), new TestClock(NOW));
+                mock(EventPublisher.class), feed, MessagingMother.settings(), new TestClock(NOW),
+                new market.resale.platform.web.CommandFlow(market.resale.platform.kafka.CommitWatch.PROCESSED_IS_COMMITTED));
         return WebTestClient.bindToController(controller).controllerAdvice(new ProblemHandling()).webFilter(authenticated).build();
     }
 

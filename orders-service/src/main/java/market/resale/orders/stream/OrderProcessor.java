@@ -1,6 +1,5 @@
 package market.resale.orders.stream;
 
-import market.resale.platform.web.OutcomeSignals;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Instant;
 import market.resale.orders.config.OrdersSettings;
@@ -17,6 +16,7 @@ import market.resale.orders.domain.Shipment;
 import market.resale.orders.domain.TimelineEntry;
 import market.resale.platform.kafka.DeadLetters;
 import market.resale.platform.kafka.Outbound;
+import market.resale.platform.kafka.SourceOffset;
 import market.resale.platform.web.OwnerRouting;
 import market.resale.schemas.orders.CancelReason;
 import market.resale.schemas.orders.CancellationRejected;
@@ -62,11 +62,7 @@ class OrderProcessor implements Processor<String, OrderInput, String, Object> {
     private KeyValueStore<String, String> deadlines;
     private KeyValueStore<String, Shipment> earlyShipments;
 
-    private final OutcomeSignals signals;
-
-    OrderProcessor(CancellationPolicy policy, OrdersSettings settings, String applicationId, MeterRegistry meters,
-                   OutcomeSignals signals) {
-        this.signals = signals;
+    OrderProcessor(CancellationPolicy policy, OrdersSettings settings, String applicationId, MeterRegistry meters) {
         this.meters = meters;
         this.policy = policy;
         this.settings = settings;
@@ -192,8 +188,10 @@ class OrderProcessor implements Processor<String, OrderInput, String, Object> {
         if (order.attempts().containsKey(c.getCommandId())) {
             return; // this command was decided already; its answer is on the topic and in the store
         }
-        var request = new CancelRequest(c.getCommandId(), Actor.valueOf(c.getActor().name()), c.getActorId(),
-                c.getReason().name(), c.getExpectedVersion(), c.getRequestedAt().toEpochMilli(), c.getReference());
+        var actor = Actor.valueOf(c.getActor().name());
+        var request = new CancelRequest(c.getCommandId(), actor, c.getActorId(), c.getReason().name(), c.getExpectedVersion(),
+                c.getRequestedAt().toEpochMilli(), c.getReference(),
+                CancelRequest.fingerprint(actor, c.getReason().name(), c.getNote(), c.getExpectedVersion()), SourceOffset.of(context));
         var decision = policy.decide(order, request);
         var now = context.currentSystemTimeMs();
         var decided = order.decided(request, decision, now);
@@ -239,7 +237,7 @@ class OrderProcessor implements Processor<String, OrderInput, String, Object> {
             return;
         }
         save(record, order.commented(new SellerComment(c.getCommandId(), c.getSellerId(), c.getText(),
-                c.getRequestedAt().toEpochMilli())));
+                c.getRequestedAt().toEpochMilli(), SourceOffset.of(context))));
         meters.counter("buyer_comments_total").increment();
     }
 
@@ -317,7 +315,6 @@ class OrderProcessor implements Processor<String, OrderInput, String, Object> {
 
     private void save(Record<String, ?> record, Order order) {
         orders.put(order.orderId(), order);
-        signals.signal(order.orderId());
         context.forward(new Record<String, Object>(order.orderId(), order, record.timestamp(), record.headers()));
     }
 

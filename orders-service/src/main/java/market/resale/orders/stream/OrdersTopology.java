@@ -14,7 +14,6 @@ import market.resale.schemas.topics.Topics;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
-import market.resale.platform.web.OutcomeSignals;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Repartitioned;
@@ -38,27 +37,19 @@ public final class OrdersTopology {
     }
 
     public static Topology build(OrdersSettings settings, SchemaRegistryClient registry, String applicationId, MeterRegistry meters) {
-        return build(settings, registry, applicationId, meters, new OutcomeSignals());
+        return build(settings, registry, applicationId, meters, RecordTracing.NONE);
     }
 
+    /** {@code tracing}: each decision in a span of the trace its record carries. */
     public static Topology build(OrdersSettings settings, SchemaRegistryClient registry, String applicationId, MeterRegistry meters,
-                                 OutcomeSignals signals) {
-        return build(settings, registry, applicationId, meters, signals, RecordTracing.NONE);
-    }
-
-    /**
-     * {@code signals}: told the order id each time an order is stored, for the requests awaiting its decision;
-     * {@code tracing}: each decision in a span of the trace its record carries.
-     */
-    public static Topology build(OrdersSettings settings, SchemaRegistryClient registry, String applicationId, MeterRegistry meters,
-                                 OutcomeSignals signals, RecordTracing tracing) {
+                                 RecordTracing tracing) {
         var builder = new StreamsBuilder();
-        define(builder, settings, registry, applicationId, meters, signals, tracing);
+        define(builder, settings, registry, applicationId, meters, tracing);
         return builder.build();
     }
 
     static void define(StreamsBuilder builder, OrdersSettings settings, SchemaRegistryClient registry, String applicationId,
-                       MeterRegistry meters, OutcomeSignals signals, RecordTracing tracing) {
+                       MeterRegistry meters, RecordTracing tracing) {
         var policy = new CancellationPolicy(settings.buyerWindow());
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ORDERS_STORE),
                 Serdes.String(), JsonSerde.of(Order.class)));
@@ -89,7 +80,7 @@ public final class OrdersTopology {
         var results = placed.merge(shipped, Named.as("merge-shipped")).merge(commands, Named.as("merge-commands"))
                 .merge(comments, Named.as("merge-comments")).merge(cases, Named.as("merge-cases"))
                 .merge(credited, Named.as("merge-credited"))
-                .process(tracing.traced("orders decide", () -> new OrderProcessor(policy, settings, applicationId, meters, signals)),
+                .process(tracing.traced("orders decide", () -> new OrderProcessor(policy, settings, applicationId, meters)),
                         Named.as("decide"),
                         ORDERS_STORE, WINDOW_DEADLINES_STORE, EARLY_SHIPMENTS_STORE);
 

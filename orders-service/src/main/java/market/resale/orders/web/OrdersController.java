@@ -1,6 +1,5 @@
 package market.resale.orders.web;
 
-import market.resale.platform.web.OutcomeSignals;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
@@ -25,7 +24,9 @@ import market.resale.platform.kafka.KeyOwnerRouter;
 import market.resale.platform.security.Caller;
 import market.resale.platform.security.Role;
 import market.resale.platform.web.ApiProblem;
-import market.resale.platform.web.Commands;
+import market.resale.platform.web.CommandFlow;
+import market.resale.orders.domain.CancelRequest;
+import java.time.Duration;
 import market.resale.platform.web.OwnerRouting;
 import market.resale.schemas.orders.CancelOrderCommand;
 import market.resale.schemas.orders.CancelReason;
@@ -72,11 +73,11 @@ public class OrdersController {
     private final Clock clock;
     private final PartyHistory history;
 
-    private final OutcomeSignals signals;
+    private final CommandFlow commands;
 
     public OrdersController(KeyOwnerRouter router, OwnerRouting routing, EventPublisher publisher, OrdersSettings settings,
-                            Clock clock, PartyHistory history, OutcomeSignals signals) {
-        this.signals = signals;
+                            Clock clock, PartyHistory history, CommandFlow commands) {
+        this.commands = commands;
         this.history = history;
         this.router = router;
         this.routing = routing;
@@ -115,47 +116,50 @@ public class OrdersController {
     }
 
     @Operation(summary = "Cancel the order (buyer within 3 hours of purchase and before the first carrier scan; seller before shipping)",
-            description = "Decided by orders-service alone. Send an Idempotency-Key: a retry with the same key gets the first "
-                    + "answer. `expectedVersion` (from the eligibility answer) refuses the cancellation if the order changed since.")
+            description = "Decided by orders-service alone; answered only once the decision is committed. Send an "
+                    + "Idempotency-Key: a retry with the same key gets the first answer (kept for 7 days); the same key with "
+                    + "another body is refused. `expectedVersion` (from the eligibility answer) refuses the cancellation if "
+                    + "the order changed since.")
     @ApiResponse(responseCode = "200", description = "Cancelled; the refund is issued as store credit",
             content = @Content(schema = @Schema(implementation = OrderViews.CancellationStatus.class)))
     @ApiResponse(responseCode = "202", description = "Stored, not decided yet: follow the Location header",
             content = @Content(schema = @Schema(implementation = OrderViews.CancellationStatus.class)))
     @ApiResponse(responseCode = "409", description = "Refused: `window-expired`, `already-shipped` (with `trackingNumber`), "
             + "`already-cancelled`, `stale-confirmation`; `case-required` for support, who cancels through a case's outcome")
+    @ApiResponse(responseCode = "422", description = "`idempotency-key-reused`: the key answered another request")
     @PostMapping(path = "/orders/{orderId}/cancellations", consumes = MediaType.APPLICATION_JSON_VALUE)
     public Mono<ResponseEntity<?>> cancel(@PathVariable String orderId, @Valid @RequestBody CancelBody body,
                                           @RequestHeader(name = "Idempotency-Key", required = false) String idempotencyKey,
                                           Authentication auth, ServerHttpRequest request) {
         var caller = Caller.of(auth);
-        if (idempotencyKey != null && !idempotencyKey.matches("[A-Za-z0-9_-]{8,64}")) {
-            throw ApiProblem.badRequest("invalid-idempotency-key", "Idempotency-Key must be 8-64 letters, digits, '-' or '_'");
-        }
+        // The command id is scoped to the caller so that one user's key can never answer for another's.
+        var commandId = CommandFlow.commandId(caller.userId(), idempotencyKey);
         return routing.answer(OrdersTopology.ORDERS_STORE, OwnerRouting.checkId(orderId), request, JSON.writeValueAsBytes(body), () -> {
             var order = visibleOrder(orderId, caller);
             var actor = actorFor(order, caller);
-            // The command id is scoped to the caller so that one user's key can never answer for another's.
-            var commandId = idempotencyKey == null ? UUID.randomUUID().toString() : caller.userId() + ":" + idempotencyKey;
-            var previous = order.attempts().get(commandId);
-            if (previous != null) {
-                return Mono.just(decided(order, previous));
-            }
+            var fingerprint = CancelRequest.fingerprint(actor, body.reason().name(), body.note(), body.expectedVersion());
             var command = CancelOrderCommand.newBuilder()
                     .setCommandId(commandId).setOrderId(orderId)
                     .setActor(market.resale.schemas.orders.Actor.valueOf(actor.name())).setActorId(caller.userId())
                     .setReason(body.reason()).setNote(body.note()).setExpectedVersion(body.expectedVersion())
                     .setRequestedAt(clock.instant())
                     .build();
-            return Commands.store(() -> publisher.publish(Topics.CANCEL_COMMANDS, orderId, command), Commands.STORE_TIMEOUT,
-                            "Retry shortly (with the same Idempotency-Key).")
-                    .then(awaitDecision(orderId, commandId))
+            // The command is keyed by order id, like the order: this instance's stream thread decides it.
+            var attempts = new CommandFlow.Outcomes<Attempt>(
+                    () -> Optional.ofNullable(localOrder(orderId)).map(o -> o.attempts().get(commandId)), Attempt::source,
+                    attempt -> attempt.answers(fingerprint));
+            return commands.submit(() -> publisher.publish(Topics.CANCEL_COMMANDS, orderId, command),
+                            "Retry shortly (with the same Idempotency-Key).", attempts, settings.decisionWait())
                     .map(attempt -> attempt.<ResponseEntity<?>>map(a -> decided(order, a))
                             .orElseGet(() -> pending(orderId, commandId)));
         });
     }
 
-    @Operation(summary = "A cancellation the caller asked for: pending, cancelled, or refused with its reason code")
+    @Operation(summary = "A cancellation the caller asked for: pending, cancelled, or refused with its reason code",
+            description = "A decision is shown once it is committed; until then the cancellation is PENDING.")
     @ApiResponse(responseCode = "200", description = "The cancellation's state",
+            content = @Content(schema = @Schema(implementation = OrderViews.CancellationStatus.class)))
+    @ApiResponse(responseCode = "202", description = "Not decided yet (or its decision not committed yet): ask again shortly",
             content = @Content(schema = @Schema(implementation = OrderViews.CancellationStatus.class)))
     @GetMapping("/orders/{orderId}/cancellations/{commandId}")
     public Mono<ResponseEntity<?>> cancellation(@PathVariable String orderId, @PathVariable String commandId,
@@ -167,7 +171,9 @@ public class OrdersController {
             if (attempt == null || !(attempt.actorId().equals(caller.userId()) || caller.is(Role.SUPPORT))) {
                 throw ApiProblem.notFound("Cancellation");
             }
-            return Mono.just(ResponseEntity.ok(OrderViews.of(orderId, attempt, order.amounts().currency())));
+            return commands.committed(attempt, Attempt::source, Duration.ZERO).map(committed -> committed.<ResponseEntity<?>>map(
+                    a -> ResponseEntity.ok(OrderViews.of(orderId, a, order.amounts().currency()))).orElseGet(() ->
+                    ResponseEntity.accepted().body(OrderViews.pending(orderId, commandId))));
         });
     }
 
@@ -240,14 +246,6 @@ public class OrdersController {
         return ResponseEntity.accepted()
                 .location(URI.create("/orders/" + orderId + "/cancellations/" + commandId))
                 .body(OrderViews.pending(orderId, commandId));
-    }
-
-    private Mono<Optional<Attempt>> awaitDecision(String orderId, String commandId) {
-        // The decision is made by this instance's stream thread (the command is keyed by order id,
-        // like the order); watching the local store avoids a reply topic.
-        return Commands.awaitOutcome(
-                () -> Optional.ofNullable(localOrder(orderId)).map(o -> o.attempts().get(commandId)), settings.decisionWait(),
-                signals, orderId);
     }
 
     private Order localOrder(String orderId) {

@@ -22,7 +22,7 @@ import market.resale.platform.kafka.KeyOwnerRouter;
 import market.resale.platform.security.Caller;
 import market.resale.platform.security.Role;
 import market.resale.platform.web.ApiProblem;
-import market.resale.platform.web.Commands;
+import market.resale.platform.web.CommandFlow;
 import market.resale.platform.web.OwnerRouting;
 import market.resale.schemas.orders.BuyerCommentCommand;
 import market.resale.schemas.topics.Topics;
@@ -80,9 +80,11 @@ public class ReputationController {
     private final Reputation reputation;
     private final OrdersSettings settings;
     private final Clock clock;
+    private final CommandFlow commands;
 
     public ReputationController(KeyOwnerRouter router, OwnerRouting routing, PartyHistory history, EventPublisher publisher,
-                                OrdersSettings settings, Clock clock) {
+                                OrdersSettings settings, Clock clock, CommandFlow commands) {
+        this.commands = commands;
         this.router = router;
         this.routing = routing;
         this.history = history;
@@ -149,10 +151,11 @@ public class ReputationController {
             var commandId = UUID.randomUUID().toString();
             var command = BuyerCommentCommand.newBuilder().setCommandId(commandId).setOrderId(orderId)
                     .setSellerId(caller.userId()).setText(body.text()).setRequestedAt(clock.instant()).build();
-            return Commands.store(() -> publisher.publish(Topics.BUYER_COMMENT_COMMANDS, orderId, command),
-                            Commands.STORE_TIMEOUT, "Retry shortly.")
-                    .then(Commands.awaitOutcome(() -> Optional.ofNullable(localOrder(orderId)).map(Order::sellerComment),
-                            settings.decisionWait()))
+            // The order holds one comment: once this command's processing committed, the comment there is committed,
+            // this one or the one that came first.
+            return commands.submit(() -> publisher.publish(Topics.BUYER_COMMENT_COMMANDS, orderId, command), "Retry shortly.",
+                            CommandFlow.Outcomes.of(() -> Optional.ofNullable(localOrder(orderId)).map(Order::sellerComment),
+                                    SellerComment::source), settings.decisionWait())
                     .map(outcome -> {
                         var comment = outcome.orElseThrow(() -> new ApiProblem(HttpStatus.SERVICE_UNAVAILABLE,
                                 "not-decided-yet", "The comment was stored but not applied yet; look at the buyer's record shortly.")

@@ -79,9 +79,9 @@ class ReputationTest {
         @Test
         void sellerCommentsAreListedNewestFirstWhateverTheirAge() {
             var old = new OrderFact("o-9", "seller-sam", daysAgo(200), OrderStatus.CANCELLED, null, daysAgo(200), Actor.BUYER,
-                    "CHANGED_MIND", new SellerComment("k-1", "seller-sam", "Cancelled after an hour", daysAgo(199)));
+                    "CHANGED_MIND", new SellerComment("k-1", "seller-sam", "Cancelled after an hour", daysAgo(199), null));
             var recent = new OrderFact("o-10", "seller-sue", daysAgo(5), OrderStatus.CANCELLED, null, daysAgo(5), Actor.BUYER,
-                    "CHANGED_MIND", new SellerComment("k-2", "seller-sue", "Polite about it", daysAgo(4)));
+                    "CHANGED_MIND", new SellerComment("k-2", "seller-sue", "Polite about it", daysAgo(4), null));
 
             var record = REPUTATION.buyer("buyer-ann", List.of(old, recent), NOW.toEpochMilli());
 

@@ -64,6 +64,21 @@ public class KafkaConfiguration {
                 : org.springframework.boot.health.contributor.Health.outOfService().withDetail("state", runner.state().name()).build();
     }
 
+    /** Answers that report a decision wait for the transaction holding it to commit (docs/reliability.md). */
+    @Bean(destroyMethod = "close")
+    @ConditionalOnBean(Topology.class)
+    GroupCommitWatch commitWatch(KafkaSettings settings, MeterRegistry meters,
+                                 @Value("${spring.application.name}") String application) {
+        return new GroupCommitWatch(org.apache.kafka.clients.admin.Admin.create(settings.adminConfig()), application,
+                settings.commitWatch(), meters);
+    }
+
+    @Bean
+    @ConditionalOnBean(Topology.class)
+    market.resale.platform.web.CommandFlow commandFlow(CommitWatch commits) {
+        return new market.resale.platform.web.CommandFlow(commits);
+    }
+
     @Bean
     @ConditionalOnBean(Topology.class)
     KeyOwnerRouter keyOwnerRouter(StreamsRunner runner, KafkaSettings settings, ApplicationContext context) {

@@ -22,6 +22,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param topicPartitions    partitions of the multi-partition topics {@code createTopics} creates (0: the catalogue's, 6;
  *                           single-partition ones keep 1). The benchmark's knob: every service of a deployment must
  *                           agree, and k8s declares its topics itself
+ * @param commitWatch        how often an instance asks the broker for its group's committed offsets while an answer
+ *                           waits for its decision to commit ({@link GroupCommitWatch}); with the commit interval, the
+ *                           latency that answering only committed decisions adds
  * @param client             extra Kafka client settings passed through unchanged (security, tuning)
  */
 @ConfigurationProperties("app.kafka")
@@ -35,10 +38,18 @@ public record KafkaSettings(
         @DefaultValue("1") int streamThreads,
         @DefaultValue("false") boolean createTopics,
         @DefaultValue("0") int topicPartitions,
+        @DefaultValue("20ms") Duration commitWatch,
         Map<String, String> client) {
 
     public KafkaSettings {
         client = client == null ? Map.of() : Map.copyOf(client);
+    }
+
+    /** An admin client's configuration: the brokers and the pass-through client settings (security). */
+    public Map<String, Object> adminConfig() {
+        var config = new HashMap<String, Object>(client);
+        config.put("bootstrap.servers", bootstrapServers);
+        return config;
     }
 
     public RegistrySettings registry() {

@@ -9,7 +9,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import market.resale.schemas.topics.Topics;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.common.TopicPartition;
@@ -30,9 +29,7 @@ public final class TopicProvisioner {
     }
 
     public static void ensureTopics(KafkaSettings settings) {
-        var config = new HashMap<String, Object>(settings.client());
-        config.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
-        try (var admin = Admin.create(config)) {
+        try (var admin = Admin.create(settings.adminConfig())) {
             var existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
             var missing = new ArrayList<NewTopic>();
             for (var spec : Topics.specs()) {

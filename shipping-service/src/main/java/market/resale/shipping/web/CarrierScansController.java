@@ -14,7 +14,7 @@ import market.resale.platform.kafka.EventPublisher;
 import market.resale.platform.security.Caller;
 import market.resale.platform.security.Role;
 import market.resale.platform.web.ApiProblem;
-import market.resale.platform.web.Commands;
+import market.resale.platform.web.CommandFlow;
 import market.resale.schemas.carrier.CarrierScan;
 import market.resale.schemas.carrier.ScanType;
 import market.resale.schemas.topics.Topics;
@@ -72,7 +72,7 @@ public class CarrierScansController {
                 .setTrackingNumber(body.trackingNumber()).setCarrier(body.carrier())
                 .setScanType(body.scanType()).setScannedAt(body.scannedAt())
                 .build();
-        return Commands.store(() -> publisher.publish(Topics.CARRIER_SCANS, body.orderId(), scan), settings.publishTimeout(),
+        return CommandFlow.store(() -> publisher.publish(Topics.CARRIER_SCANS, body.orderId(), scan), settings.publishTimeout(),
                         "Retry it with the same scanId.")
                 .thenReturn(ResponseEntity.accepted().body(new ScanAccepted(body.scanId(), body.orderId(), "ACCEPTED")));
     }

@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.List;
 import market.resale.platform.kafka.DeadLetters;
 import market.resale.platform.kafka.Outbound;
+import market.resale.platform.kafka.SourceOffset;
 import market.resale.platform.web.OwnerRouting;
 import market.resale.schemas.messaging.ConversationMessage;
 import market.resale.schemas.messaging.SellerNonResponsive;
@@ -469,7 +470,7 @@ class CaseProcessor implements Processor<String, CaseInput, String, Outbound> {
 
     /** Records the answer to {@code c}, marked with the request it answers: the same key sent with another request is not answered with it. */
     private void decided(String outcomeKey, CaseCommand c, CommandOutcome outcome) {
-        outcomes.put(outcomeKey, outcome.forRequest(c.getAction().name(), CaseRecords.fingerprint(c)));
+        outcomes.put(outcomeKey, outcome.forRequest(c.getAction().name(), CaseRecords.fingerprint(c), SourceOffset.of(context)));
     }
 
     private void forgetOldOutcomes(long now) {

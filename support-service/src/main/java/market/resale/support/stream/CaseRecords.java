@@ -50,23 +50,10 @@ public final class CaseRecords {
      * the processor compute it from the same command.
      */
     public static String fingerprint(market.resale.schemas.support.CaseCommand c) {
-        try {
-            var digest = java.security.MessageDigest.getInstance("SHA-256");
-            var file = c.getFile();
-            for (var part : new Object[] {c.getAction(), c.getCaseId(), c.getCaseType(), c.getText(), c.getMessageId(),
-                    c.getAgentId(), c.getResolution(), c.getCancelReason(),
-                    file == null ? null : file.getName(), file == null ? null : file.getContentType()}) {
-                var text = part == null ? null : part.toString();
-                digest.update(text == null ? new byte[] {0}
-                        : ("\u0001" + text.length() + ":" + text).getBytes(java.nio.charset.StandardCharsets.UTF_8));
-            }
-            if (file != null) {
-                digest.update(file.getContent().duplicate());
-            }
-            return java.util.HexFormat.of().formatHex(digest.digest());
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        var file = c.getFile();
+        return market.resale.platform.Fingerprints.of(file == null ? null : file.getContent(),
+                c.getAction(), c.getCaseId(), c.getCaseType(), c.getText(), c.getMessageId(), c.getAgentId(), c.getResolution(),
+                c.getCancelReason(), file == null ? null : file.getName(), file == null ? null : file.getContentType());
     }
 
     public static ParticipantRole role(ActorRole role) {

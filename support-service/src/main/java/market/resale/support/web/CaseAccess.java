@@ -10,7 +10,7 @@ import market.resale.platform.kafka.KeyOwnerRouter;
 import market.resale.platform.security.Caller;
 import market.resale.platform.security.Role;
 import market.resale.platform.web.ApiProblem;
-import market.resale.platform.web.Commands;
+import market.resale.platform.web.CommandFlow;
 import market.resale.platform.web.OwnerRouting;
 import market.resale.schemas.support.CaseCommand;
 import market.resale.schemas.support.CaseCommandAction;
@@ -41,8 +41,11 @@ public class CaseAccess {
     private final EventPublisher publisher;
     private final SupportSettings settings;
     private final Clock clock;
+    private final CommandFlow commands;
 
-    public CaseAccess(KeyOwnerRouter router, EventPublisher publisher, SupportSettings settings, Clock clock) {
+    public CaseAccess(KeyOwnerRouter router, EventPublisher publisher, SupportSettings settings, Clock clock,
+                      CommandFlow commands) {
+        this.commands = commands;
         this.router = router;
         this.publisher = publisher;
         this.settings = settings;
@@ -106,19 +109,18 @@ public class CaseAccess {
 
     /** Command ids are the caller's: a key can only ever answer for the user who sent it. */
     public String commandId(Caller caller, String idempotencyKey) {
-        if (idempotencyKey == null) {
-            return caller.userId() + ":" + UUID.randomUUID();
-        }
-        if (!idempotencyKey.matches("[A-Za-z0-9_-]{8,64}")) {
-            throw ApiProblem.badRequest("invalid-idempotency-key", "Idempotency-Key must be 8-64 letters, digits, '-' or '_'");
-        }
-        return caller.userId() + ":" + idempotencyKey;
+        return CommandFlow.commandId(caller.userId(), idempotencyKey);
     }
 
     public CaseCommand.Builder command(String commandId, String orderId, String caseId, CaseCommandAction action,
                                        Caller caller, ActorRole role) {
         return CaseCommand.newBuilder().setCommandId(commandId).setOrderId(orderId).setCaseId(caseId).setAction(action)
                 .setActorId(caller.userId()).setActorRole(CaseRecords.role(role)).setRequestedAt(clock.instant());
+    }
+
+    /** A recorded outcome once it is committed; empty while it may still be taken back. */
+    public Mono<Optional<CommandOutcome>> committed(CommandOutcome outcome) {
+        return commands.committed(outcome, CommandOutcome::source, java.time.Duration.ZERO);
     }
 
     public CommandOutcome outcome(String orderId, String commandId) {
@@ -136,20 +138,11 @@ public class CaseAccess {
         var commandId = command.getCommandId();
         var action = command.getAction().name();
         var fingerprint = CaseRecords.fingerprint(command);
-        Function<CommandOutcome, ResponseEntity<?>> answer = outcome -> {
-            if (!outcome.answers(action, fingerprint)) {
-                throw keyReused();
-            }
-            return answerOf.apply(outcome);
-        };
-        var previous = outcome(orderId, commandId);
-        if (previous != null) {
-            return Mono.fromSupplier(() -> answer.apply(previous));
-        }
-        return Commands.store(() -> publisher.publish(Topics.CASE_COMMANDS, orderId, command), Commands.STORE_TIMEOUT,
-                        "Retry shortly (with the same Idempotency-Key).")
-                .then(Commands.awaitOutcome(() -> Optional.ofNullable(outcome(orderId, commandId)), settings.decisionWait()))
-                .map(found -> found.<ResponseEntity<?>>map(answer).orElseGet(() -> ResponseEntity.accepted()
+        var outcomes = new CommandFlow.Outcomes<CommandOutcome>(() -> Optional.ofNullable(outcome(orderId, commandId)),
+                CommandOutcome::source, outcome -> outcome.answers(action, fingerprint));
+        return commands.submit(() -> publisher.publish(Topics.CASE_COMMANDS, orderId, command),
+                        "Retry shortly (with the same Idempotency-Key).", outcomes, settings.decisionWait())
+                .map(found -> found.<ResponseEntity<?>>map(answerOf).orElseGet(() -> ResponseEntity.accepted()
                         .location(URI.create(commandUrl(orderId, commandId)))
                         .body(new CaseViews.Pending(commandId, orderId, command.getCaseId(), "PENDING"))));
     }
@@ -190,10 +183,6 @@ public class CaseAccess {
         return problem;
     }
 
-    public static ApiProblem keyReused() {
-        return new ApiProblem(HttpStatus.UNPROCESSABLE_CONTENT, "idempotency-key-reused",
-                "This Idempotency-Key was used for another request");
-    }
 
     public static ApiProblem notFound(String caseId) {
         return ApiProblem.notFound("Case " + caseId);

@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Function;
 import market.resale.platform.kafka.KeyOwnerRouter;
 import market.resale.platform.security.Caller;
@@ -329,15 +330,19 @@ public class CasesController {
             throw ApiProblem.notFound("Command");
         }
         return routing.answer(SupportTopology.ORDER_CASES_STORE, OwnerRouting.checkId(orderId), request, null, () -> {
-            var outcome = access.outcome(orderId, commandId);
-            if (outcome == null) {
-                return Mono.just(ResponseEntity.accepted().body(new CaseViews.Pending(commandId, orderId, null, "PENDING")));
-            }
-            if (!outcome.accepted()) {
-                throw CaseAccess.problem(outcome);
-            }
-            return Mono.just(ResponseEntity.ok(Map.of("commandId", commandId, "orderId", orderId, "caseId", outcome.caseId(),
-                    "status", "DONE", "case", CaseViews.caseUrl(outcome.caseId()))));
+            var recorded = access.outcome(orderId, commandId);
+            var committed = recorded == null ? Mono.just(Optional.<CommandOutcome>empty()) : access.committed(recorded);
+            return committed.map(found -> {
+                if (found.isEmpty()) {
+                    return ResponseEntity.accepted().body(new CaseViews.Pending(commandId, orderId, null, "PENDING"));
+                }
+                var outcome = found.get();
+                if (!outcome.accepted()) {
+                    throw CaseAccess.problem(outcome);
+                }
+                return ResponseEntity.ok(Map.of("commandId", commandId, "orderId", orderId, "caseId", outcome.caseId(),
+                        "status", "DONE", "case", CaseViews.caseUrl(outcome.caseId())));
+            });
         });
     }
 

@@ -80,7 +80,8 @@ class CasesControllerTest {
                 .principal(Mono.just(new TestingAuthenticationToken(userId, null, "ROLE_" + role))).build());
         var settings = SupportSettings.defaults();
         var clock = Clock.fixed(SupportMother.NOW, ZoneOffset.UTC);
-        var access = new CaseAccess(router, publisher, settings, clock);
+        var access = new CaseAccess(router, publisher, settings, clock,
+                new market.resale.platform.web.CommandFlow(market.resale.platform.kafka.CommitWatch.PROCESSED_IS_COMMITTED));
         return WebTestClient.bindToController(
                         new CasesController(router, new OwnerRouting(router, mock(Forwarder.class)), access, clock),
                         new EvidenceFilesController(access, router, settings))
@@ -255,7 +256,7 @@ class CasesControllerTest {
                 .setRequestedAt(SupportMother.NOW).build();
         when(outcomes.get(SupportTopology.outcomeKey("order-1", BUYER + ":key-00001"))).thenReturn(
                 market.resale.support.domain.CommandOutcome.done(opening.getCommandId(), "order-1", CASE_ID, true, null, 0)
-                        .forRequest("OPEN", market.resale.support.stream.CaseRecords.fingerprint(opening)));
+                        .forRequest("OPEN", market.resale.support.stream.CaseRecords.fingerprint(opening), null));
 
         as(BUYER, "BUYER").post().uri("/cases/" + CASE_ID + "/evidence/messages").contentType(MediaType.APPLICATION_JSON)
                 .header("Idempotency-Key", "key-00001").bodyValue("{\"messageId\":\"m-order-1-1\"}").exchange()
