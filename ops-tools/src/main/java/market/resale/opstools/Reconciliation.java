@@ -23,6 +23,8 @@ import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
 import market.resale.schemas.checkout.OrderPlaced;
 import market.resale.schemas.credits.CreditIssued;
+import market.resale.schemas.credits.CreditRedeemed;
+import market.resale.schemas.shipping.ScanConflict;
 import market.resale.schemas.orders.CancelOrderCommand;
 import market.resale.schemas.orders.CancellationRejected;
 import market.resale.schemas.orders.OrderCancelled;
@@ -30,6 +32,7 @@ import market.resale.schemas.registry.SchemaRegistryClient;
 import market.resale.schemas.serde.AvroDeserializer;
 import market.resale.schemas.topics.Topic;
 import market.resale.schemas.topics.Topics;
+import market.resale.schemas.topics.DeadLetterHeaders;
 
 /**
  * The invariants the system promises, computed from the topics of a running deployment:
@@ -38,6 +41,11 @@ import market.resale.schemas.topics.Topics;
  *   <li>an order is cancelled at most once, and only an order that was placed;</li>
  *   <li>every cancellation has exactly one credit, of its refund's total, naming its command; no credit without one;</li>
  *   <li>so the sum of credits issued equals the sum of refunds of cancelled orders;</li>
+ *   <li>every redemption is applied once, and no user's balance (credits issued minus redemptions, per currency)
+ *   is below zero;</li>
+ *   <li>a scan conflict is recorded only for an order that was cancelled;</li>
+ *   <li>every record can be read: one that cannot is a violation, named with where it is and why, unless it is an
+ *   upstream record that orders-service dead-lettered as it arrived;</li>
  *   <li>every service's consumer group has caught up (lag per group).</li>
  * </ul>
  * A broken promise is a <em>violation</em>. Work that may still be in flight (a command not yet
@@ -56,8 +64,10 @@ public final class Reconciliation {
      * @param violations broken promises (examples; {@code figures} has their counts)
      * @param pending   work not done yet: lost if it stays once the lag is 0
      * @param lag       records not yet consumed (committed) per service consumer group
+     * @param balances  each user's balance from the topics, credits issued minus redemptions, by {@code <userId> <currency>}
      */
-    public record Report(Map<String, Long> figures, List<String> violations, List<String> pending, Map<String, Long> lag) {
+    public record Report(Map<String, Long> figures, List<String> violations, List<String> pending, Map<String, Long> lag,
+                         Map<String, Long> balances) {
 
         public Verdict verdict() {
             if (!violations.isEmpty()) {
@@ -101,7 +111,11 @@ public final class Reconciliation {
         var figures = new LinkedHashMap<String, Long>();
         var violations = new ArrayList<String>();
         var pending = new ArrayList<String>();
-        var unreadable = new long[1];
+        var unreadable = new ArrayList<Unreadable>();
+        var deadLetteredRecords = new HashSet<String>();
+        var redemptions = new HashMap<String, Integer>();
+        var balances = new TreeMap<String, Long>();
+        var conflicts = new ArrayList<String>();
 
         var placed = new HashSet<String>();
         var commands = new LinkedHashMap<String, CancelOrderCommand>();
@@ -113,8 +127,21 @@ public final class Reconciliation {
         long rejections = 0;
 
         var topics = List.of(Topics.ORDER_PLACED.name(), Topics.CANCEL_COMMANDS.name(), Topics.ORDER_CANCELLED.name(),
-                Topics.CANCELLATION_REJECTED.name(), Topics.CREDIT_ISSUED.name(), Topic.deadLetterTopic("orders-service"));
+                Topics.CANCELLATION_REJECTED.name(), Topics.CREDIT_ISSUED.name(), Topics.CREDIT_REDEEMED.name(),
+                Topics.SCAN_CONFLICTS.name(), Topic.deadLetterTopic("orders-service"));
         try (var snapshot = new TopicSnapshot(clientConfig, topics)) {
+            // First the dead letters: an unreadable upstream record that orders-service dead-lettered is accounted for.
+            snapshot.read(Topic.deadLetterTopic("orders-service"), r -> {
+                var source = Redrive.header(r, DeadLetterHeaders.SOURCE_TOPIC);
+                deadLetteredRecords.add(source + "/" + Redrive.header(r, DeadLetterHeaders.SOURCE_PARTITION) + "@" + Redrive.header(r, DeadLetterHeaders.SOURCE_OFFSET));
+                if (Topics.CANCEL_COMMANDS.name().equals(source)) {
+                    // A dead-lettered command may be the unreadable record itself: not a second violation.
+                    var c = decode(Topics.CANCEL_COMMANDS, r, new ArrayList<>());
+                    if (c != null) {
+                        deadLettered.add(c.getCommandId());
+                    }
+                }
+            });
             snapshot.read(Topics.ORDER_PLACED.name(), r -> {
                 var o = decode(Topics.ORDER_PLACED, r, unreadable);
                 if (o != null) {
@@ -156,15 +183,20 @@ public final class Reconciliation {
                 var c = decode(Topics.CREDIT_ISSUED, r, unreadable);
                 if (c != null) {
                     creditsByOrder.computeIfAbsent(c.getOrderId(), k -> new ArrayList<>()).add(c);
+                    balances.merge(c.getUserId() + " " + c.getCurrency(), c.getAmountCents(), Long::sum);
                 }
             });
-            snapshot.read(Topic.deadLetterTopic("orders-service"), r -> {
-                var source = r.headers().lastHeader("dlt.source.topic");
-                if (source != null && Topics.CANCEL_COMMANDS.name().equals(new String(source.value(), StandardCharsets.UTF_8))) {
-                    var c = decode(Topics.CANCEL_COMMANDS, r, unreadable);
-                    if (c != null) {
-                        deadLettered.add(c.getCommandId());
-                    }
+            snapshot.read(Topics.CREDIT_REDEEMED.name(), r -> {
+                var c = decode(Topics.CREDIT_REDEEMED, r, unreadable);
+                if (c != null) {
+                    redemptions.merge(c.getUserId() + " " + c.getRequestId(), 1, Integer::sum);
+                    balances.merge(c.getUserId() + " " + c.getCurrency(), -c.getAmountCents(), Long::sum);
+                }
+            });
+            snapshot.read(Topics.SCAN_CONFLICTS.name(), r -> {
+                var c = decode(Topics.SCAN_CONFLICTS, r, unreadable);
+                if (c != null) {
+                    conflicts.add(c.getOrderId());
                 }
             });
         }
@@ -174,7 +206,11 @@ public final class Reconciliation {
         figures.put("cancellations", cancellations);
         figures.put("refusals", rejections);
         figures.put("commands_dead_lettered", (long) deadLettered.size());
-        figures.put("unreadable_records", unreadable[0]);
+        var unaccounted = unreadable.stream()
+                .filter(u -> !(Topics.ORDER_PLACED.name().equals(u.topic()) && deadLetteredRecords.contains(u.where())))
+                .map(u -> u.where() + ": " + u.cause()).toList();
+        figures.put("unreadable_dead_lettered", (long) (unreadable.size() - unaccounted.size()));
+        count(violations, figures, "unreadable_records", unaccounted, u -> "unreadable record " + u);
 
         count(violations, figures, "commands_decided_twice",
                 decisions.entrySet().stream().filter(e -> e.getValue() > 1).map(Map.Entry::getKey).toList(),
@@ -234,8 +270,19 @@ public final class Reconciliation {
         if (uncredited.isEmpty() && duplicate.isEmpty() && credited != refunded) {
             violations.add("credits issued (" + credited + " cents) differ from refunds of cancelled orders (" + refunded + " cents)");
         }
+        figures.put("redemptions", redemptions.values().stream().mapToLong(Integer::longValue).sum());
+        count(violations, figures, "redemptions_applied_twice",
+                redemptions.entrySet().stream().filter(e -> e.getValue() > 1).map(Map.Entry::getKey).toList(),
+                id -> "redemption " + id + " applied more than once");
+        count(violations, figures, "negative_balances",
+                balances.entrySet().stream().filter(e -> e.getValue() < 0).map(e -> e.getKey() + " " + e.getValue()).toList(),
+                b -> "balance below zero: " + b);
+        figures.put("scan_conflicts", (long) conflicts.size());
+        count(violations, figures, "conflicts_without_cancellation",
+                conflicts.stream().filter(id -> !cancelledByOrder.containsKey(id)).distinct().toList(),
+                id -> "scan conflict for order " + id + ", which was not cancelled");
         figures.put("lag", lag.values().stream().mapToLong(Long::longValue).sum());
-        return new Report(figures, List.copyOf(violations), List.copyOf(pending), lag);
+        return new Report(figures, List.copyOf(violations), List.copyOf(pending), lag, Map.copyOf(balances));
     }
 
     private static void count(List<String> into, Map<String, Long> figures, String name, List<String> ids,
@@ -247,11 +294,17 @@ public final class Reconciliation {
         }
     }
 
-    private <T extends SpecificRecord> T decode(Topic<T> topic, ConsumerRecord<String, byte[]> record, long[] unreadable) {
+    /** A record that could not be read: where it is and why. */
+    record Unreadable(String topic, String where, String cause) {
+    }
+
+    private <T extends SpecificRecord> T decode(Topic<T> topic, ConsumerRecord<String, byte[]> record, List<Unreadable> unreadable) {
         try {
             return new AvroDeserializer<>(registry, topic.valueType()).deserialize(topic.name(), record.value());
         } catch (RuntimeException e) {
-            unreadable[0]++; // a poison record: the services dead-letter it; it is not part of any promise
+            // Not swallowed: it is reported (a violation unless it was dead-lettered as it arrived), with its cause.
+            unreadable.add(new Unreadable(record.topic(), record.topic() + "/" + record.partition() + "@" + record.offset(),
+                    String.valueOf(e.getMessage())));
             return null;
         }
     }

@@ -16,6 +16,7 @@ import market.resale.schemas.registry.RegistrySettings;
 import market.resale.schemas.registry.SchemaRegistryClient;
 import market.resale.schemas.registry.SchemaRegistryClients;
 import market.resale.schemas.serde.AvroSerdes;
+import market.resale.schemas.topics.DeadLetterHeaders;
 import market.resale.schemas.topics.Topics;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -63,7 +64,7 @@ public final class Redrive {
         @Override
         public boolean test(ConsumerRecord<String, byte[]> r) {
             return (key == null || key.equals(r.key())) && (partition == null || partition == r.partition())
-                    && (offset == null || offset == r.offset()) && (reason == null || reason.equals(header(r, "dlt.reason")));
+                    && (offset == null || offset == r.offset()) && (reason == null || reason.equals(header(r, DeadLetterHeaders.REASON)));
         }
     }
 
@@ -96,7 +97,7 @@ public final class Redrive {
                     if (done.contains(coordinates(r))) {
                         already[0]++;
                         lines.add("skipped " + coordinates(r) + ": replayed before");
-                    } else if (header(r, "dlt.source.topic") == null) {
+                    } else if (header(r, DeadLetterHeaders.SOURCE_TOPIC) == null) {
                         lines.add("skipped " + coordinates(r) + ": no dlt.source.topic header");
                     } else {
                         chosen.add(r);
@@ -109,11 +110,11 @@ public final class Redrive {
                     producer.beginTransaction();
                 }
                 for (var r : batch) {
-                    var source = header(r, "dlt.source.topic");
-                    var partition = parseInt(header(r, "dlt.source.partition"));
+                    var source = header(r, DeadLetterHeaders.SOURCE_TOPIC);
+                    var partition = parseInt(header(r, DeadLetterHeaders.SOURCE_PARTITION));
                     var headers = new RecordHeaders();
                     r.headers().forEach(h -> {
-                        if (!h.key().startsWith("dlt.") && !h.key().equals(REPLAYED_FROM)) {
+                        if (!h.key().startsWith(DeadLetterHeaders.PREFIX) && !h.key().equals(REPLAYED_FROM)) {
                             headers.add(h);
                         }
                     });
@@ -121,11 +122,11 @@ public final class Redrive {
                     var audit = RedriveAudit.newBuilder()
                             .setDeadLetterTopic(r.topic()).setDeadLetterPartition(r.partition()).setDeadLetterOffset(r.offset())
                             .setSourceTopic(source).setSourcePartition(partition)
-                            .setSourceOffset(parseLong(header(r, "dlt.source.offset"))).setKey(r.key())
-                            .setDeadLetterReason(header(r, "dlt.reason")).setOperator(operator).setNote(note)
+                            .setSourceOffset(parseLong(header(r, DeadLetterHeaders.SOURCE_OFFSET))).setKey(r.key())
+                            .setDeadLetterReason(header(r, DeadLetterHeaders.REASON)).setOperator(operator).setNote(note)
                             .setRedrivenAt(clock.instant()).build();
                     lines.add((dryRun ? "would replay " : "replayed ") + coordinates(r) + " -> " + source
-                            + (partition == null ? "" : "/" + partition) + " key " + r.key() + " (" + header(r, "dlt.reason") + ")");
+                            + (partition == null ? "" : "/" + partition) + " key " + r.key() + " (" + header(r, DeadLetterHeaders.REASON) + ")");
                     if (!dryRun) {
                         producer.send(new ProducerRecord<>(source, partition, r.key(), r.value(), headers));
                         producer.send(new ProducerRecord<>(Topics.REDRIVE_AUDIT.name(), coordinates(r),

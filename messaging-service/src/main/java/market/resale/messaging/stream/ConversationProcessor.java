@@ -20,6 +20,7 @@ import market.resale.messaging.domain.RequestStatus;
 import market.resale.messaging.domain.ResponsivenessRule;
 import market.resale.platform.kafka.SourceOffset;
 import market.resale.platform.kafka.DeadLetters;
+import market.resale.platform.kafka.DueIndex;
 import market.resale.platform.kafka.Outbound;
 import market.resale.schemas.messaging.ConversationCommand;
 import market.resale.schemas.messaging.ConversationMessage;
@@ -74,8 +75,9 @@ class ConversationProcessor implements Processor<String, ConversationInput, Stri
     private KeyValueStore<String, Conversation> conversations;
     private KeyValueStore<String, Message> messages;
     private KeyValueStore<String, CommandOutcome> outcomes;
-    private KeyValueStore<String, String> checks;
-    private KeyValueStore<String, String> outcomeExpiry;
+    private DueIndex checks;
+    /** The answers by decision time: one is forgotten once its decision time is {@code outcome-retention} past. */
+    private DueIndex outcomeExpiry;
 
     ConversationProcessor(MessagingSettings settings, String applicationId, MeterRegistry meters, Clock clock) {
         this.settings = settings;
@@ -91,8 +93,8 @@ class ConversationProcessor implements Processor<String, ConversationInput, Stri
         conversations = context.getStateStore(MessagingTopology.CONVERSATIONS_STORE);
         messages = context.getStateStore(MessagingTopology.MESSAGES_STORE);
         outcomes = context.getStateStore(MessagingTopology.OUTCOMES_STORE);
-        checks = context.getStateStore(MessagingTopology.SELLER_CHECKS_STORE);
-        outcomeExpiry = context.getStateStore(MessagingTopology.OUTCOME_EXPIRY_STORE);
+        checks = new DueIndex(context.getStateStore(MessagingTopology.SELLER_CHECKS_STORE));
+        outcomeExpiry = new DueIndex(context.getStateStore(MessagingTopology.OUTCOME_EXPIRY_STORE));
         context.schedule(settings.nonResponsive().checkInterval(), PunctuationType.WALL_CLOCK_TIME,
                 timestamp -> checkSellers(clock.millis(), timestamp));
         context.schedule(OUTCOME_PURGE_INTERVAL, PunctuationType.WALL_CLOCK_TIME, timestamp -> forgetOldOutcomes(clock.millis()));
@@ -342,18 +344,11 @@ class ConversationProcessor implements Processor<String, ConversationInput, Stri
      * stream's wall-clock time ({@code recordTime}), since the broker refuses timestamps far ahead of its own.
      */
     void checkSellers(long now, long recordTime) {
-        var due = new ArrayList<String>();
-        try (var it = checks.range(pad(0) + "|", pad(now) + "|\uffff")) {
-            while (it.hasNext() && due.size() < settings.nonResponsive().checkBatch()) {
-                due.add(it.next().key);
-            }
-        }
-        for (var key : due) {
-            checks.delete(key);
-            var orderId = key.substring(key.indexOf('|') + 1);
+        for (var due : checks.takeDue(now, settings.nonResponsive().checkBatch())) {
+            var orderId = due.key();
             var conversation = conversations.get(orderId);
             var episode = conversation == null ? null : conversation.episode();
-            if (episode == null || episode.checkAt() == null || !key.equals(checkKey(episode.checkAt(), orderId))) {
+            if (episode == null || episode.checkAt() == null || episode.checkAt() != due.at()) {
                 continue; // answered, cancelled or rescheduled since
             }
             if (!rule.nonResponsive(conversation, now)) {
@@ -397,10 +392,10 @@ class ConversationProcessor implements Processor<String, ConversationInput, Stri
         var had = before.episode() == null ? null : before.episode().checkAt();
         var want = rule.nextCheck(after, now);
         if (had != null && !had.equals(want)) {
-            checks.delete(checkKey(had, after.orderId()));
+            checks.remove(had, after.orderId());
         }
         if (want != null && !want.equals(had)) {
-            checks.put(checkKey(want, after.orderId()), after.orderId());
+            checks.add(want, after.orderId());
         }
         var stored = after.episode() == null ? after : after.withEpisode(after.episode().checkingAt(want));
         conversations.put(after.orderId(), stored);
@@ -422,7 +417,7 @@ class ConversationProcessor implements Processor<String, ConversationInput, Stri
     private void decided(ConversationCommand c, CommandOutcome outcome) {
         var key = MessagingTopology.outcomeKey(c.getOrderId(), c.getCommandId());
         outcomes.put(key, outcome.forRequest(c.getAction().name(), fingerprint(c), SourceOffset.of(context)));
-        outcomeExpiry.put(expiryKey(outcome.decidedAt(), key), key);
+        outcomeExpiry.add(outcome.decidedAt(), key);
     }
 
     static String fingerprint(ConversationCommand c) {
@@ -439,21 +434,9 @@ class ConversationProcessor implements Processor<String, ConversationInput, Stri
         if (horizon <= 0) {
             return;
         }
-        var expired = new ArrayList<org.apache.kafka.streams.KeyValue<String, String>>();
-        // Every key decided before the horizon sorts before "<horizon>|".
-        try (var it = outcomeExpiry.range(pad(0) + "|", pad(horizon) + "|")) {
-            while (it.hasNext() && expired.size() < settings.nonResponsive().checkBatch()) {
-                expired.add(it.next());
-            }
+        for (var due : outcomeExpiry.takeDue(horizon, settings.nonResponsive().checkBatch())) {
+            outcomes.delete(due.key());
         }
-        for (var entry : expired) {
-            outcomeExpiry.delete(entry.key);
-            outcomes.delete(entry.value);
-        }
-    }
-
-    static String expiryKey(long decidedAt, String outcomeKey) {
-        return pad(decidedAt) + "|" + outcomeKey;
     }
 
     private void notify(Record<String, ?> record, Notification notification) {
@@ -490,11 +473,4 @@ class ConversationProcessor implements Processor<String, ConversationInput, Stri
         return list;
     }
 
-    static String checkKey(long at, String orderId) {
-        return pad(at) + "|" + orderId;
-    }
-
-    private static String pad(long millis) {
-        return String.format("%015d", Math.max(0, millis));
-    }
 }

@@ -150,7 +150,7 @@ class ConversationTopologyTest {
         harness.at(first.plus(Duration.ofDays(7)).plus(Duration.ofMinutes(1)));
         assertThat(harness.outcome("o-1", "c-1")).isNull();
         assertThat(harness.outcome("o-1", "c-2")).isNotNull();
-        assertThat(expiryIndex()).containsExactly(ConversationProcessor.expiryKey(later.toEpochMilli(),
+        assertThat(expiryIndex()).containsExactly(market.resale.platform.kafka.DueIndex.entry(later.toEpochMilli(),
                 MessagingTopology.outcomeKey("o-1", "c-2")));
 
         harness.at(later.plus(Duration.ofDays(7)).plus(Duration.ofMinutes(1)));

@@ -10,6 +10,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param expiryBatch         most windows closed per timer tick (keeps each transaction small)
  * @param decisionWait        how long a confirmation waits for its decision before answering 202
  * @param windowReminder      how long before the buyer's window closes the buyer is reminded (0: no reminder)
+ * @param answerRetention     how long the answer to a cancellation is kept for a retry with the same Idempotency-Key,
+ *                            however many cancellations the order gets in between
  * @param reputation          the buyer record and seller signals (rule 9)
  */
 @ConfigurationProperties("app.orders")
@@ -19,6 +21,7 @@ public record OrdersSettings(
         @DefaultValue("10000") int expiryBatch,
         @DefaultValue("5s") Duration decisionWait,
         @DefaultValue("30m") Duration windowReminder,
+        @DefaultValue("7d") Duration answerRetention,
         @DefaultValue Reputation reputation) {
 
     /**

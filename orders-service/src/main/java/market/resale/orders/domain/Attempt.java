@@ -12,7 +12,7 @@ import market.resale.platform.kafka.SourceOffset;
 public record Attempt(String commandId, Actor actor, String actorId, boolean cancelled, RejectionCode code, String detail,
                       String trackingNumber, long refundCents, long decidedAt, String fingerprint, SourceOffset source) {
 
-    static Attempt of(CancelRequest request, Decision decision, long decidedAt) {
+    public static Attempt of(CancelRequest request, Decision decision, long decidedAt) {
         return switch (decision) {
             case Decision.Allowed a -> new Attempt(request.commandId(), request.actor(), request.actorId(), true, null,
                     null, null, a.refundCents(), decidedAt, request.fingerprint(), request.source());

@@ -1,9 +1,7 @@
 package market.resale.orders.domain;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * One order as orders-service knows it. Immutable: every change returns a new order with a higher
@@ -11,29 +9,23 @@ import java.util.Map;
  *
  * @param windowClosesAt when the buyer's own cancellation window ends (placedAt + window)
  * @param windowOpen     false once the window closed, by expiry, shipping or cancellation
- * @param attempts       every cancellation decided for this order, by command id (bounded: a handful per order)
  * @param sellerComment  the seller's comment on the buyer's profile about this cancelled order (rule 9: at most one)
  */
 public record Order(String orderId, String buyerId, String sellerId, Item item, Amounts amounts, long placedAt,
                     OrderStatus status, long version, long windowClosesAt, boolean windowOpen, Shipment shipment,
-                    Cancellation cancellation, List<TimelineEntry> timeline, Map<String, Attempt> attempts,
-                    SellerComment sellerComment) {
-
-    /** Attempts kept per order; older ones are dropped (their events are on the topic). */
-    static final int MAX_ATTEMPTS = 20;
+                    Cancellation cancellation, List<TimelineEntry> timeline, SellerComment sellerComment) {
 
     /** Refused attempts shown on the timeline; later ones are still answered and published. */
     static final int MAX_REFUSALS_SHOWN = 10;
 
     public Order {
         timeline = List.copyOf(timeline);
-        attempts = Map.copyOf(attempts);
     }
 
     public static Order placed(String orderId, String buyerId, String sellerId, Item item, Amounts amounts, long placedAt,
                                long windowClosesAt) {
         return new Order(orderId, buyerId, sellerId, item, amounts, placedAt, OrderStatus.PLACED, 1, windowClosesAt, true,
-                null, null, List.of(new TimelineEntry(TimelineEntry.PLACED, placedAt, null)), Map.of(), null);
+                null, null, List.of(new TimelineEntry(TimelineEntry.PLACED, placedAt, null)), null);
     }
 
     public boolean isParty(String userId) {
@@ -44,24 +36,25 @@ public record Order(String orderId, String buyerId, String sellerId, Item item, 
         return new Order(orderId, buyerId, sellerId, item, amounts, placedAt, OrderStatus.SHIPPED, version + 1,
                 windowClosesAt, false, shipment, cancellation,
                 append(new TimelineEntry(TimelineEntry.SHIPPED, shipment.shippedAt(),
-                        shipment.carrier() + " " + shipment.trackingNumber())), attempts, sellerComment);
+                        shipment.carrier() + " " + shipment.trackingNumber())), sellerComment);
     }
 
     public Order windowExpired(long at) {
         return new Order(orderId, buyerId, sellerId, item, amounts, placedAt, status, version, windowClosesAt, false,
-                shipment, cancellation, append(new TimelineEntry(TimelineEntry.WINDOW_CLOSED, at, "EXPIRED")), attempts, sellerComment);
+                shipment, cancellation, append(new TimelineEntry(TimelineEntry.WINDOW_CLOSED, at, "EXPIRED")), sellerComment);
     }
 
     public Order scanAfterCancellation(Shipment scan) {
         return new Order(orderId, buyerId, sellerId, item, amounts, placedAt, status, version, windowClosesAt, windowOpen,
                 shipment, cancellation, append(new TimelineEntry(TimelineEntry.SCAN_AFTER_CANCELLATION, scan.shippedAt(),
-                scan.carrier() + " " + scan.trackingNumber())), attempts, sellerComment);
+                scan.carrier() + " " + scan.trackingNumber())), sellerComment);
     }
 
     /**
      * Applies a decided cancellation: the order is cancelled, or the refusal is recorded. Refusals stop
      * adding timeline steps past {@link #MAX_REFUSALS_SHOWN} of them, so a caller who keeps trying
-     * cannot grow the order (its state and changelog record) without bound; the attempts stay bounded too.
+     * cannot grow the order (its state and changelog record) without bound. The attempt itself, the answer its
+     * caller gets, is kept apart ({@link Attempt}).
      */
     public Order decided(CancelRequest request, Decision decision, long decidedAt) {
         var entries = new ArrayList<>(timeline);
@@ -70,26 +63,20 @@ public record Order(String orderId, String buyerId, String sellerId, Item item, 
             entries.add(new TimelineEntry(TimelineEntry.CANCEL_REQUESTED, request.requestedAt(),
                     request.actor() + " " + request.reason()));
         }
-        var tried = new LinkedHashMap<>(attempts);
-        if (tried.size() >= MAX_ATTEMPTS) {
-            tried.values().stream().min(java.util.Comparator.comparingLong(Attempt::decidedAt))
-                    .ifPresent(oldest -> tried.remove(oldest.commandId()));
-        }
-        tried.put(request.commandId(), Attempt.of(request, decision, decidedAt));
         return switch (decision) {
             case Decision.Allowed allowed -> {
                 entries.add(new TimelineEntry(TimelineEntry.CANCELLED, decidedAt,
                         "refund " + allowed.refundCents() + " " + allowed.currency() + " as store credit"));
                 yield new Order(orderId, buyerId, sellerId, item, amounts, placedAt, OrderStatus.CANCELLED, version + 1,
                         windowClosesAt, false, shipment, new Cancellation(request.commandId(), request.actor(),
-                        request.actorId(), request.reason(), decidedAt, allowed.refundCents(), request.reference()), entries, tried, sellerComment);
+                        request.actorId(), request.reason(), decidedAt, allowed.refundCents(), request.reference()), entries, sellerComment);
             }
             case Decision.Refused refused -> {
                 if (refusalsShown < MAX_REFUSALS_SHOWN) {
                     entries.add(new TimelineEntry(TimelineEntry.CANCEL_REFUSED, decidedAt, refused.code().name()));
                 }
                 yield new Order(orderId, buyerId, sellerId, item, amounts, placedAt, status, version, windowClosesAt,
-                        windowOpen, shipment, cancellation, entries, tried, sellerComment);
+                        windowOpen, shipment, cancellation, entries, sellerComment);
             }
         };
     }
@@ -111,7 +98,7 @@ public record Order(String orderId, String buyerId, String sellerId, Item item, 
     public Order commented(SellerComment comment) {
         return new Order(orderId, buyerId, sellerId, item, amounts, placedAt, status, version, windowClosesAt, windowOpen,
                 shipment, cancellation, append(new TimelineEntry(TimelineEntry.SELLER_COMMENTED, comment.at(), null)),
-                attempts, comment);
+                comment);
     }
 
     /** A step reported by another service (credit issued, case opened …): recorded, the version stays. */
@@ -120,7 +107,7 @@ public record Order(String orderId, String buyerId, String sellerId, Item item, 
             return this;
         }
         return new Order(orderId, buyerId, sellerId, item, amounts, placedAt, status, version, windowClosesAt, windowOpen,
-                shipment, cancellation, append(entry), attempts, sellerComment);
+                shipment, cancellation, append(entry), sellerComment);
     }
 
     public enum CommentRefusal {

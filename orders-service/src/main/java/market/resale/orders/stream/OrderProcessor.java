@@ -15,6 +15,8 @@ import market.resale.orders.domain.SellerComment;
 import market.resale.orders.domain.Shipment;
 import market.resale.orders.domain.TimelineEntry;
 import market.resale.platform.kafka.DeadLetters;
+import market.resale.platform.kafka.DueIndex;
+import market.resale.orders.domain.Attempt;
 import market.resale.platform.kafka.Outbound;
 import market.resale.platform.kafka.SourceOffset;
 import market.resale.platform.web.OwnerRouting;
@@ -42,15 +44,17 @@ import org.slf4j.LoggerFactory;
  * Owns every order's state. Emits {@link Outbound} events and, after each change, the changed
  * {@link Order} (for the purchases/sales index).
  *
- * <p>The window timer keeps an index of deadlines ({@code <deadline>|<orderId>}, zero-padded so it
- * sorts by time) and on each tick reads only the entries that are due, so its cost follows the
- * number of windows closing, not the number of orders. The reminder that a window closes soon
- * ({@code <remind-at>|<orderId>|remind}) lives in the same index.
+ * <p>The window timer keeps an index of deadlines ({@link DueIndex}: {@code <deadline>|<orderId>}) and on each tick
+ * reads only the entries that are due, so its cost follows the number of windows closing, not the number of orders.
+ * The reminder that a window closes soon ({@code <remind-at>|<orderId>|remind}) lives in the same index. The answer to
+ * each cancellation ({@link Attempt}) is kept apart from the order for {@code answer-retention}, then forgotten by
+ * the same timer, so that a retry with the same Idempotency-Key is answered the same however many others came between.
  */
 class OrderProcessor implements Processor<String, OrderInput, String, Object> {
 
     private static final Logger log = LoggerFactory.getLogger(OrderProcessor.class);
 
+    /** A reminder sorts with the deadlines by its own time; the suffix tells it apart (order ids never contain '|'). */
     private static final String REMINDER_SUFFIX = "|remind";
 
     private final CancellationPolicy policy;
@@ -59,8 +63,10 @@ class OrderProcessor implements Processor<String, OrderInput, String, Object> {
     private final MeterRegistry meters;
     private ProcessorContext<String, Object> context;
     private KeyValueStore<String, Order> orders;
-    private KeyValueStore<String, String> deadlines;
+    private DueIndex deadlines;
     private KeyValueStore<String, Shipment> earlyShipments;
+    private KeyValueStore<String, Attempt> attempts;
+    private DueIndex attemptExpiry;
 
     OrderProcessor(CancellationPolicy policy, OrdersSettings settings, String applicationId, MeterRegistry meters) {
         this.meters = meters;
@@ -73,9 +79,14 @@ class OrderProcessor implements Processor<String, OrderInput, String, Object> {
     public void init(ProcessorContext<String, Object> context) {
         this.context = context;
         this.orders = context.getStateStore(OrdersTopology.ORDERS_STORE);
-        this.deadlines = context.getStateStore(OrdersTopology.WINDOW_DEADLINES_STORE);
+        this.deadlines = new DueIndex(context.getStateStore(OrdersTopology.WINDOW_DEADLINES_STORE));
         this.earlyShipments = context.getStateStore(OrdersTopology.EARLY_SHIPMENTS_STORE);
-        context.schedule(settings.expiryCheckInterval(), PunctuationType.WALL_CLOCK_TIME, this::closeExpiredWindows);
+        this.attempts = context.getStateStore(OrdersTopology.ATTEMPTS_STORE);
+        this.attemptExpiry = new DueIndex(context.getStateStore(OrdersTopology.ATTEMPT_EXPIRY_STORE));
+        context.schedule(settings.expiryCheckInterval(), PunctuationType.WALL_CLOCK_TIME, now -> {
+            closeExpiredWindows(now);
+            forgetOldAnswers(now);
+        });
     }
 
     @Override
@@ -110,10 +121,10 @@ class OrderProcessor implements Processor<String, OrderInput, String, Object> {
                 new Item(e.getListingId(), e.getTitle(), e.getSize(), e.getCondition().name()),
                 new Amounts(e.getPriceCents(), e.getShippingCents(), e.getTaxCents(), e.getCreditsAppliedCents(), e.getCurrency()),
                 placedAt, policy.windowClosesAt(placedAt));
-        deadlines.put(deadlineKey(order), order.orderId());
+        deadlines.add(order.windowClosesAt(), order.orderId());
         var remindAt = order.windowClosesAt() - settings.windowReminder().toMillis();
         if (settings.windowReminder().isPositive() && remindAt > order.placedAt()) {
-            deadlines.put(reminderKey(order, remindAt), order.orderId());
+            deadlines.add(remindAt, order.orderId() + REMINDER_SUFFIX);
         }
         save(record, order);
         var early = earlyShipments.get(order.orderId());
@@ -185,7 +196,8 @@ class OrderProcessor implements Processor<String, OrderInput, String, Object> {
             deadLetter(record, c, DeadLetters.UNKNOWN_ORDER, "no order " + record.key());
             return;
         }
-        if (order.attempts().containsKey(c.getCommandId())) {
+        var attemptKey = OrdersTopology.attemptKey(order.orderId(), c.getCommandId());
+        if (attempts.get(attemptKey) != null) {
             return; // this command was decided already; its answer is on the topic and in the store
         }
         var actor = Actor.valueOf(c.getActor().name());
@@ -199,6 +211,8 @@ class OrderProcessor implements Processor<String, OrderInput, String, Object> {
             forgetDeadlines(order);
         }
         save(record, decided);
+        attempts.put(attemptKey, Attempt.of(request, decision, now));
+        attemptExpiry.add(now + settings.answerRetention().toMillis(), attemptKey);
         var at = Instant.ofEpochMilli(now);
         switch (decision) {
             case Decision.Allowed allowed -> emit(record, Outbound.to(Topics.ORDER_CANCELLED, OrderCancelled.newBuilder()
@@ -278,16 +292,9 @@ class OrderProcessor implements Processor<String, OrderInput, String, Object> {
 
     /** Wall-clock timer: closes the windows whose deadline has passed, oldest first, at most a batch per tick. */
     void closeExpiredWindows(long now) {
-        var due = new java.util.ArrayList<String>();
-        try (var it = deadlines.range(pad(0) + "|", pad(now) + "|\uffff")) {
-            while (it.hasNext() && due.size() < settings.expiryBatch()) {
-                due.add(it.next().key);
-            }
-        }
-        for (var key : due) {
-            deadlines.delete(key);
-            var reminder = key.endsWith(REMINDER_SUFFIX);
-            var orderId = key.substring(key.indexOf('|') + 1, reminder ? key.length() - REMINDER_SUFFIX.length() : key.length());
+        for (var due : deadlines.takeDue(now, settings.expiryBatch())) {
+            var reminder = due.key().endsWith(REMINDER_SUFFIX);
+            var orderId = reminder ? due.key().substring(0, due.key().length() - REMINDER_SUFFIX.length()) : due.key();
             var order = orders.get(orderId);
             if (order == null || !order.windowOpen() || order.status() != OrderStatus.PLACED) {
                 continue;
@@ -303,6 +310,13 @@ class OrderProcessor implements Processor<String, OrderInput, String, Object> {
             var record = new Record<String, OrderInput>(orderId, null, now);
             save(record, closed);
             closeWindow(record, order, WindowClosedCause.EXPIRED, order.windowClosesAt());
+        }
+    }
+
+    /** Wall-clock timer: forgets the answers kept longer than {@code answer-retention}, at most a batch per tick. */
+    void forgetOldAnswers(long now) {
+        for (var due : attemptExpiry.takeDue(now, settings.expiryBatch())) {
+            attempts.delete(due.key());
         }
     }
 
@@ -331,20 +345,7 @@ class OrderProcessor implements Processor<String, OrderInput, String, Object> {
     }
 
     private void forgetDeadlines(Order order) {
-        deadlines.delete(deadlineKey(order));
-        deadlines.delete(reminderKey(order, order.windowClosesAt() - settings.windowReminder().toMillis()));
-    }
-
-    /** A reminder sorts with the deadlines by its own time; the suffix tells it apart (ids never contain '|'). */
-    static String reminderKey(Order order, long remindAt) {
-        return pad(remindAt) + "|" + order.orderId() + REMINDER_SUFFIX;
-    }
-
-    static String deadlineKey(Order order) {
-        return pad(order.windowClosesAt()) + "|" + order.orderId();
-    }
-
-    private static String pad(long millis) {
-        return String.format("%015d", Math.max(0, millis));
+        deadlines.remove(order.windowClosesAt(), order.orderId());
+        deadlines.remove(order.windowClosesAt() - settings.windowReminder().toMillis(), order.orderId() + REMINDER_SUFFIX);
     }
 }

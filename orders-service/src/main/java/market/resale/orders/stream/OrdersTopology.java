@@ -2,6 +2,7 @@ package market.resale.orders.stream;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import market.resale.orders.config.OrdersSettings;
+import market.resale.orders.domain.Attempt;
 import market.resale.orders.domain.CancellationPolicy;
 import market.resale.orders.domain.Order;
 import market.resale.orders.domain.Shipment;
@@ -32,6 +33,10 @@ public final class OrdersTopology {
     /** Shipments of orders whose placement has not arrived yet (two upstreams, two topics: no order between them). */
     public static final String EARLY_SHIPMENTS_STORE = "early-shipments";
     public static final String PARTY_ORDERS_STORE = "party-orders";
+    /** The answer to every cancellation, by {@link #attemptKey}, kept for {@code answer-retention}. */
+    public static final String ATTEMPTS_STORE = "cancel-attempts";
+    /** When each answer in {@link #ATTEMPTS_STORE} is forgotten ({@code DueIndex}). */
+    public static final String ATTEMPT_EXPIRY_STORE = "cancel-attempt-expiry";
 
     private OrdersTopology() {
     }
@@ -57,6 +62,10 @@ public final class OrdersTopology {
                 Serdes.String(), Serdes.String()));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(EARLY_SHIPMENTS_STORE),
                 Serdes.String(), JsonSerde.of(Shipment.class)));
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ATTEMPTS_STORE),
+                Serdes.String(), JsonSerde.of(Attempt.class)));
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ATTEMPT_EXPIRY_STORE),
+                Serdes.String(), Serdes.String()));
 
         var placed = Sources.avro(builder, Topics.ORDER_PLACED, registry, applicationId, meters)
                 .mapValues(v -> (OrderInput) new OrderInput.Placed(v), Named.as("as-placed"));
@@ -82,7 +91,7 @@ public final class OrdersTopology {
                 .merge(credited, Named.as("merge-credited"))
                 .process(tracing.traced("orders decide", () -> new OrderProcessor(policy, settings, applicationId, meters)),
                         Named.as("decide"),
-                        ORDERS_STORE, WINDOW_DEADLINES_STORE, EARLY_SHIPMENTS_STORE);
+                        ORDERS_STORE, WINDOW_DEADLINES_STORE, EARLY_SHIPMENTS_STORE, ATTEMPTS_STORE, ATTEMPT_EXPIRY_STORE);
 
         results.filter((k, v) -> v instanceof Outbound, Named.as("events"))
                 .mapValues(v -> (Outbound) v, Named.as("as-outbound"))
@@ -102,4 +111,8 @@ public final class OrdersTopology {
                 .process(PartyIndexProcessor::new, Named.as("index-party"), PARTY_ORDERS_STORE);
     }
 
+    /** An attempt's key: its order, then its command id (order ids never contain '|', so the split is unambiguous). */
+    public static String attemptKey(String orderId, String commandId) {
+        return orderId + "|" + commandId;
+    }
 }

@@ -146,7 +146,7 @@ public class OrdersController {
                     .build();
             // The command is keyed by order id, like the order: this instance's stream thread decides it.
             var attempts = new CommandFlow.Outcomes<Attempt>(
-                    () -> Optional.ofNullable(localOrder(orderId)).map(o -> o.attempts().get(commandId)), Attempt::source,
+                    () -> Optional.ofNullable(attempt(orderId, commandId)), Attempt::source,
                     attempt -> attempt.answers(fingerprint));
             return commands.submit(() -> publisher.publish(Topics.CANCEL_COMMANDS, orderId, command),
                             "Retry shortly (with the same Idempotency-Key).", attempts, settings.decisionWait())
@@ -167,7 +167,7 @@ public class OrdersController {
         var caller = Caller.of(auth);
         return routing.answer(OrdersTopology.ORDERS_STORE, OwnerRouting.checkId(orderId), request, null, () -> {
             var order = visibleOrder(orderId, caller);
-            var attempt = order.attempts().get(commandId);
+            var attempt = attempt(orderId, commandId);
             if (attempt == null || !(attempt.actorId().equals(caller.userId()) || caller.is(Role.SUPPORT))) {
                 throw ApiProblem.notFound("Cancellation");
             }
@@ -246,6 +246,10 @@ public class OrdersController {
         return ResponseEntity.accepted()
                 .location(URI.create("/orders/" + orderId + "/cancellations/" + commandId))
                 .body(OrderViews.pending(orderId, commandId));
+    }
+
+    private Attempt attempt(String orderId, String commandId) {
+        return router.<Attempt>localStore(OrdersTopology.ATTEMPTS_STORE).get(OrdersTopology.attemptKey(orderId, commandId));
     }
 
     private Order localOrder(String orderId) {

@@ -25,7 +25,6 @@ class OrderTest {
         }
 
         assertThat(order.timeline()).hasSize(1 + 2 * Order.MAX_REFUSALS_SHOWN);
-        assertThat(order.attempts()).hasSize(Order.MAX_ATTEMPTS).containsKey("c-499");
 
         var bySeller = new CancelRequest("s-1", Actor.SELLER, "seller-sam", "ITEM_UNAVAILABLE", null, late + 600, null);
         var cancelled = order.decided(bySeller, POLICY.decide(order, bySeller), late + 600);

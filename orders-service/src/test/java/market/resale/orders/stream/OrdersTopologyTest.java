@@ -18,6 +18,8 @@ import java.time.Instant;
 import java.util.List;
 import market.resale.orders.config.OrdersSettings;
 import market.resale.orders.domain.Order;
+import market.resale.orders.domain.Attempt;
+import market.resale.platform.kafka.SourceOffset;
 import market.resale.orders.domain.OrderStatus;
 import market.resale.orders.domain.SellerComment;
 import market.resale.orders.domain.TimelineEntry;
@@ -53,6 +55,7 @@ import org.junit.jupiter.api.Test;
 /** The cancellation rules as the topology applies them, with time driven explicitly. */
 class OrdersTopologyTest {
 
+    private static final Duration ANSWER_RETENTION = Duration.ofDays(7);
     private static final String APP = "orders-service";
 
     private TopologyHarness harness;
@@ -67,7 +70,7 @@ class OrdersTopologyTest {
     @BeforeEach
     void start() {
         var settings = new OrdersSettings(WINDOW, Duration.ofSeconds(1), 10_000, Duration.ofSeconds(5), REMINDER,
-                new OrdersSettings.Reputation(Duration.ofDays(90), 0.3, 3));
+                ANSWER_RETENTION, new OrdersSettings.Reputation(Duration.ofDays(90), 0.3, 3));
         harness = TopologyHarness.start(APP, (registry, meters) -> OrdersTopology.build(settings, registry, APP, meters), PLACED_AT);
         placedTopic = harness.input(Topics.ORDER_PLACED);
         shippedTopic = harness.input(Topics.ORDER_SHIPPED);
@@ -233,6 +236,42 @@ class OrdersTopologyTest {
             at(PLACED_AT.plus(WINDOW).plusSeconds(5));
 
             assertThat(windowTopic.isEmpty()).isTrue();
+        }
+    }
+
+    @Nested
+    class Answers {
+
+        private Attempt attempt(String orderId, String commandId) {
+            KeyValueStore<String, Attempt> store = harness.store(OrdersTopology.ATTEMPTS_STORE);
+            return store.get(OrdersTopology.attemptKey(orderId, commandId));
+        }
+
+        @Test
+        void anAnswerLastsItsRetentionHoweverManyCancellationsTheOrderGetsInBetweenThenIsForgotten() {
+            // Given a refused cancellation, then fifty more on the same order
+            place("o-40");
+            var late = PLACED_AT.plus(WINDOW).plusSeconds(60);
+            var first = buyerCancels("o-40", late).build();
+            commandTopic.pipeInput("o-40", first);
+            for (int i = 1; i <= 50; i++) {
+                commandTopic.pipeInput("o-40", buyerCancels("o-40", late.plusSeconds(i)).build());
+            }
+            assertThat(rejectedTopic.readValuesToList()).hasSize(51);
+            var answer = attempt("o-40", first.getCommandId());
+            assertThat(answer.code()).isEqualTo(market.resale.orders.domain.RejectionCode.WINDOW_EXPIRED);
+            assertThat(answer.source()).as("where it was decided: the first command record")
+                    .isEqualTo(new SourceOffset(Topics.CANCEL_COMMANDS.name(), 0, 0));
+
+            // When the first one is redelivered a day before its answer expires, it is not decided again
+            at(PLACED_AT.plus(ANSWER_RETENTION).minus(Duration.ofDays(1)));
+            commandTopic.pipeInput("o-40", first);
+            assertThat(rejectedTopic.readValuesToList()).isEmpty();
+            assertThat(attempt("o-40", first.getCommandId())).isEqualTo(answer);
+
+            // Then, past its retention, the answer is forgotten
+            at(PLACED_AT.plus(ANSWER_RETENTION).plus(Duration.ofHours(4)));
+            assertThat(attempt("o-40", first.getCommandId())).isNull();
         }
     }
 

@@ -1,5 +1,7 @@
 package market.resale.platform.kafka;
 
+import market.resale.schemas.topics.DeadLetterHeaders;
+
 import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.charset.StandardCharsets;
 import org.apache.kafka.common.header.Headers;
@@ -16,12 +18,12 @@ public final class DeadLetters {
     private static final Logger log = LoggerFactory.getLogger(DeadLetters.class);
 
 
-    public static final String REASON = "dlt.reason";
-    public static final String DETAIL = "dlt.detail";
-    public static final String SOURCE_TOPIC = "dlt.source.topic";
-    public static final String SOURCE_PARTITION = "dlt.source.partition";
-    public static final String SOURCE_OFFSET = "dlt.source.offset";
-    public static final String APPLICATION = "dlt.application";
+    public static final String REASON = DeadLetterHeaders.REASON;
+    public static final String DETAIL = DeadLetterHeaders.DETAIL;
+    public static final String SOURCE_TOPIC = DeadLetterHeaders.SOURCE_TOPIC;
+    public static final String SOURCE_PARTITION = DeadLetterHeaders.SOURCE_PARTITION;
+    public static final String SOURCE_OFFSET = DeadLetterHeaders.SOURCE_OFFSET;
+    public static final String APPLICATION = DeadLetterHeaders.APPLICATION;
 
     /** Stable reason codes, also the {@code reason} tag of {@code dead_lettered_records_total}. */
     public static final String NOT_DESERIALIZABLE = "not-deserializable";

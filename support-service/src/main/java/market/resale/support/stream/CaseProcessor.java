@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import market.resale.platform.kafka.DeadLetters;
+import market.resale.platform.kafka.DueIndex;
 import market.resale.platform.kafka.Outbound;
 import market.resale.platform.kafka.SourceOffset;
 import market.resale.platform.web.OwnerRouting;
@@ -68,7 +69,9 @@ class CaseProcessor implements Processor<String, CaseInput, String, Outbound> {
     private KeyValueStore<String, OrderCases> orders;
     private KeyValueStore<String, SupportCase> cases;
     private KeyValueStore<String, byte[]> files;
+    private static final int OUTCOME_PURGE_BATCH = 10_000;
     private KeyValueStore<String, CommandOutcome> outcomes;
+    private DueIndex outcomeExpiry;
     private KeyValueStore<String, ConversationEntry> messages;
     private KeyValueStore<String, String> messageSeqs;
 
@@ -87,6 +90,7 @@ class CaseProcessor implements Processor<String, CaseInput, String, Outbound> {
         cases = context.getStateStore(SupportTopology.CASES_STORE);
         files = context.getStateStore(SupportTopology.FILES_STORE);
         outcomes = context.getStateStore(SupportTopology.OUTCOMES_STORE);
+        outcomeExpiry = new DueIndex(context.getStateStore(SupportTopology.OUTCOME_EXPIRY_STORE));
         messages = context.getStateStore(SupportTopology.MESSAGES_STORE);
         messageSeqs = context.getStateStore(SupportTopology.MESSAGE_SEQ_STORE);
         context.schedule(Duration.ofHours(1), PunctuationType.WALL_CLOCK_TIME, this::forgetOldOutcomes);
@@ -471,19 +475,14 @@ class CaseProcessor implements Processor<String, CaseInput, String, Outbound> {
     /** Records the answer to {@code c}, marked with the request it answers: the same key sent with another request is not answered with it. */
     private void decided(String outcomeKey, CaseCommand c, CommandOutcome outcome) {
         outcomes.put(outcomeKey, outcome.forRequest(c.getAction().name(), CaseRecords.fingerprint(c), SourceOffset.of(context)));
+        outcomeExpiry.add(outcome.at(), outcomeKey);
     }
 
-    private void forgetOldOutcomes(long now) {
-        var horizon = now - settings.outcomeRetention().toMillis();
-        var old = new java.util.ArrayList<String>();
-        try (var all = outcomes.all()) {
-            all.forEachRemaining(kv -> {
-                if (kv.value.at() < horizon) {
-                    old.add(kv.key);
-                }
-            });
+    /** Forgets the answers decided more than {@code outcome-retention} ago, from their time index, a batch per tick. */
+    void forgetOldOutcomes(long now) {
+        for (var due : outcomeExpiry.takeDue(now - settings.outcomeRetention().toMillis(), OUTCOME_PURGE_BATCH)) {
+            outcomes.delete(due.key());
         }
-        old.forEach(outcomes::delete);
     }
 
     private OrderCases order(String orderId) {

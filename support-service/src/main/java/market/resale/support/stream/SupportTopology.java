@@ -40,6 +40,8 @@ public final class SupportTopology {
     public static final String CASES_STORE = "cases";
     public static final String FILES_STORE = "case-files";
     public static final String OUTCOMES_STORE = "case-command-outcomes";
+    /** The answers in {@link #OUTCOMES_STORE} by decision time, for forgetting them after {@code outcome-retention}. */
+    public static final String OUTCOME_EXPIRY_STORE = "case-command-outcome-expiry";
     public static final String SUMMARIES_STORE = "case-summaries";
     /** {@code <orderId>|<messageId>} → the conversation entry, the latest {@code quotable-messages} of each order. */
     public static final String MESSAGES_STORE = "order-messages";
@@ -68,6 +70,8 @@ public final class SupportTopology {
                 Serdes.String(), Serdes.ByteArray()).withLoggingEnabled(largeRecords));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(OUTCOMES_STORE),
                 Serdes.String(), JsonSerde.of(CommandOutcome.class)));
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(OUTCOME_EXPIRY_STORE),
+                Serdes.String(), Serdes.String()));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(MESSAGES_STORE),
                 Serdes.String(), JsonSerde.of(ConversationEntry.class)));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(MESSAGE_SEQ_STORE),
@@ -96,7 +100,8 @@ public final class SupportTopology {
                 .merge(commands, Named.as("merge-commands"))
                 .merge(messages, Named.as("merge-messages"))
                 .process(tracing.traced("support cases", () -> new CaseProcessor(settings, applicationId, meters)), Named.as("cases"),
-                        ORDER_CASES_STORE, CASES_STORE, FILES_STORE, OUTCOMES_STORE, MESSAGES_STORE, MESSAGE_SEQ_STORE)
+                        ORDER_CASES_STORE, CASES_STORE, FILES_STORE, OUTCOMES_STORE, OUTCOME_EXPIRY_STORE, MESSAGES_STORE,
+                        MESSAGE_SEQ_STORE)
                 .to(Outbound.topicExtractor(), Outbound.produced(registry));
 
         builder.globalTable(Topics.CASE_SUMMARIES.name(),

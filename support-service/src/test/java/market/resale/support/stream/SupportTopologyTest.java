@@ -137,6 +137,20 @@ class SupportTopologyTest {
     }
 
     @Test
+    void theAnswerToACommandIsKeptForItsRetentionThenForgotten() {
+        givenTheOrder();
+        send(open("c-1", CaseType.CANCELLATION_REQUEST, "The seller listed the wrong size"));
+        var retention = SupportSettings.defaults().outcomeRetention();
+
+        harness.advanceWallClockTo(NOW.plus(retention).minus(java.time.Duration.ofHours(2)));
+        assertThat(outcome("c-1")).as("two hours short of its retention").isNotNull();
+
+        harness.advanceWallClockTo(NOW.plus(retention).plus(java.time.Duration.ofHours(2)));
+        assertThat(outcome("c-1")).as("past its retention").isNull();
+        assertThat(harness.<String>store(SupportTopology.OUTCOME_EXPIRY_STORE).approximateNumEntries()).isZero();
+    }
+
+    @Test
     void aBuyersCancellationRequestOpensACaseWithTheOrdersParties() {
         givenTheOrder();
 
