@@ -61,7 +61,8 @@ class ReconciliationTest {
 
     @Test
     void consistentThenBehindThenBroken() throws Exception {
-        // A consistent history: three orders, three commands; two cancelled and credited, one refused; one poison record.
+        // A consistent history: three orders, three commands; two cancelled and credited, one refused; one poison placement
+        // from upstream, which orders-service dead-lettered as it arrived (accounted for: not a violation).
         for (var id : List.of("o1", "o2", "o3")) {
             send(Topics.ORDER_PLACED, id, RecordMother.orderPlaced(id).build());
             send(Topics.CANCEL_COMMANDS, id, RecordMother.cancelOrderCommand().setOrderId(id).setCommandId("c-" + id).build());
@@ -71,17 +72,21 @@ class ReconciliationTest {
             send(Topics.CREDIT_ISSUED, RecordMother.BUYER_ID, RecordMother.creditIssued().setOrderId(id).setCancelCommandId("c-" + id).build());
         }
         send(Topics.CANCELLATION_REJECTED, "o3", RecordMother.cancellationRejected().setOrderId("o3").setCommandId("c-o3").build());
-        sendRaw(Topics.ORDER_CANCELLED.name(), "poison", "not Avro".getBytes(StandardCharsets.UTF_8), Map.of());
+        var poison = "not Avro".getBytes(StandardCharsets.UTF_8);
+        var arrived = sendRaw(Topics.ORDER_PLACED.name(), "poison", poison, Map.of());
+        sendRaw(Topic.deadLetterTopic("orders-service"), "poison", poison, Map.of("dlt.source.topic", Topics.ORDER_PLACED.name(),
+                "dlt.source.partition", String.valueOf(arrived.partition()), "dlt.source.offset", String.valueOf(arrived.offset()),
+                "dlt.reason", "not-deserializable"));
 
         var report = reconciliation().run();
         assertThat(report.violations()).isEmpty();
         assertThat(report.pending()).isEmpty();
         assertThat(report.verdict()).isEqualTo(Reconciliation.Verdict.CONSISTENT);
         assertThat(report.figures()).containsAllEntriesOf(Map.of("orders_placed", 3L, "cancel_commands", 3L,
-                "cancellations", 2L, "refusals", 1L, "credits_issued", 2L, "unreadable_records", 1L,
+                "cancellations", 2L, "refusals", 1L, "credits_issued", 2L, "unreadable_records", 0L, "unreadable_dead_lettered", 1L,
                 "credited_cents", 2 * TOTAL_CENTS, "refunded_cents", 2 * TOTAL_CENTS, "lag", 0L));
 
-        // credits-service's group is behind on orders.order-cancelled (3 records: 2 cancellations and the poison).
+        // credits-service's group is behind on orders.order-cancelled (its 2 cancellations).
         try (var admin = Admin.create(Map.<String, Object>of("bootstrap.servers", kafka.bootstrapServers()))) {
             var zero = new java.util.HashMap<TopicPartition, OffsetAndMetadata>();
             for (int p = 0; p < Topics.PARTITIONS; p++) {
@@ -89,7 +94,7 @@ class ReconciliationTest {
             }
             admin.alterConsumerGroupOffsets("credits-service", zero).all().get();
             var behind = reconciliation().run();
-            assertThat(behind.lag()).containsEntry("credits-service", 3L).containsEntry("orders-service", 0L);
+            assertThat(behind.lag()).containsEntry("credits-service", 2L).containsEntry("orders-service", 0L);
             assertThat(behind.verdict()).isEqualTo(Reconciliation.Verdict.SETTLING);
 
             var ends = admin.listOffsets(zero.keySet().stream().collect(java.util.stream.Collectors.toMap(p -> p,
@@ -111,10 +116,12 @@ class ReconciliationTest {
         sendRaw(Topic.deadLetterTopic("orders-service"), "o9", avro(Topics.CANCEL_COMMANDS.name(),
                 RecordMother.cancelOrderCommand().setOrderId("o9").setCommandId("c-o9").build()),
                 Map.of("dlt.source.topic", Topics.CANCEL_COMMANDS.name(), "dlt.reason", "unknown-order"));
-        // o1 credited a second time; o7 credited without a cancellation; o2 cancelled a second time.
+        // o1 credited a second time; o7 credited without a cancellation; o2 cancelled a second time; a record of the
+        // system's own that cannot be read.
         send(Topics.CREDIT_ISSUED, RecordMother.BUYER_ID, RecordMother.creditIssued().setOrderId("o1").setCancelCommandId("c-o1").build());
         send(Topics.CREDIT_ISSUED, RecordMother.BUYER_ID, RecordMother.creditIssued().setOrderId("o7").setCancelCommandId("c-o7").build());
         send(Topics.ORDER_CANCELLED, "o2", RecordMother.orderCancelled("o2", RecordMother.CANCELLED_AT).setCommandId("c-o2b").build());
+        var unreadable = sendRaw(Topics.ORDER_CANCELLED.name(), "o8", poison, Map.of());
 
         var broken = reconciliation().run();
         assertThat(broken.verdict()).isEqualTo(Reconciliation.Verdict.VIOLATED);
@@ -124,7 +131,10 @@ class ReconciliationTest {
                 "credited_cents", 4 * TOTAL_CENTS, "refunded_cents", 3 * TOTAL_CENTS));
         assertThat(broken.violations()).contains("order o1 (2 credits) credited more than once",
                 "order o7 credited but not cancelled", "order o2 cancelled more than once",
-                "decision for command c-o2b, which is not on orders.cancel-commands");
+                "decision for command c-o2b, which is not on orders.cancel-commands",
+                "unreadable record " + Topics.ORDER_CANCELLED.name() + "/" + unreadable.partition() + "@" + unreadable.offset()
+                        + ": Not in the Confluent wire format: unknown magic byte 110");
+        assertThat(broken.figures()).containsEntry("unreadable_records", 1L);
         assertThat(broken.pending()).contains("command c-o5 (order o5) not decided yet", "order o4 cancelled, no credit yet");
 
         // The command line says the same, with exit code 1.
@@ -145,13 +155,14 @@ class ReconciliationTest {
         return serializer.serialize(topic, value);
     }
 
-    static void sendRaw(String topic, String key, byte[] value, Map<String, String> headers) throws ExecutionException, InterruptedException {
+    static org.apache.kafka.clients.producer.RecordMetadata sendRaw(String topic, String key, byte[] value, Map<String, String> headers)
+            throws ExecutionException, InterruptedException {
         var props = new Properties();
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
         try (var producer = new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer())) {
             var record = new ProducerRecord<>(topic, key, value);
             headers.forEach((k, v) -> record.headers().add(k, v.getBytes(StandardCharsets.UTF_8)));
-            producer.send(record).get();
+            return producer.send(record).get();
         }
     }
 }
