@@ -2,6 +2,7 @@ package market.resale.credits;
 
 import market.resale.credits.config.CreditsSettings;
 import market.resale.credits.stream.CreditsTopology;
+import market.resale.platform.kafka.CommitWatch;
 import market.resale.platform.tracing.RecordTracing;
 import market.resale.schemas.registry.SchemaRegistryClient;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -18,8 +19,8 @@ public class CreditsApplication {
 
     @Bean
     Topology creditsTopology(MeterRegistry meters, SchemaRegistryClient registry, @Value("${spring.application.name}") String applicationId,
-                             RecordTracing tracing) {
-        return CreditsTopology.build(registry, applicationId, meters, tracing);
+                             CommitWatch commits, RecordTracing tracing) {
+        return CreditsTopology.build(registry, applicationId, meters, commits, tracing);
     }
 
     public static void main(String[] args) {

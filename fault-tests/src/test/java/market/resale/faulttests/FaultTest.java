@@ -42,9 +42,9 @@ class FaultTest {
     /** Orders placed per second by the load; half of them cancelled, a fifth scanned, a tenth written about. */
     private static final int RATE = 8;
     /** Seconds of load before a fault, while the faulty part is down, and after it is back. */
-    private static final int BEFORE = 8;
+    private static final int BEFORE = 6;
     private static final int DOWN = 4;
-    private static final int AFTER = 8;
+    private static final int AFTER = 6;
     private static final Path REPORT = Path.of("target", "fault-report.md");
 
     /** Where in the load each kill lands; the seed is printed, so that a failing run can be repeated. */
@@ -239,6 +239,22 @@ class FaultTest {
         });
     }
 
+    /** Reconciles until CONSISTENT (or 3 minutes), saying every 30 s what it still waits for. */
+    private static Reconciliation.Report settle(String scenario) throws InterruptedException {
+        var deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
+        var nextNote = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        var report = reconciliation.run();
+        while (report.verdict() == Reconciliation.Verdict.SETTLING && System.nanoTime() < deadline) {
+            if (System.nanoTime() > nextNote) {
+                System.out.println(scenario + ": still settling; lag " + report.lag() + ", pending " + report.pending());
+                nextNote += Duration.ofSeconds(30).toNanos();
+            }
+            Thread.sleep(1_000); // between two reads of the whole history
+            report = reconciliation.run();
+        }
+        return report;
+    }
+
     @FunctionalInterface
     interface Fault {
         void inject(Load load) throws Exception;
@@ -267,7 +283,7 @@ class FaultTest {
             load.stopPlacing();
             var stopped = System.nanoTime();
             await().atMost(Duration.ofMinutes(5)).until(() -> load.openRequests() == 0);
-            var report = reconciliation.settle(Duration.ofMinutes(3));
+            var report = settle(name);
             var drain = Duration.ofNanos(System.nanoTime() - stopped);
 
             var state = FinalState.check(load, report);

@@ -7,6 +7,7 @@ import market.resale.messaging.config.MessagingSettings;
 import market.resale.messaging.stream.MessagingTopology;
 import market.resale.messaging.stream.NotificationFeed;
 import market.resale.platform.kafka.KafkaSettings;
+import market.resale.platform.kafka.CommitWatch;
 import market.resale.platform.tracing.RecordTracing;
 import market.resale.schemas.registry.SchemaRegistryClient;
 import org.apache.kafka.streams.Topology;
@@ -22,8 +23,9 @@ public class MessagingApplication {
 
     @Bean
     Topology messagingTopology(MeterRegistry meters, MessagingSettings settings, SchemaRegistryClient registry,
-                               @Value("${spring.application.name}") String applicationId, Clock clock, RecordTracing tracing) {
-        return MessagingTopology.build(settings, registry, applicationId, meters, clock, tracing);
+                               @Value("${spring.application.name}") String applicationId, Clock clock, CommitWatch commits,
+                               RecordTracing tracing) {
+        return MessagingTopology.build(settings, registry, applicationId, meters, clock, commits, tracing);
     }
 
     @Bean

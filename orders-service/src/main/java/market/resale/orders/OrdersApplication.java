@@ -2,6 +2,7 @@ package market.resale.orders;
 
 import market.resale.orders.config.OrdersSettings;
 import market.resale.orders.stream.OrdersTopology;
+import market.resale.platform.kafka.CommitWatch;
 import market.resale.platform.tracing.RecordTracing;
 import market.resale.schemas.registry.SchemaRegistryClient;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -19,8 +20,8 @@ public class OrdersApplication {
     @Bean
     Topology ordersTopology(MeterRegistry meters, OrdersSettings settings, SchemaRegistryClient registry,
                             @Value("${spring.application.name}") String applicationId,
-                            RecordTracing tracing) {
-        return OrdersTopology.build(settings, registry, applicationId, meters, tracing);
+                            CommitWatch commits, RecordTracing tracing) {
+        return OrdersTopology.build(settings, registry, applicationId, meters, commits, tracing);
     }
 
     public static void main(String[] args) {

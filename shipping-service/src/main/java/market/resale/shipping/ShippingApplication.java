@@ -1,5 +1,6 @@
 package market.resale.shipping;
 
+import market.resale.platform.kafka.CommitWatch;
 import market.resale.platform.tracing.RecordTracing;
 import market.resale.schemas.registry.SchemaRegistryClient;
 import market.resale.shipping.config.ShippingSettings;
@@ -18,8 +19,9 @@ public class ShippingApplication {
 
     @Bean
     Topology shippingTopology(MeterRegistry meters, ShippingSettings settings, SchemaRegistryClient registry,
-                              @Value("${spring.application.name}") String applicationId, RecordTracing tracing) {
-        return ShippingTopology.build(settings, registry, applicationId, meters, tracing);
+                              @Value("${spring.application.name}") String applicationId, CommitWatch commits,
+                              RecordTracing tracing) {
+        return ShippingTopology.build(settings, registry, applicationId, meters, commits, tracing);
     }
 
     public static void main(String[] args) {

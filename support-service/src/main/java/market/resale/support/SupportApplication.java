@@ -3,6 +3,7 @@ package market.resale.support;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import market.resale.platform.kafka.KeyOwnerRouter;
+import market.resale.platform.kafka.CommitWatch;
 import market.resale.platform.tracing.RecordTracing;
 import market.resale.schemas.registry.SchemaRegistryClient;
 import market.resale.support.config.ConsoleSettings;
@@ -22,8 +23,9 @@ public class SupportApplication {
 
     @Bean
     Topology supportTopology(MeterRegistry meters, SupportSettings settings, SchemaRegistryClient registry,
-                             @Value("${spring.application.name}") String applicationId, RecordTracing tracing) {
-        return SupportTopology.build(settings, registry, applicationId, meters, tracing);
+                             @Value("${spring.application.name}") String applicationId, CommitWatch commits,
+                             RecordTracing tracing) {
+        return SupportTopology.build(settings, registry, applicationId, meters, commits, tracing);
     }
 
     @Bean

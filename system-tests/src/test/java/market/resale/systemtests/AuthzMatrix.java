@@ -232,6 +232,9 @@ final class AuthzMatrix {
                 post("/orders/{orderId}/cancellation-requests").call("/orders/{order:late}/cancellation-requests")
                         .json("{\"reason\":\"CHANGED_MIND\",\"note\":\"Please cancel\"}").hidden()
                         .grant("201", BO).grant("403", SO, AGENT).note("an order past its 3-hour window; the buyer only"),
+                get("/orders/{orderId}/conversation-commands/{commandId}")
+                        .call("/orders/{order}/conversation-commands/{conversationCommand}").hidden()
+                        .grant("200", BO, SO).note("the caller's own command ids only; the others name the buyer's"),
                 get("/orders/{orderId}/cancellation-requests").call("/orders/{order:lateApprove}/cancellation-requests").hidden()
                         .grant("200", BO, SO, AGENT),
                 get("/orders/{orderId}/cancellation-requests/{requestId}")

@@ -59,6 +59,8 @@ final class AuthzWorld {
     String file;
     String buyerCaseCommand;
     String sellerCaseCommand;
+    String buyerConversationCommand;
+    String sellerConversationCommand;
     String buyerRedemption;
     String sellerRedemption;
     String buyerNotification;
@@ -105,6 +107,7 @@ final class AuthzWorld {
                 case "redemption" -> caller == Caller.SELLER_OWNER ? sellerRedemption : buyerRedemption;
                 case "notification" -> caller == Caller.SELLER_OWNER ? sellerNotification : buyerNotification;
                 case "caseCommand" -> caller == Caller.SELLER_OWNER ? sellerCaseCommand : buyerCaseCommand;
+                case "conversationCommand" -> caller == Caller.SELLER_OWNER ? sellerConversationCommand : buyerConversationCommand;
                 case "cancelCommand" -> cancelCommand;
                 case "seq" -> Long.toString(seq);
                 case "messageId" -> messageId;
@@ -165,9 +168,15 @@ final class AuthzWorld {
                 ordersService.get("/orders/" + orders.get("cancelled"), b).body().get("status").asString()));
 
         // A message of the main order's conversation.
+        var messageKey = "authz-message-" + run;
         var message = messaging.post("/orders/" + orders.get("main") + "/conversation/messages", b,
-                "{\"text\":\"Is it still available?\"}", Map.of());
+                "{\"text\":\"Is it still available?\"}", Map.of("Idempotency-Key", messageKey));
         assertThat(message.status()).as("seed: message").isIn(200, 201);
+        buyerConversationCommand = buyer + ":" + messageKey;
+        var replyKey = "authz-reply-" + run;
+        assertThat(messaging.post("/orders/" + orders.get("main") + "/conversation/messages", s, "{\"text\":\"Yes, it is.\"}",
+                Map.of("Idempotency-Key", replyKey)).status()).as("seed: the seller's reply").isIn(200, 201);
+        sellerConversationCommand = seller + ":" + replyKey;
         seq = message.body().get("seq").asLong();
         messageId = message.body().get("messageId").asString();
 

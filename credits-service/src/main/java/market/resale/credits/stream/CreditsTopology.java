@@ -4,6 +4,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 import market.resale.credits.domain.Account;
 import market.resale.credits.domain.LedgerEntry;
 import market.resale.credits.domain.RedemptionOutcome;
+import market.resale.platform.kafka.CommitWatch;
+import market.resale.platform.kafka.CommittedCounters;
 import market.resale.platform.kafka.JsonSerde;
 import market.resale.platform.kafka.Outbound;
 import market.resale.platform.kafka.Sources;
@@ -34,11 +36,16 @@ public final class CreditsTopology {
     }
 
     public static Topology build(SchemaRegistryClient registry, String applicationId, MeterRegistry meters) {
-        return build(registry, applicationId, meters, RecordTracing.NONE);
+        return build(registry, applicationId, meters, CommitWatch.PROCESSED_IS_COMMITTED, RecordTracing.NONE);
     }
 
-    /** {@code tracing}: each ledger change in a span of the trace its record carries. */
-    public static Topology build(SchemaRegistryClient registry, String applicationId, MeterRegistry meters, RecordTracing tracing) {
+    /**
+     * {@code commits}: when the business counters may count ({@link CommittedCounters}); {@code tracing}: each ledger
+     * change in a span of the trace its record carries.
+     */
+    public static Topology build(SchemaRegistryClient registry, String applicationId, MeterRegistry meters, CommitWatch commits,
+                                 RecordTracing tracing) {
+        var counters = new CommittedCounters(meters, commits);
         var builder = new StreamsBuilder();
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ACCOUNTS_STORE),
                 Serdes.String(), JsonSerde.of(Account.class)));
@@ -58,7 +65,7 @@ public final class CreditsTopology {
                 .mapValues(r -> (CreditInput) new CreditInput.Redeem(r), Named.as("as-redeem"));
 
         refunds.merge(redemptions, Named.as("merge-redemptions"))
-                .process(tracing.traced("credits ledger", () -> new LedgerProcessor(applicationId, meters)), Named.as("ledger"),
+                .process(tracing.traced("credits ledger", () -> new LedgerProcessor(applicationId, counters)), Named.as("ledger"),
                         ACCOUNTS_STORE, ENTRIES_STORE, CREDITED_ORDERS_STORE, REDEMPTIONS_STORE)
                 .to(Outbound.topicExtractor(), Outbound.produced(registry));
         return builder.build();

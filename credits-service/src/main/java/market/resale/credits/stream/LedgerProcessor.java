@@ -7,6 +7,7 @@ import market.resale.credits.domain.Account;
 import market.resale.credits.domain.EntryType;
 import market.resale.credits.domain.LedgerEntry;
 import market.resale.credits.domain.RedemptionOutcome;
+import market.resale.platform.kafka.CommittedCounters;
 import market.resale.platform.kafka.DeadLetters;
 import market.resale.platform.kafka.Outbound;
 import market.resale.platform.kafka.SourceOffset;
@@ -30,14 +31,16 @@ class LedgerProcessor implements Processor<String, CreditInput, String, Outbound
 
     private final String applicationId;
     private final MeterRegistry meters;
+    private final CommittedCounters counters;
     private ProcessorContext<String, Outbound> context;
     private KeyValueStore<String, Account> accounts;
     private KeyValueStore<String, LedgerEntry> entries;
     private KeyValueStore<String, String> creditedOrders;
     private KeyValueStore<String, RedemptionOutcome> redemptions;
 
-    LedgerProcessor(String applicationId, MeterRegistry meters) {
-        this.meters = meters;
+    LedgerProcessor(String applicationId, CommittedCounters counters) {
+        this.meters = counters.registry();
+        this.counters = counters;
         this.applicationId = applicationId;
     }
 
@@ -87,11 +90,11 @@ class LedgerProcessor implements Processor<String, CreditInput, String, Outbound
                 .setCancelCommandId(c.getCommandId()).setAmountCents(amount).setCurrency(currency)
                 .setBalanceAfterCents(entry.balanceAfterCents()).setIssuedAt(Instant.ofEpochMilli(now))
                 .build()));
-        meters.counter("credit_issued_total", "currency", currency).increment();
+        counters.increment(context, "credit_issued_total", "currency", currency);
         log.atInfo().addKeyValue("orderId", c.getOrderId()).addKeyValue("userId", userId).addKeyValue("amountCents", amount)
                 .addKeyValue("currency", currency).addKeyValue("entryId", entry.entryId())
                 .log("Credit of {} {} cents issued to {} for cancelled order {}", currency, amount, userId, c.getOrderId());
-        meters.counter("credit_issued_cents_total", "currency", currency).increment(amount);
+        counters.increment(context, "credit_issued_cents_total", amount, "currency", currency);
         meters.timer("cancellation_to_credit_seconds")
                 .record(Duration.ofMillis(Math.max(0, now - c.getCancelledAt().toEpochMilli())));
     }
@@ -122,7 +125,7 @@ class LedgerProcessor implements Processor<String, CreditInput, String, Outbound
                         .setOrderId(r.getOrderId()).setAmountCents(r.getAmountCents()).setCurrency(r.getCurrency())
                         .setBalanceAfterCents(entry.balanceAfterCents()).setRedeemedAt(Instant.ofEpochMilli(now))
                         .build()));
-                meters.counter("credit_redeemed_cents_total", "currency", r.getCurrency()).increment(r.getAmountCents());
+                counters.increment(context, "credit_redeemed_cents_total", r.getAmountCents(), "currency", r.getCurrency());
             }
             case Account.Redemption.Refused refused -> {
                 var balance = before.balance(r.getCurrency());
@@ -136,7 +139,7 @@ class LedgerProcessor implements Processor<String, CreditInput, String, Outbound
                 emit(record, r.getUserId(), Outbound.to(Topics.REDEMPTION_REJECTED, RedemptionRejected.newBuilder()
                         .setRequestId(r.getRequestId()).setUserId(r.getUserId()).setCode(code)
                         .setBalanceCents(balance).setRejectedAt(Instant.ofEpochMilli(now)).build()));
-                meters.counter("credit_redemptions_refused_total", "code", refused.code().name()).increment();
+                counters.increment(context, "credit_redemptions_refused_total", "code", refused.code().name());
             }
         }
     }
@@ -160,5 +163,11 @@ class LedgerProcessor implements Processor<String, CreditInput, String, Outbound
         context.forward(new Record<>(record.key(), Outbound.deadLetter(applicationId, sourceTopic, value),
                 record.timestamp(), described.headers()));
         DeadLetters.counted(meters, sourceTopic, record.key(), DeadLetters.INVALID, detail);
+    }
+
+    /** The task leaves this instance (or is closed after a failure): its held counts are settled. */
+    @Override
+    public void close() {
+        counters.release(context.taskId());
     }
 }

@@ -18,6 +18,7 @@ import market.resale.messaging.domain.Party;
 import market.resale.messaging.domain.Refusal;
 import market.resale.messaging.domain.RequestStatus;
 import market.resale.messaging.domain.ResponsivenessRule;
+import market.resale.platform.kafka.CommittedCounters;
 import market.resale.platform.kafka.SourceOffset;
 import market.resale.platform.kafka.DeadLetters;
 import market.resale.platform.kafka.DueIndex;
@@ -70,6 +71,7 @@ class ConversationProcessor implements Processor<String, ConversationInput, Stri
     private final ResponsivenessRule rule;
     private final String applicationId;
     private final MeterRegistry meters;
+    private final CommittedCounters counters;
     private final Clock clock;
     private ProcessorContext<String, Outbound> context;
     private KeyValueStore<String, Conversation> conversations;
@@ -79,11 +81,12 @@ class ConversationProcessor implements Processor<String, ConversationInput, Stri
     /** The answers by decision time: one is forgotten once its decision time is {@code outcome-retention} past. */
     private DueIndex outcomeExpiry;
 
-    ConversationProcessor(MessagingSettings settings, String applicationId, MeterRegistry meters, Clock clock) {
+    ConversationProcessor(MessagingSettings settings, String applicationId, CommittedCounters counters, Clock clock) {
         this.settings = settings;
         this.rule = settings.nonResponsive().rule();
         this.applicationId = applicationId;
-        this.meters = meters;
+        this.meters = counters.registry();
+        this.counters = counters;
         this.clock = clock;
     }
 
@@ -166,7 +169,7 @@ class ConversationProcessor implements Processor<String, ConversationInput, Stri
                     viaRequest ? e.getReference() : null, now));
         }
         if (viaRequest) {
-            meters.counter("cancellation_requests_settled_total", "outcome", RequestStatus.CANCELLED.name()).increment();
+            counters.increment(context, "cancellation_requests_settled_total", "outcome", RequestStatus.CANCELLED.name());
         }
         save(before, after, now);
         for (var recipient : distinct(e.getBuyerId(), e.getSellerId())) {
@@ -201,7 +204,7 @@ class ConversationProcessor implements Processor<String, ConversationInput, Stri
         after = append(record, after, after.next(SYSTEM_SENDER, Party.SYSTEM, EntryKind.SYSTEM_NOTE, note, null,
                 request.requestId(), now));
         save(before, after, now);
-        meters.counter("cancellation_requests_settled_total", "outcome", RequestStatus.REFUSED.name()).increment();
+        counters.increment(context, "cancellation_requests_settled_total", "outcome", RequestStatus.REFUSED.name());
         for (var recipient : distinct(before.buyerId(), before.sellerId())) {
             notify(record, Notices.cancellationRefused(e.getOrderId(), e.getCommandId(), recipient, e.getDetail(),
                     e.getTrackingNumber(), e.getRejectedAt()));
@@ -276,7 +279,7 @@ class ConversationProcessor implements Processor<String, ConversationInput, Stri
                 var open = before.openRequest().map(CancellationRequest::requestId).orElse(null);
                 refuse(c, refused.refusal(), refused.detail(), refused.refusal() == Refusal.REQUEST_PENDING ? open : null,
                         refused.refusal() == Refusal.ALREADY_SHIPPED ? before.trackingNumber() : null, now);
-                meters.counter("cancellation_requests_total", "outcome", refused.refusal().name()).increment();
+                counters.increment(context, "cancellation_requests_total", "outcome", refused.refusal().name());
             }
             case Decision.Accepted accepted -> {
                 var requestId = Ids.requestId(c.getCommandId());
@@ -288,7 +291,7 @@ class ConversationProcessor implements Processor<String, ConversationInput, Stri
                 save(before, after, now);
                 decided(c, CommandOutcome.accepted(c.getCommandId(), entry, requestId, now));
                 notify(record, Notices.requestReceived(request, before.sellerId(), now));
-                meters.counter("cancellation_requests_total", "outcome", "ACCEPTED").increment();
+                counters.increment(context, "cancellation_requests_total", "outcome", "ACCEPTED");
             }
             case Decision.Repeated repeated -> throw new IllegalStateException("a new request is never a repeat");
         }
@@ -333,7 +336,7 @@ class ConversationProcessor implements Processor<String, ConversationInput, Stri
                 }
                 save(before, after, now);
                 decided(c, CommandOutcome.accepted(c.getCommandId(), entry, requestId, now));
-                meters.counter("cancellation_request_answers_total", "answer", approve ? "APPROVED" : "DECLINED").increment();
+                counters.increment(context, "cancellation_request_answers_total", "answer", approve ? "APPROVED" : "DECLINED");
             }
         }
     }
@@ -365,7 +368,7 @@ class ConversationProcessor implements Processor<String, ConversationInput, Stri
                     .setFirstUnansweredAt(Instant.ofEpochMilli(episode.firstUnansweredAt()))
                     .setDetectedAt(Instant.ofEpochMilli(now))
                     .build()), recordTime));
-            meters.counter("seller_non_responsive_total").increment();
+            counters.increment(context, "seller_non_responsive_total");
         }
     }
 
@@ -379,7 +382,7 @@ class ConversationProcessor implements Processor<String, ConversationInput, Stri
                 .setReason(message.reason() == null ? null : CancelReason.valueOf(message.reason()))
                 .setRequestId(message.requestId()).setSentAt(Instant.ofEpochMilli(message.sentAt()))
                 .build()));
-        meters.counter("messages_total", "kind", message.kind().name()).increment();
+        counters.increment(context, "messages_total", "kind", message.kind().name());
         if (message.senderRole() == Party.SELLER && conversation.episode() != null) {
             meters.timer("seller_response_seconds")
                     .record(Duration.ofMillis(Math.max(0, message.sentAt() - conversation.episode().firstUnansweredAt())));
@@ -473,4 +476,9 @@ class ConversationProcessor implements Processor<String, ConversationInput, Stri
         return list;
     }
 
+    /** The task leaves this instance (or is closed after a failure): its held counts are settled. */
+    @Override
+    public void close() {
+        counters.release(context.taskId());
+    }
 }

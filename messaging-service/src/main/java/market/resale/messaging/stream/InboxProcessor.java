@@ -5,6 +5,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import market.resale.messaging.domain.InboxEntry;
 import market.resale.messaging.domain.InboxSummary;
+import market.resale.platform.kafka.CommittedCounters;
 import market.resale.platform.kafka.DeadLetters;
 import market.resale.platform.kafka.Outbound;
 import market.resale.schemas.messaging.InboxCommand;
@@ -24,15 +25,17 @@ class InboxProcessor implements Processor<String, InboxInput, String, Outbound> 
 
     private final String applicationId;
     private final MeterRegistry meters;
+    private final CommittedCounters counters;
     private final Clock clock;
     private ProcessorContext<String, Outbound> context;
     private KeyValueStore<String, InboxEntry> inbox;
     private KeyValueStore<String, String> index;
     private KeyValueStore<String, InboxSummary> summaries;
 
-    InboxProcessor(String applicationId, MeterRegistry meters, Clock clock) {
+    InboxProcessor(String applicationId, CommittedCounters counters, Clock clock) {
         this.applicationId = applicationId;
-        this.meters = meters;
+        this.meters = counters.registry();
+        this.counters = counters;
         this.clock = clock;
     }
 
@@ -67,7 +70,7 @@ class InboxProcessor implements Processor<String, InboxInput, String, Outbound> 
         inbox.put(key, entry);
         index.put(indexKey, key);
         summaries.put(entry.userId(), summary(entry.userId()).delivered());
-        meters.counter("notifications_total", "kind", entry.kind()).increment();
+        counters.increment(context, "notifications_total", "kind", entry.kind());
     }
 
     private void command(Record<String, InboxInput> record, InboxCommand c) {
@@ -113,5 +116,11 @@ class InboxProcessor implements Processor<String, InboxInput, String, Outbound> 
         context.forward(new Record<>(record.key(), Outbound.deadLetter(applicationId, topic, value), record.timestamp(),
                 described.headers()));
         DeadLetters.counted(meters, topic, record.key(), DeadLetters.INVALID, detail);
+    }
+
+    /** The task leaves this instance (or is closed after a failure): its held counts are settled. */
+    @Override
+    public void close() {
+        counters.release(context.taskId());
     }
 }

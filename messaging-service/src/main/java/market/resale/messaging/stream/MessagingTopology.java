@@ -8,6 +8,8 @@ import market.resale.messaging.domain.Conversation;
 import market.resale.messaging.domain.InboxEntry;
 import market.resale.messaging.domain.InboxSummary;
 import market.resale.messaging.domain.Message;
+import market.resale.platform.kafka.CommitWatch;
+import market.resale.platform.kafka.CommittedCounters;
 import market.resale.platform.kafka.JsonSerde;
 import market.resale.platform.kafka.Outbound;
 import market.resale.platform.kafka.Sources;
@@ -50,21 +52,22 @@ public final class MessagingTopology {
 
     public static Topology build(MessagingSettings settings, SchemaRegistryClient registry, String applicationId,
                                  MeterRegistry meters, Clock clock) {
-        return build(settings, registry, applicationId, meters, clock, RecordTracing.NONE);
+        return build(settings, registry, applicationId, meters, clock, CommitWatch.PROCESSED_IS_COMMITTED, RecordTracing.NONE);
     }
 
     /** {@code tracing}: each inbox delivery in a span of the trace its notification carries. */
     public static Topology build(MessagingSettings settings, SchemaRegistryClient registry, String applicationId,
-                                 MeterRegistry meters, Clock clock, RecordTracing tracing) {
+                                 MeterRegistry meters, Clock clock, CommitWatch commits, RecordTracing tracing) {
+        var counters = new CommittedCounters(meters, commits);
         var builder = new StreamsBuilder();
-        conversations(builder, settings, registry, applicationId, meters, clock);
+        conversations(builder, settings, registry, applicationId, meters, counters, clock);
         notices(builder, registry, applicationId, meters);
-        inbox(builder, registry, applicationId, meters, clock, tracing);
+        inbox(builder, registry, applicationId, meters, counters, clock, tracing);
         return builder.build();
     }
 
     private static void conversations(StreamsBuilder builder, MessagingSettings settings, SchemaRegistryClient registry,
-                                      String applicationId, MeterRegistry meters, Clock clock) {
+                                      String applicationId, MeterRegistry meters, CommittedCounters counters, Clock clock) {
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(CONVERSATIONS_STORE),
                 Serdes.String(), JsonSerde.of(Conversation.class)));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(MESSAGES_STORE),
@@ -94,7 +97,7 @@ public final class MessagingTopology {
                 .merge(cancelled, Named.as("merge-cancelled"))
                 .merge(rejected, Named.as("merge-rejected"))
                 .merge(commands, Named.as("merge-commands"))
-                .process(() -> new ConversationProcessor(settings, applicationId, meters, clock), Named.as("conversation"),
+                .process(() -> new ConversationProcessor(settings, applicationId, counters, clock), Named.as("conversation"),
                         CONVERSATIONS_STORE, MESSAGES_STORE, OUTCOMES_STORE, OUTCOME_EXPIRY_STORE, SELLER_CHECKS_STORE)
                 .to(Outbound.topicExtractor(), Outbound.produced(registry).withName("conversation-out"));
     }
@@ -113,7 +116,7 @@ public final class MessagingTopology {
     }
 
     private static void inbox(StreamsBuilder builder, SchemaRegistryClient registry, String applicationId,
-                              MeterRegistry meters, Clock clock, RecordTracing tracing) {
+                              MeterRegistry meters, CommittedCounters counters, Clock clock, RecordTracing tracing) {
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(INBOX_STORE),
                 Serdes.String(), JsonSerde.of(InboxEntry.class)));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(INBOX_INDEX_STORE),
@@ -126,7 +129,7 @@ public final class MessagingTopology {
         var marks = Sources.avro(builder, Topics.INBOX_COMMANDS, registry, applicationId, meters)
                 .mapValues(v -> (InboxInput) new InboxInput.Command(v), Named.as("as-inbox-command"));
         delivered.merge(marks, Named.as("merge-inbox-commands"))
-                .process(tracing.traced("messaging inbox", () -> new InboxProcessor(applicationId, meters, clock)), Named.as("inbox"),
+                .process(tracing.traced("messaging inbox", () -> new InboxProcessor(applicationId, counters, clock)), Named.as("inbox"),
                         INBOX_STORE, INBOX_INDEX_STORE, INBOX_SUMMARIES_STORE)
                 .to(Outbound.topicExtractor(), Outbound.produced(registry).withName("inbox-out"));
     }

@@ -11,6 +11,7 @@ import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import java.net.URI;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Optional;
@@ -163,7 +164,7 @@ public class ConversationController {
             var message = message(orderId, outcome.seq());
             return ResponseEntity.created(URI.create("/orders/" + orderId + "/conversation/messages/" + message.seq()))
                     .body(Views.of(message));
-        }, commandId -> pending(URI.create("/orders/" + orderId + "/conversation"), commandId));
+        }, commandId -> pending(orderId, commandId));
     }
 
     @Operation(summary = "Ask the seller to cancel the order (its buyer only, once their own 3-hour cancellation window has "
@@ -185,7 +186,37 @@ public class ConversationController {
         var write = new Write(ConversationAction.REQUEST_CANCELLATION, Party.BUYER, body.note(), body.reason());
         return write(orderId, Caller.of(auth), idempotencyKey, request, body, write,
                 outcome -> ResponseEntity.created(requestUri(orderId, outcome.requestId())).body(requestView(orderId, outcome.requestId())),
-                commandId -> pending(requestUri(orderId, Ids.requestId(commandId)), commandId));
+                commandId -> pending(orderId, commandId));
+    }
+
+    @Operation(summary = "What became of a conversation write that was answered 202 (the caller's own commands only)",
+            description = "A decision is shown once it is committed; until then the write is PENDING.")
+    @ApiResponse(responseCode = "200", description = "Done: the message's entry, or the request it made or answered",
+            content = @Content(schema = @Schema(implementation = Views.CommandDone.class)))
+    @ApiResponse(responseCode = "202", description = "Not decided yet: ask again shortly",
+            content = @Content(schema = @Schema(implementation = Views.Pending.class)))
+    @ApiResponse(responseCode = "409", description = "Refused, as the write itself would have been answered (`window-still-open`, "
+            + "`already-shipped`, `request-not-pending` …)")
+    @GetMapping("/orders/{orderId}/conversation-commands/{commandId}")
+    public Mono<ResponseEntity<?>> command(@PathVariable String orderId, @PathVariable String commandId, Authentication auth,
+                                           ServerHttpRequest request) {
+        CommandFlow.requireOwn(Caller.of(auth).userId(), commandId);
+        return routing.answer(MessagingTopology.CONVERSATIONS_STORE, OwnerRouting.checkId(orderId), request, null, () -> {
+            var recorded = outcome(orderId, commandId);
+            var committed = recorded == null ? Mono.just(java.util.Optional.<CommandOutcome>empty())
+                    : commands.committed(recorded, CommandOutcome::source, Duration.ZERO);
+            return committed.map(found -> {
+                if (found.isEmpty()) {
+                    return ResponseEntity.accepted().body(new Views.Pending(commandId, "PENDING"));
+                }
+                var outcome = found.get();
+                if (!outcome.accepted()) {
+                    throw problem(orderId, outcome);
+                }
+                return ResponseEntity.ok(new Views.CommandDone(commandId, orderId, "DONE", outcome.messageId(), outcome.seq(),
+                        outcome.requestId()));
+            });
+        });
     }
 
     @Operation(summary = "The order's cancellation requests to the seller, oldest first (its buyer or seller, or support)")
@@ -254,7 +285,7 @@ public class ConversationController {
         var write = new Write(action, Party.SELLER, note, null, requestId);
         return write(orderId, Caller.of(auth), idempotencyKey, request, note == null ? null : new AnswerBody(note), write,
                 outcome -> ResponseEntity.ok(requestView(orderId, requestId)),
-                commandId -> pending(requestUri(orderId, requestId), commandId));
+                commandId -> pending(orderId, commandId));
     }
 
     /** What a write asks the processor to do, and which party may ask it (null: either). */
@@ -323,8 +354,10 @@ public class ConversationController {
         return problem;
     }
 
-    private static ResponseEntity<?> pending(URI location, String commandId) {
-        return ResponseEntity.accepted().location(location).body(new Views.Pending(commandId, "PENDING"));
+    /** A write not decided (or not committed) yet: where to ask for its outcome. */
+    private static ResponseEntity<?> pending(String orderId, String commandId) {
+        return ResponseEntity.accepted().location(URI.create("/orders/" + orderId + "/conversation-commands/" + commandId))
+                .body(new Views.Pending(commandId, "PENDING"));
     }
 
     private static URI requestUri(String orderId, String requestId) {

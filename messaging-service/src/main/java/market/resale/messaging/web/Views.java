@@ -32,6 +32,10 @@ final class Views {
     record RequestList(String orderId, List<RequestView> requests) {
     }
 
+    /** A write done: what it made (the message's entry, or the request it made or answered). */
+    record CommandDone(String commandId, String orderId, String status, String messageId, Long seq, String requestId) {
+    }
+
     record Pending(String commandId, String status) {
     }
 

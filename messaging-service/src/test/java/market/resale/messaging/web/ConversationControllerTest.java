@@ -152,10 +152,16 @@ class ConversationControllerTest {
 
     @Test
     void aWriteNotDecidedInTimeIsAcceptedForLater() {
-        client(SELLER, "SELLER").post().uri("/orders/o-1/cancellation-requests/r-1/decline").exchange()
+        // The Location is where the write's outcome will be, whatever it is (a refusal has no request to show).
+        client(SELLER, "SELLER").post().uri("/orders/o-1/cancellation-requests/r-1/decline").header("Idempotency-Key", "decline-001")
+                .exchange()
                 .expectStatus().isAccepted()
-                .expectHeader().valueEquals("Location", "/orders/o-1/cancellation-requests/r-1")
+                .expectHeader().valueEquals("Location", "/orders/o-1/conversation-commands/" + SELLER + ":decline-001")
                 .expectBody().jsonPath("$.status").isEqualTo("PENDING");
+        client(SELLER, "SELLER").get().uri("/orders/o-1/conversation-commands/" + SELLER + ":decline-001").exchange()
+                .expectStatus().isAccepted().expectBody().jsonPath("$.status").isEqualTo("PENDING");
+        client(BUYER, "BUYER").get().uri("/orders/o-1/conversation-commands/" + SELLER + ":decline-001").exchange()
+                .expectStatus().isNotFound();
     }
 
     @Test

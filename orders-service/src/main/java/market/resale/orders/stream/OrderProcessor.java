@@ -14,6 +14,7 @@ import market.resale.orders.domain.OrderStatus;
 import market.resale.orders.domain.SellerComment;
 import market.resale.orders.domain.Shipment;
 import market.resale.orders.domain.TimelineEntry;
+import market.resale.platform.kafka.CommittedCounters;
 import market.resale.platform.kafka.DeadLetters;
 import market.resale.platform.kafka.DueIndex;
 import market.resale.orders.domain.Attempt;
@@ -61,6 +62,7 @@ class OrderProcessor implements Processor<String, OrderInput, String, Object> {
     private final OrdersSettings settings;
     private final String applicationId;
     private final MeterRegistry meters;
+    private final CommittedCounters counters;
     private ProcessorContext<String, Object> context;
     private KeyValueStore<String, Order> orders;
     private DueIndex deadlines;
@@ -68,8 +70,9 @@ class OrderProcessor implements Processor<String, OrderInput, String, Object> {
     private KeyValueStore<String, Attempt> attempts;
     private DueIndex attemptExpiry;
 
-    OrderProcessor(CancellationPolicy policy, OrdersSettings settings, String applicationId, MeterRegistry meters) {
-        this.meters = meters;
+    OrderProcessor(CancellationPolicy policy, OrdersSettings settings, String applicationId, CommittedCounters counters) {
+        this.meters = counters.registry();
+        this.counters = counters;
         this.policy = policy;
         this.settings = settings;
         this.applicationId = applicationId;
@@ -165,7 +168,7 @@ class OrderProcessor implements Processor<String, OrderInput, String, Object> {
             // waits here for its order instead of being dead-lettered, and applies when the order is placed.
             if (earlyShipments.get(record.key()) == null) {
                 earlyShipments.put(record.key(), shipment);
-                meters.counter("early_shipments_total").increment();
+                counters.increment(context, "early_shipments_total");
             }
             return;
         }
@@ -232,8 +235,8 @@ class OrderProcessor implements Processor<String, OrderInput, String, Object> {
                     .build()));
         }
         var outcome = decision instanceof Decision.Refused r ? r.code().name() : "CANCELLED";
-        meters.counter("cancellations_total", "actor", c.getActor().name(), "reason", reasonTag(c.getReason()),
-                "outcome", outcome).increment();
+        counters.increment(context, "cancellations_total", "actor", c.getActor().name(), "reason", reasonTag(c.getReason()),
+                "outcome", outcome);
         log.atInfo().addKeyValue("orderId", order.orderId()).addKeyValue("commandId", c.getCommandId())
                 .addKeyValue("actor", c.getActor().name()).addKeyValue("outcome", outcome)
                 .log("Cancellation of order {} by {} {}: {}", order.orderId(), c.getActor(), c.getActorId(), outcome);
@@ -252,7 +255,7 @@ class OrderProcessor implements Processor<String, OrderInput, String, Object> {
         }
         save(record, order.commented(new SellerComment(c.getCommandId(), c.getSellerId(), c.getText(),
                 c.getRequestedAt().toEpochMilli(), SourceOffset.of(context))));
-        meters.counter("buyer_comments_total").increment();
+        counters.increment(context, "buyer_comments_total");
     }
 
     private void caseChanged(Record<String, OrderInput> record, CaseEvent e) {
@@ -324,7 +327,7 @@ class OrderProcessor implements Processor<String, OrderInput, String, Object> {
         emit(record, Outbound.to(Topics.WINDOW_CLOSED, CancellationWindowClosed.newBuilder()
                 .setOrderId(order.orderId()).setBuyerId(order.buyerId()).setCause(cause)
                 .setClosedAt(Instant.ofEpochMilli(at)).build()));
-        meters.counter("window_closures_total", "cause", cause.name()).increment();
+        counters.increment(context, "window_closures_total", "cause", cause.name());
     }
 
     private void save(Record<String, ?> record, Order order) {
@@ -347,5 +350,11 @@ class OrderProcessor implements Processor<String, OrderInput, String, Object> {
     private void forgetDeadlines(Order order) {
         deadlines.remove(order.windowClosesAt(), order.orderId());
         deadlines.remove(order.windowClosesAt() - settings.windowReminder().toMillis(), order.orderId() + REMINDER_SUFFIX);
+    }
+
+    /** The task leaves this instance (or is closed after a failure): its held counts are settled. */
+    @Override
+    public void close() {
+        counters.release(context.taskId());
     }
 }

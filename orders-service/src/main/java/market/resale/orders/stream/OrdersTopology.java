@@ -6,6 +6,8 @@ import market.resale.orders.domain.Attempt;
 import market.resale.orders.domain.CancellationPolicy;
 import market.resale.orders.domain.Order;
 import market.resale.orders.domain.Shipment;
+import market.resale.platform.kafka.CommitWatch;
+import market.resale.platform.kafka.CommittedCounters;
 import market.resale.platform.kafka.JsonSerde;
 import market.resale.platform.kafka.Outbound;
 import market.resale.platform.kafka.Sources;
@@ -42,19 +44,22 @@ public final class OrdersTopology {
     }
 
     public static Topology build(OrdersSettings settings, SchemaRegistryClient registry, String applicationId, MeterRegistry meters) {
-        return build(settings, registry, applicationId, meters, RecordTracing.NONE);
+        return build(settings, registry, applicationId, meters, CommitWatch.PROCESSED_IS_COMMITTED, RecordTracing.NONE);
     }
 
-    /** {@code tracing}: each decision in a span of the trace its record carries. */
+    /**
+     * {@code commits}: when the business counters may count a decision ({@link CommittedCounters}); {@code tracing}: each
+     * decision in a span of the trace its record carries.
+     */
     public static Topology build(OrdersSettings settings, SchemaRegistryClient registry, String applicationId, MeterRegistry meters,
-                                 RecordTracing tracing) {
+                                 CommitWatch commits, RecordTracing tracing) {
         var builder = new StreamsBuilder();
-        define(builder, settings, registry, applicationId, meters, tracing);
+        define(builder, settings, registry, applicationId, meters, new CommittedCounters(meters, commits), tracing);
         return builder.build();
     }
 
     static void define(StreamsBuilder builder, OrdersSettings settings, SchemaRegistryClient registry, String applicationId,
-                       MeterRegistry meters, RecordTracing tracing) {
+                       MeterRegistry meters, CommittedCounters counters, RecordTracing tracing) {
         var policy = new CancellationPolicy(settings.buyerWindow());
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ORDERS_STORE),
                 Serdes.String(), JsonSerde.of(Order.class)));
@@ -89,7 +94,7 @@ public final class OrdersTopology {
         var results = placed.merge(shipped, Named.as("merge-shipped")).merge(commands, Named.as("merge-commands"))
                 .merge(comments, Named.as("merge-comments")).merge(cases, Named.as("merge-cases"))
                 .merge(credited, Named.as("merge-credited"))
-                .process(tracing.traced("orders decide", () -> new OrderProcessor(policy, settings, applicationId, meters)),
+                .process(tracing.traced("orders decide", () -> new OrderProcessor(policy, settings, applicationId, counters)),
                         Named.as("decide"),
                         ORDERS_STORE, WINDOW_DEADLINES_STORE, EARLY_SHIPMENTS_STORE, ATTEMPTS_STORE, ATTEMPT_EXPIRY_STORE);
 

@@ -76,6 +76,13 @@ public final class CommandFlow {
         return userId + ":" + idempotencyKey;
     }
 
+    /** A command's follow-up is its sender's: another caller's command id is not found, whether it exists or not. */
+    public static void requireOwn(String userId, String commandId) {
+        if (!commandId.startsWith(userId + ":") || commandId.length() > 200) {
+            throw ApiProblem.notFound("Command");
+        }
+    }
+
     public static ApiProblem keyReused() {
         return new ApiProblem(HttpStatus.UNPROCESSABLE_CONTENT, "idempotency-key-reused",
                 "This Idempotency-Key was used for another request");

@@ -3,6 +3,7 @@ package market.resale.shipping.stream;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import market.resale.platform.kafka.CommittedCounters;
 import market.resale.platform.kafka.DeadLetters;
 import market.resale.platform.kafka.Outbound;
 import market.resale.schemas.carrier.CarrierScan;
@@ -29,11 +30,13 @@ class ShipmentProcessor implements Processor<String, ShipmentInput, String, Outb
     private final ShipmentPolicy policy;
     private final String applicationId;
     private final MeterRegistry meters;
+    private final CommittedCounters counters;
     private ProcessorContext<String, Outbound> context;
     private KeyValueStore<String, Shipment> shipments;
 
-    ShipmentProcessor(ShipmentPolicy policy, String applicationId, MeterRegistry meters) {
-        this.meters = meters;
+    ShipmentProcessor(ShipmentPolicy policy, String applicationId, CommittedCounters counters) {
+        this.meters = counters.registry();
+        this.counters = counters;
         this.policy = policy;
         this.applicationId = applicationId;
     }
@@ -78,7 +81,7 @@ class ShipmentProcessor implements Processor<String, ShipmentInput, String, Outb
         }
         var change = policy.scanned(current(s.getOrderId()), scan(s), context.currentSystemTimeMs());
         apply(record, change);
-        meters.counter("scans_total", "type", s.getScanType().name(), "outcome", change.outcome().name()).increment();
+        counters.increment(context, "scans_total", "type", s.getScanType().name(), "outcome", change.outcome().name());
     }
 
     private void cancel(Record<String, ShipmentInput> record, ShipmentInput.Cancelled cancelled) {
@@ -132,7 +135,7 @@ class ShipmentProcessor implements Processor<String, ShipmentInput, String, Outb
         return switch (event) {
             case ShippingEvent.Shipped shipped -> {
                 var scan = shipped.scan();
-                meters.counter("orders_shipped_total").increment();
+                counters.increment(context, "orders_shipped_total");
                 yield Outbound.to(Topics.ORDER_SHIPPED, OrderShipped.newBuilder()
                         .setOrderId(shipment.orderId()).setTrackingNumber(scan.trackingNumber()).setCarrier(scan.carrier())
                         .setScanId(scan.scanId()).setScanType(avro(scan.type()))
@@ -140,7 +143,7 @@ class ShipmentProcessor implements Processor<String, ShipmentInput, String, Outb
                         .build());
             }
             case ShippingEvent.LabelVoided voided -> {
-                meters.counter("labels_voided_total").increment();
+                counters.increment(context, "labels_voided_total");
                 yield Outbound.to(Topics.LABEL_VOIDED, LabelVoided.newBuilder()
                         .setOrderId(shipment.orderId()).setTrackingNumber(voided.trackingNumber())
                         .setCarrier(voided.carrier()).setCancelCommandId(voided.cancelCommandId())
@@ -149,7 +152,7 @@ class ShipmentProcessor implements Processor<String, ShipmentInput, String, Outb
             }
             case ShippingEvent.Conflict conflict -> {
                 var scan = conflict.scan();
-                meters.counter("scan_conflicts_total", "type", scan.type().name()).increment();
+                counters.increment(context, "scan_conflicts_total", "type", scan.type().name());
                 yield Outbound.to(Topics.SCAN_CONFLICTS, ScanConflict.newBuilder()
                         .setOrderId(shipment.orderId()).setScanId(scan.scanId())
                         .setTrackingNumber(scan.trackingNumber()).setCarrier(scan.carrier())
@@ -186,5 +189,11 @@ class ShipmentProcessor implements Processor<String, ShipmentInput, String, Outb
 
     private static byte[] utf8(String value) {
         return value.getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** The task leaves this instance (or is closed after a failure): its held counts are settled. */
+    @Override
+    public void close() {
+        counters.release(context.taskId());
     }
 }

@@ -1,6 +1,8 @@
 package market.resale.shipping.stream;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import market.resale.platform.kafka.CommitWatch;
+import market.resale.platform.kafka.CommittedCounters;
 import market.resale.platform.kafka.JsonSerde;
 import market.resale.platform.kafka.Outbound;
 import market.resale.platform.kafka.Sources;
@@ -30,19 +32,22 @@ public final class ShippingTopology {
     }
 
     public static Topology build(ShippingSettings settings, SchemaRegistryClient registry, String applicationId, MeterRegistry meters) {
-        return build(settings, registry, applicationId, meters, RecordTracing.NONE);
+        return build(settings, registry, applicationId, meters, CommitWatch.PROCESSED_IS_COMMITTED, RecordTracing.NONE);
     }
 
-    /** {@code tracing}: each scan in a span of the trace its record carries (the carrier webhook's request). */
+    /**
+     * {@code commits}: when the business counters may count ({@link CommittedCounters}); {@code tracing}: each scan in a
+     * span of the trace its record carries (the carrier webhook's request).
+     */
     public static Topology build(ShippingSettings settings, SchemaRegistryClient registry, String applicationId, MeterRegistry meters,
-                                 RecordTracing tracing) {
+                                 CommitWatch commits, RecordTracing tracing) {
         var builder = new StreamsBuilder();
-        define(builder, settings, registry, applicationId, meters, tracing);
+        define(builder, settings, registry, applicationId, meters, new CommittedCounters(meters, commits), tracing);
         return builder.build();
     }
 
     static void define(StreamsBuilder builder, ShippingSettings settings, SchemaRegistryClient registry, String applicationId, MeterRegistry meters,
-                       RecordTracing tracing) {
+                       CommittedCounters counters, RecordTracing tracing) {
         var policy = new ShipmentPolicy(settings.scansKept(), settings.scanIdsRemembered());
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(SHIPMENTS_STORE),
                 Serdes.String(), JsonSerde.of(Shipment.class)));
@@ -55,7 +60,7 @@ public final class ShippingTopology {
                 .mapValues(v -> (ShipmentInput) new ShipmentInput.Cancelled(v), Named.as("as-cancelled"));
 
         placed.merge(scans, Named.as("merge-scans")).merge(cancelled, Named.as("merge-cancelled"))
-                .process(tracing.traced("shipping apply", () -> new ShipmentProcessor(policy, applicationId, meters)), Named.as("apply"),
+                .process(tracing.traced("shipping apply", () -> new ShipmentProcessor(policy, applicationId, counters)), Named.as("apply"),
                         SHIPMENTS_STORE)
                 .to(Outbound.topicExtractor(), Outbound.produced(registry));
     }

@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import market.resale.platform.kafka.CommittedCounters;
 import market.resale.platform.kafka.DeadLetters;
 import market.resale.platform.kafka.DueIndex;
 import market.resale.platform.kafka.Outbound;
@@ -65,6 +66,7 @@ class CaseProcessor implements Processor<String, CaseInput, String, Outbound> {
     private final CaseLimits limits;
     private final String applicationId;
     private final MeterRegistry meters;
+    private final CommittedCounters counters;
     private ProcessorContext<String, Outbound> context;
     private KeyValueStore<String, OrderCases> orders;
     private KeyValueStore<String, SupportCase> cases;
@@ -75,12 +77,13 @@ class CaseProcessor implements Processor<String, CaseInput, String, Outbound> {
     private KeyValueStore<String, ConversationEntry> messages;
     private KeyValueStore<String, String> messageSeqs;
 
-    CaseProcessor(SupportSettings settings, String applicationId, MeterRegistry meters) {
+    CaseProcessor(SupportSettings settings, String applicationId, CommittedCounters counters) {
         this.settings = settings;
         this.fileCheck = settings.fileCheck();
         this.limits = settings.limits();
         this.applicationId = applicationId;
-        this.meters = meters;
+        this.meters = counters.registry();
+        this.counters = counters;
     }
 
     @Override
@@ -353,7 +356,7 @@ class CaseProcessor implements Processor<String, CaseInput, String, Outbound> {
         var caseId = order.nextCaseId(type);
         var kase = SupportCase.open(caseId, order.orderId(), type, order.buyerId(), order.sellerId(), actor, source,
                 description, now);
-        meters.counter("cases_opened_total", "type", type.name(), "source", source.name()).increment();
+        counters.increment(context, "cases_opened_total", "type", type.name(), "source", source.name());
         return new Opened(order.opened(type, caseId), kase);
     }
 
@@ -402,18 +405,18 @@ class CaseProcessor implements Processor<String, CaseInput, String, Outbound> {
     private void count(SupportCase kase, AuditEntry entry) {
         var type = kase.type().name();
         switch (entry.action()) {
-            case STATEMENT_ADDED, EVIDENCE_ADDED -> meters.counter("case_evidence_added_total", "type", type,
-                    "kind", entry.action() == CaseAction.STATEMENT_ADDED ? "STATEMENT" : kase.evidence(entry.evidenceId()).kind().name(),
-                    "role", entry.actorRole().name()).increment();
-            case CANCELLATION_ORDERED, CANCELLATION_REFUSED -> meters.counter("case_cancellations_total", "type", type,
-                    "result", entry.action().name()).increment();
+            case STATEMENT_ADDED, EVIDENCE_ADDED -> counters.increment(context, "case_evidence_added_total", "type", type, "kind",
+                    entry.action() == CaseAction.STATEMENT_ADDED ? "STATEMENT" : kase.evidence(entry.evidenceId()).kind().name(),
+                    "role", entry.actorRole().name());
+            case CANCELLATION_ORDERED, CANCELLATION_REFUSED -> counters.increment(context, "case_cancellations_total", "type", type,
+                    "result", entry.action().name());
             case RESOLVED, REJECTED, CANCELLATION_CARRIED_OUT -> {
                 var outcome = entry.outcomeAfter().name();
-                meters.counter("cases_resolved_total", "type", type, "outcome", outcome).increment();
+                counters.increment(context, "cases_resolved_total", "type", type, "outcome", outcome);
                 meters.timer("case_resolution_seconds", "type", type, "outcome", outcome)
                         .record(Duration.ofMillis(Math.max(0, entry.at() - kase.openedAt())));
                 if (entry.action() == CaseAction.CANCELLATION_CARRIED_OUT) {
-                    meters.counter("case_cancellations_total", "type", type, "result", entry.action().name()).increment();
+                    counters.increment(context, "case_cancellations_total", "type", type, "result", entry.action().name());
                 }
             }
             default -> {
@@ -469,7 +472,7 @@ class CaseProcessor implements Processor<String, CaseInput, String, Outbound> {
 
     private void refuse(String outcomeKey, CaseCommand c, Refusal refusal, String detail, long now) {
         decided(outcomeKey, c, CommandOutcome.refused(c.getCommandId(), c.getOrderId(), c.getCaseId(), refusal, detail, now));
-        meters.counter("case_commands_refused_total", "code", refusal.code()).increment();
+        counters.increment(context, "case_commands_refused_total", "code", refusal.code());
     }
 
     /** Records the answer to {@code c}, marked with the request it answers: the same key sent with another request is not answered with it. */
@@ -548,5 +551,11 @@ class CaseProcessor implements Processor<String, CaseInput, String, Outbound> {
         context.forward(new Record<>(record.key(), Outbound.deadLetter(applicationId, sourceTopic, value),
                 record.timestamp(), described.headers()));
         DeadLetters.counted(meters, sourceTopic, record.key(), reason, detail);
+    }
+
+    /** The task leaves this instance (or is closed after a failure): its held counts are settled. */
+    @Override
+    public void close() {
+        counters.release(context.taskId());
     }
 }

@@ -2,6 +2,8 @@ package market.resale.support.stream;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.Map;
+import market.resale.platform.kafka.CommitWatch;
+import market.resale.platform.kafka.CommittedCounters;
 import market.resale.platform.kafka.JsonSerde;
 import market.resale.platform.kafka.Outbound;
 import market.resale.platform.kafka.Sources;
@@ -53,12 +55,13 @@ public final class SupportTopology {
 
     public static Topology build(SupportSettings settings, SchemaRegistryClient registry, String applicationId,
                                  MeterRegistry meters) {
-        return build(settings, registry, applicationId, meters, RecordTracing.NONE);
+        return build(settings, registry, applicationId, meters, CommitWatch.PROCESSED_IS_COMMITTED, RecordTracing.NONE);
     }
 
     /** {@code tracing}: each case action in a span of the trace its record carries (an agent's request, a scan conflict). */
     public static Topology build(SupportSettings settings, SchemaRegistryClient registry, String applicationId,
-                                 MeterRegistry meters, RecordTracing tracing) {
+                                 MeterRegistry meters, CommitWatch commits, RecordTracing tracing) {
+        var counters = new CommittedCounters(meters, commits);
         var builder = new StreamsBuilder();
         // A case (with its evidence list) and a file each are one changelog record: the changelogs take what the topics take.
         var largeRecords = Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(Topics.SUPPORT_MAX_RECORD_BYTES));
@@ -99,7 +102,7 @@ public final class SupportTopology {
                 .merge(refused, Named.as("merge-cancel-refused"))
                 .merge(commands, Named.as("merge-commands"))
                 .merge(messages, Named.as("merge-messages"))
-                .process(tracing.traced("support cases", () -> new CaseProcessor(settings, applicationId, meters)), Named.as("cases"),
+                .process(tracing.traced("support cases", () -> new CaseProcessor(settings, applicationId, counters)), Named.as("cases"),
                         ORDER_CASES_STORE, CASES_STORE, FILES_STORE, OUTCOMES_STORE, OUTCOME_EXPIRY_STORE, MESSAGES_STORE,
                         MESSAGE_SEQ_STORE)
                 .to(Outbound.topicExtractor(), Outbound.produced(registry));

@@ -24,6 +24,7 @@ import market.resale.platform.kafka.KeyOwnerRouter;
 import market.resale.platform.security.Caller;
 import market.resale.platform.security.Role;
 import market.resale.platform.web.ApiProblem;
+import market.resale.platform.web.CommandFlow;
 import market.resale.platform.web.OwnerRouting;
 import market.resale.schemas.orders.CancelReason;
 import market.resale.schemas.support.CaseCommandAction;
@@ -325,10 +326,7 @@ public class CasesController {
     @GetMapping("/orders/{orderId}/case-commands/{commandId}")
     public Mono<ResponseEntity<?>> command(@PathVariable String orderId, @PathVariable String commandId,
                                            Authentication auth, ServerHttpRequest request) {
-        var caller = Caller.of(auth);
-        if (!commandId.startsWith(caller.userId() + ":") || commandId.length() > 200) {
-            throw ApiProblem.notFound("Command");
-        }
+        CommandFlow.requireOwn(Caller.of(auth).userId(), commandId);
         return routing.answer(SupportTopology.ORDER_CASES_STORE, OwnerRouting.checkId(orderId), request, null, () -> {
             var recorded = access.outcome(orderId, commandId);
             var committed = recorded == null ? Mono.just(Optional.<CommandOutcome>empty()) : access.committed(recorded);
