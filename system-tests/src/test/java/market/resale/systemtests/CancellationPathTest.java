@@ -284,6 +284,19 @@ class CancellationPathTest {
         assertThat(credits.get("/accounts/" + buyer, creditToken).body().at("/balances/0/amountCents").asLong()).isEqualTo(960);
         var ledger = credits.get("/accounts/" + buyer + "/ledger", creditToken).body().get("entries");
         assertThat(ledger).hasSize(3); // the credit and two redemptions
+
+        // The same key with another body is another request: refused in every service, never given the first one's answer.
+        var reusedRedemption = credits.post("/accounts/" + buyer + "/redemptions", creditToken,
+                "{\"orderId\":\"next-0\",\"amountCents\":999,\"currency\":\"USD\"}", Map.of("Idempotency-Key", "purchase-key-0"));
+        assertThat(reusedRedemption.status()).isEqualTo(422);
+        assertThat(reusedRedemption.body().get("code").asString()).isEqualTo("idempotency-key-reused");
+        var cancelKey = Map.of("Idempotency-Key", "cancel-again-1");
+        assertThat(orders1.post("/orders/" + orderId + "/cancellations", token, "{\"reason\":\"CHANGED_MIND\"}", cancelKey)
+                .status()).as("already cancelled").isIn(202, 409);
+        var reusedCancel = orders1.post("/orders/" + orderId + "/cancellations", token, "{\"reason\":\"ORDERED_BY_MISTAKE\"}",
+                cancelKey);
+        assertThat(reusedCancel.status()).isEqualTo(422);
+        assertThat(reusedCancel.body().get("code").asString()).isEqualTo("idempotency-key-reused");
     }
 
     private static ServiceProcess.Response awaitRedemption(String buyer, String token, String requestId) {

@@ -63,6 +63,26 @@ class CommitWatchTest {
         }
     }
 
+    @Test
+    void whatThisInstancesOwnTasksCommittedIsSeenWithoutAskingTheBroker() {
+        var kafka = KafkaSeam.shared();
+        var topic = "commit-watch-local-" + UUID.randomUUID();
+        var partition = new TopicPartition(topic, 0);
+        var local = new java.util.concurrent.ConcurrentHashMap<TopicPartition, Long>();
+        // A group with nothing committed at the broker: only the local tasks' view can confirm, within the broker's interval.
+        try (var watch = new GroupCommitWatch(Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers())), () -> local,
+                "commit-watch-local-" + UUID.randomUUID(), Duration.ofMinutes(5), new SimpleMeterRegistry())) {
+            var waiting = watch.committed(new SourceOffset(topic, 0, 9), Duration.ofSeconds(30)).toFuture();
+            local.put(partition, 9L);
+            assertThat(watch.committed(new SourceOffset(topic, 0, 8), Duration.ofSeconds(30)).block()).isTrue();
+            assertThat(waiting).isNotDone();
+
+            local.put(partition, 10L);
+
+            assertThat(waiting.join()).isTrue();
+        }
+    }
+
     private static KafkaProducer<String, String> transactionalProducer(String bootstrapServers) {
         return new KafkaProducer<>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,

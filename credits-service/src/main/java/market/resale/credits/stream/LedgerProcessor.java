@@ -159,10 +159,7 @@ class LedgerProcessor implements Processor<String, CreditInput, String, Outbound
     }
 
     private void deadLetter(Record<String, CreditInput> record, String sourceTopic, SpecificRecord value, String detail) {
-        var described = DeadLetters.describe(record, DeadLetters.INVALID, detail);
-        context.forward(new Record<>(record.key(), Outbound.deadLetter(applicationId, sourceTopic, value),
-                record.timestamp(), described.headers()));
-        DeadLetters.counted(meters, sourceTopic, record.key(), DeadLetters.INVALID, detail);
+        DeadLetters.forward(context, record, applicationId, sourceTopic, value, DeadLetters.INVALID, detail, meters);
     }
 
     /** The task leaves this instance (or is closed after a failure): its held counts are settled. */

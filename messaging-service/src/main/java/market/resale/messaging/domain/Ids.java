@@ -20,8 +20,12 @@ public final class Ids {
         return "m-" + orderId + "-" + seq;
     }
 
-    public static String requestId(String commandId) {
-        return derived("r", commandId);
+    /**
+     * A request to the seller, from the order and the command that made it: the same caller's key on two orders
+     * makes two requests (and two approvals' cancel commands), not one id for both.
+     */
+    public static String requestId(String orderId, String commandId) {
+        return derived("r", orderId, commandId);
     }
 
     /** The cancel command of an approval: one per request, whatever is retried or redelivered. */

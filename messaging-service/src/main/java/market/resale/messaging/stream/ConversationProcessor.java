@@ -282,7 +282,7 @@ class ConversationProcessor implements Processor<String, ConversationInput, Stri
                 counters.increment(context, "cancellation_requests_total", "outcome", refused.refusal().name());
             }
             case Decision.Accepted accepted -> {
-                var requestId = Ids.requestId(c.getCommandId());
+                var requestId = Ids.requestId(c.getOrderId(), c.getCommandId());
                 var request = CancellationRequest.pending(requestId, before.orderId(), c.getActorId(), c.getReason().name(),
                         c.getText(), now);
                 var entry = before.next(c.getActorId(), Party.BUYER, EntryKind.CANCELLATION_REQUEST,
@@ -451,11 +451,7 @@ class ConversationProcessor implements Processor<String, ConversationInput, Stri
     }
 
     private void deadLetter(Record<String, ConversationInput> record, SpecificRecord value, String reason, String detail) {
-        var described = DeadLetters.describe(record, reason, detail);
-        var topic = context.recordMetadata().map(m -> m.topic()).orElse("unknown");
-        context.forward(new Record<>(record.key(), Outbound.deadLetter(applicationId, topic, value), record.timestamp(),
-                described.headers()));
-        DeadLetters.counted(meters, topic, record.key(), reason, detail);
+        DeadLetters.forward(context, record, applicationId, null, value, reason, detail, meters);
     }
 
     private static String who(Actor actor) {

@@ -111,11 +111,7 @@ class InboxProcessor implements Processor<String, InboxInput, String, Outbound> 
     }
 
     private void deadLetter(Record<String, InboxInput> record, SpecificRecord value, String detail) {
-        var described = DeadLetters.describe(record, DeadLetters.INVALID, detail);
-        var topic = context.recordMetadata().map(m -> m.topic()).orElse("unknown");
-        context.forward(new Record<>(record.key(), Outbound.deadLetter(applicationId, topic, value), record.timestamp(),
-                described.headers()));
-        DeadLetters.counted(meters, topic, record.key(), DeadLetters.INVALID, detail);
+        DeadLetters.forward(context, record, applicationId, null, value, DeadLetters.INVALID, detail, meters);
     }
 
     /** The task leaves this instance (or is closed after a failure): its held counts are settled. */

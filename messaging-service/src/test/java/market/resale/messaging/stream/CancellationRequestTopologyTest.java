@@ -38,7 +38,7 @@ class CancellationRequestTopologyTest {
 
     private static final Instant ASKED_AT = WINDOW_CLOSED_AT.plus(Duration.ofHours(1));
     private static final Instant APPROVED_AT = ASKED_AT.plus(Duration.ofHours(2));
-    private static final String REQUEST_ID = Ids.requestId("ask-1");
+    private static final String REQUEST_ID = Ids.requestId("o-1", "ask-1");
 
     private MessagingHarness harness;
 
@@ -56,6 +56,16 @@ class CancellationRequestTopologyTest {
         harness.placedAndWindowExpired(orderId);
         harness.at(ASKED_AT);
         harness.send(request(orderId, "ask-1").build());
+    }
+
+    @Test
+    void theSameKeyOnTwoOrdersMakesTwoRequests() {
+        asked("o-1");
+        asked("o-2");
+
+        assertThat(harness.conversation("o-1").requests()).containsOnlyKeys(Ids.requestId("o-1", "ask-1"));
+        assertThat(harness.conversation("o-2").requests()).containsOnlyKeys(Ids.requestId("o-2", "ask-1"));
+        assertThat(Ids.requestId("o-1", "ask-1")).isNotEqualTo(Ids.requestId("o-2", "ask-1"));
     }
 
     @Test
@@ -259,7 +269,7 @@ class CancellationRequestTopologyTest {
         asked("o-1");
         harness.send(decline("o-1", "no-1", REQUEST_ID, "No").build());
         harness.send(request("o-1", "ask-2").build());
-        harness.send(decline("o-1", "no-2", Ids.requestId("ask-2"), "Still no").build());
+        harness.send(decline("o-1", "no-2", Ids.requestId("o-1", "ask-2"), "Still no").build());
 
         harness.send(request("o-1", "ask-3").build());
 

@@ -340,11 +340,7 @@ class OrderProcessor implements Processor<String, OrderInput, String, Object> {
     }
 
     private void deadLetter(Record<String, OrderInput> record, SpecificRecord value, String reason, String detail) {
-        var described = DeadLetters.describe(record, reason, detail);
-        var topic = context.recordMetadata().map(m -> m.topic()).orElse("unknown");
-        context.forward(new Record<String, Object>(record.key(), Outbound.deadLetter(applicationId, topic, value),
-                record.timestamp(), described.headers()));
-        DeadLetters.counted(meters, topic, record.key(), reason, detail);
+        DeadLetters.forward(context, record, applicationId, null, value, reason, detail, meters);
     }
 
     private void forgetDeadlines(Order order) {

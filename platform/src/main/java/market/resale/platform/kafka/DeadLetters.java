@@ -1,5 +1,9 @@
 package market.resale.platform.kafka;
 
+import org.apache.avro.specific.SpecificRecord;
+
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+
 import market.resale.schemas.topics.DeadLetterHeaders;
 
 import io.micrometer.core.instrument.MeterRegistry;
@@ -56,6 +60,28 @@ public final class DeadLetters {
 
     private static String truncate(String detail) {
         return detail.length() > 1000 ? detail.substring(0, 1000) : detail;
+    }
+
+    /**
+     * What every processor does with a record it cannot apply: forwards {@code value} to the application's dead-letter
+     * topic, in the same transaction, with the reason, where the record is (topic, partition, offset) and the application
+     * in its headers, then counts it under {@code sourceTopic} (the topic the value belongs to; null: where the record is).
+     */
+    public static void forward(ProcessorContext<String, ? super Outbound> context, Record<String, ?> record, String applicationId,
+                               String sourceTopic, SpecificRecord value, String reason, String detail, MeterRegistry meters) {
+        var headers = describe(record, reason, detail).headers();
+        // The topic the value belongs to (its schema's subject, the meter's tag): the given one, else where the record is.
+        var topic = sourceTopic != null ? sourceTopic : context.recordMetadata().map(m -> m.topic()).orElse("unknown");
+        context.recordMetadata().ifPresent(m -> {
+            headers.remove(SOURCE_TOPIC).remove(SOURCE_PARTITION).remove(SOURCE_OFFSET);
+            headers.add(SOURCE_TOPIC, bytes(m.topic()));
+            headers.add(SOURCE_PARTITION, bytes(Integer.toString(m.partition())));
+            headers.add(SOURCE_OFFSET, bytes(Long.toString(m.offset())));
+        });
+        headers.remove(APPLICATION).add(APPLICATION, bytes(applicationId));
+        context.forward(new Record<String, Outbound>(record.key(), Outbound.deadLetter(applicationId, topic, value), record.timestamp(),
+                headers));
+        counted(meters, topic, record.key(), reason, detail);
     }
 
     /**

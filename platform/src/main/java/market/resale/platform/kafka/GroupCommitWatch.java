@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
@@ -16,21 +17,28 @@ import reactor.core.publisher.Mono;
 import reactor.core.publisher.MonoSink;
 
 /**
- * {@link CommitWatch} from the broker's own record of the group's committed offsets
- * ({@code Admin#listConsumerGroupOffsets}): an offset is there only once the transaction that committed
- * it is committed, and it survives the instance. One thread asks the broker, only while somebody waits,
- * once per {@code interval} at most, for every waiter at once; between asks the last answer is kept, so
- * a record committed long ago is confirmed without asking.
- *
- * <p>Not Kafka Streams' own {@code TaskMetadata#committedOffsets}: Streams refreshes that snapshot only
- * when a thread turns RUNNING, so it does not follow the commits in between.
+ * {@link CommitWatch} from two sources, both of which show an offset only once the transaction that carried it
+ * has committed:
+ * <ul>
+ *   <li>this instance's own stream tasks ({@code local}: the offsets Kafka Streams records for a task right after
+ *   its {@code commitTransaction} returned), looked at every {@value #LOCAL_MILLIS} ms while somebody waits, which
+ *   costs nothing and answers within milliseconds of the commit;</li>
+ *   <li>the broker's record of the group ({@code Admin#listConsumerGroupOffsets}), asked for a waiter whose record
+ *   this instance has not seen committed after {@code interval} (its task is elsewhere, or Streams' view of a task
+ *   recreated after a failure is not refreshed yet), once per {@code interval} at most, for all such waiters at
+ *   once.</li>
+ * </ul>
+ * One thread does both, only while somebody waits; the highest offset seen per partition is kept, so a record
+ * committed long ago is confirmed without looking again.
  */
 public final class GroupCommitWatch implements CommitWatch, AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(GroupCommitWatch.class);
     private static final Duration ASK_TIMEOUT = Duration.ofSeconds(5);
+    private static final long LOCAL_MILLIS = 5;
 
     private final Admin admin;
+    private final Supplier<Map<TopicPartition, Long>> local;
     private final String groupId;
     private final Duration interval;
     private final Timer asks;
@@ -39,12 +47,24 @@ public final class GroupCommitWatch implements CommitWatch, AutoCloseable {
     private final Thread poller;
     private volatile boolean closed;
 
-    private record Waiter(TopicPartition partition, long offset, long deadlineNanos, MonoSink<Boolean> sink) {
+    private record Waiter(TopicPartition partition, long offset, long sinceNanos, long deadlineNanos, MonoSink<Boolean> sink) {
     }
 
-    /** {@code groupId}: the Kafka Streams application id. The admin client is closed with this watch. */
+    private long lastAskNanos;
+
+    /** Only the broker's record, for a client that runs no stream tasks of the group here. */
     public GroupCommitWatch(Admin admin, String groupId, Duration interval, MeterRegistry meters) {
+        this(admin, Map::of, groupId, interval, meters);
+    }
+
+    /**
+     * {@code local}: the committed offsets of this instance's active stream tasks ({@link StreamsRunner#committedOffsets});
+     * {@code groupId}: the Kafka Streams application id. The admin client is closed with this watch.
+     */
+    public GroupCommitWatch(Admin admin, Supplier<Map<TopicPartition, Long>> local, String groupId, Duration interval,
+                            MeterRegistry meters) {
         this.admin = admin;
+        this.local = local;
         this.groupId = groupId;
         this.interval = interval;
         this.asks = Timer.builder("commit_watch_ask_seconds")
@@ -65,7 +85,8 @@ public final class GroupCommitWatch implements CommitWatch, AutoCloseable {
         // Asked at least once, however short the wait: a follow-up query after a 202 waits for one fresh answer.
         return Mono.create(sink -> {
             synchronized (waiters) {
-                waiters.add(new Waiter(partition, source.offset(), System.nanoTime() + wait.toNanos(), sink));
+                var now = System.nanoTime();
+                waiters.add(new Waiter(partition, source.offset(), now, now + wait.toNanos(), sink));
                 waiters.notifyAll();
             }
         });
@@ -87,10 +108,13 @@ public final class GroupCommitWatch implements CommitWatch, AutoCloseable {
                     }
                 }
             }
-            ask();
+            look();
+            if (brokerNeeded()) {
+                ask();
+            }
             settle();
             try {
-                Thread.sleep(interval);
+                Thread.sleep(LOCAL_MILLIS);
             } catch (InterruptedException e) {
                 return;
             }
@@ -101,14 +125,48 @@ public final class GroupCommitWatch implements CommitWatch, AutoCloseable {
         }
     }
 
+    /** This instance's own tasks' commits. */
+    private void look() {
+        try {
+            local.get().forEach(this::seen);
+        } catch (RuntimeException e) {
+            log.debug("Could not read the local tasks' committed offsets: {}", e.toString());
+        }
+    }
+
+    private void seen(TopicPartition partition, long next) {
+        committed.merge(partition, next, Math::max);
+    }
+
+    /**
+     * Whether to ask the broker now: a waiter not confirmed locally within {@code interval} (or whose deadline is at hand),
+     * and {@code interval} since the last ask.
+     */
+    private boolean brokerNeeded() {
+        var now = System.nanoTime();
+        if (now - lastAskNanos < interval.toNanos()) {
+            return false;
+        }
+        synchronized (waiters) {
+            for (var w : waiters) {
+                if (!isCommitted(w.partition(), w.offset())
+                        && (now - w.sinceNanos() >= interval.toNanos() || w.deadlineNanos() - now < interval.toNanos())) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
     private void ask() {
         var started = System.nanoTime();
+        lastAskNanos = started;
         try {
             var offsets = admin.listConsumerGroupOffsets(groupId).partitionsToOffsetAndMetadata()
                     .get(ASK_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
             offsets.forEach((partition, offset) -> {
                 if (offset != null) {
-                    committed.put(partition, offset.offset());
+                    seen(partition, offset.offset());
                 }
             });
         } catch (InterruptedException e) {

@@ -67,10 +67,10 @@ public class KafkaConfiguration {
     /** Answers that report a decision wait for the transaction holding it to commit (docs/reliability.md). */
     @Bean(destroyMethod = "close")
     @ConditionalOnBean(Topology.class)
-    GroupCommitWatch commitWatch(KafkaSettings settings, MeterRegistry meters,
+    GroupCommitWatch commitWatch(KafkaSettings settings, MeterRegistry meters, StreamsRunner runner,
                                  @Value("${spring.application.name}") String application) {
-        return new GroupCommitWatch(org.apache.kafka.clients.admin.Admin.create(settings.adminConfig()), application,
-                settings.commitWatch(), meters);
+        return new GroupCommitWatch(org.apache.kafka.clients.admin.Admin.create(settings.adminConfig()), runner::committedOffsets,
+                application, settings.commitWatch(), meters);
     }
 
     @Bean

@@ -22,9 +22,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param topicPartitions    partitions of the multi-partition topics {@code createTopics} creates (0: the catalogue's, 6;
  *                           single-partition ones keep 1). The benchmark's knob: every service of a deployment must
  *                           agree, and k8s declares its topics itself
- * @param commitWatch        how often an instance asks the broker for its group's committed offsets while an answer
- *                           waits for its decision to commit ({@link GroupCommitWatch}); with the commit interval, the
- *                           latency that answering only committed decisions adds
+ * @param commitWatch        how long an answer waits for this instance's own tasks to show its decision committed before
+ *                           the broker is asked for the group's committed offsets, and how often it is asked at most
+ *                           ({@link GroupCommitWatch})
  * @param client             extra Kafka client settings passed through unchanged (security, tuning)
  */
 @ConfigurationProperties("app.kafka")
@@ -38,7 +38,7 @@ public record KafkaSettings(
         @DefaultValue("1") int streamThreads,
         @DefaultValue("false") boolean createTopics,
         @DefaultValue("0") int topicPartitions,
-        @DefaultValue("20ms") Duration commitWatch,
+        @DefaultValue("250ms") Duration commitWatch,
         Map<String, String> client) {
 
     public KafkaSettings {

@@ -152,6 +152,27 @@ public class StreamsRunner implements SmartLifecycle {
         return client;
     }
 
+    /**
+     * The committed offset (the next record to read) of every input partition of this instance's active tasks, as Kafka
+     * Streams records it right after a task's transaction commits; empty while Streams is not started.
+     */
+    public java.util.Map<org.apache.kafka.common.TopicPartition, Long> committedOffsets() {
+        var client = streams;
+        var offsets = new java.util.HashMap<org.apache.kafka.common.TopicPartition, Long>();
+        if (client != null) {
+            for (var thread : client.metadataForLocalThreads()) {
+                for (var task : thread.activeTasks()) {
+                    task.committedOffsets().forEach((partition, next) -> {
+                        if (next != null && next >= 0) {
+                            offsets.merge(partition, next, Math::max);
+                        }
+                    });
+                }
+            }
+        }
+        return offsets;
+    }
+
     public KafkaStreams.State state() {
         return state.get();
     }

@@ -174,22 +174,9 @@ class ShipmentProcessor implements Processor<String, ShipmentInput, String, Outb
 
     /** Like an undecodable record's dead letter, it names where it came from, so that it can be re-driven. */
     private void deadLetter(Record<String, ShipmentInput> record, SpecificRecord value, String detail) {
-        var headers = DeadLetters.describe(record, DeadLetters.INVALID, detail).headers();
-        var topic = context.recordMetadata().map(m -> m.topic()).orElse("unknown");
-        context.recordMetadata().ifPresent(m -> {
-            headers.add(DeadLetters.SOURCE_TOPIC, utf8(m.topic()));
-            headers.add(DeadLetters.SOURCE_PARTITION, utf8(Integer.toString(m.partition())));
-            headers.add(DeadLetters.SOURCE_OFFSET, utf8(Long.toString(m.offset())));
-        });
-        headers.add(DeadLetters.APPLICATION, utf8(applicationId));
-        context.forward(new Record<>(record.key(), Outbound.deadLetter(applicationId, topic, value),
-                record.timestamp(), headers));
-        DeadLetters.counted(meters, topic, record.key(), DeadLetters.INVALID, detail);
+        DeadLetters.forward(context, record, applicationId, null, value, DeadLetters.INVALID, detail, meters);
     }
 
-    private static byte[] utf8(String value) {
-        return value.getBytes(StandardCharsets.UTF_8);
-    }
 
     /** The task leaves this instance (or is closed after a failure): its held counts are settled. */
     @Override

@@ -547,10 +547,7 @@ class CaseProcessor implements Processor<String, CaseInput, String, Outbound> {
 
     private void deadLetter(Record<String, CaseInput> record, String sourceTopic, SpecificRecord value, String reason,
                             String detail) {
-        var described = DeadLetters.describe(record, reason, detail);
-        context.forward(new Record<>(record.key(), Outbound.deadLetter(applicationId, sourceTopic, value),
-                record.timestamp(), described.headers()));
-        DeadLetters.counted(meters, sourceTopic, record.key(), reason, detail);
+        DeadLetters.forward(context, record, applicationId, sourceTopic, value, reason, detail, meters);
     }
 
     /** The task leaves this instance (or is closed after a failure): its held counts are settled. */
