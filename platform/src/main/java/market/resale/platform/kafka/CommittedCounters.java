@@ -74,8 +74,16 @@ public final class CommittedCounters {
      * a revoked task commits before it closes) and drops the others.
      */
     public void release(TaskId task) {
-        pending.entrySet().stream().filter(e -> e.getValue().task().equals(task)).map(Map.Entry::getKey).toList()
-                .forEach(key -> settle(key, Boolean.TRUE.equals(commits.committed(key.source(), Duration.ZERO).block(RELEASE_ASK))));
+        var keys = pending.entrySet().stream().filter(e -> e.getValue().task().equals(task)).map(Map.Entry::getKey).toList();
+        try {
+            // All at once (one look, one ask at most), and bounded: this runs on the stream thread closing the task.
+            reactor.core.publisher.Flux.fromIterable(keys)
+                    .flatMap(key -> commits.committed(key.source(), Duration.ZERO).doOnNext(committed -> settle(key, committed)))
+                    .blockLast(RELEASE_ASK);
+        } catch (RuntimeException e) {
+            // Not confirmed in time: not counted here (whoever processes the records again counts them).
+        }
+        keys.forEach(key -> settle(key, false));
     }
 
     /** Increments held now (for tests and diagnostics). */

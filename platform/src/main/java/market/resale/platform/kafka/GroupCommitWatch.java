@@ -30,6 +30,11 @@ import reactor.core.publisher.MonoSink;
  * </ul>
  * One thread does both, only while somebody waits; the highest offset seen per partition is kept, so a record
  * committed long ago is confirmed without looking again.
+ *
+ * <p>The local view reads {@code KafkaStreams#metadataForLocalThreads}: in Kafka Streams 4.1 a task's
+ * {@code committedOffsets()} there is a live view of the offsets the task updates after each commit. Should a later
+ * version hand out a copy instead, nothing wrong is answered: the local view only lags, and answers come from the broker
+ * after {@code interval}, which the benchmark's answer latency would show.
  */
 public final class GroupCommitWatch implements CommitWatch, AutoCloseable {
 

@@ -67,10 +67,12 @@ public class KafkaConfiguration {
     /** Answers that report a decision wait for the transaction holding it to commit (docs/reliability.md). */
     @Bean(destroyMethod = "close")
     @ConditionalOnBean(Topology.class)
-    GroupCommitWatch commitWatch(KafkaSettings settings, MeterRegistry meters, StreamsRunner runner,
+    GroupCommitWatch commitWatch(KafkaSettings settings, MeterRegistry meters,
+                                 org.springframework.beans.factory.ObjectProvider<StreamsRunner> runner,
                                  @Value("${spring.application.name}") String application) {
-        return new GroupCommitWatch(org.apache.kafka.clients.admin.Admin.create(settings.adminConfig()), runner::committedOffsets,
-                application, settings.commitWatch(), meters);
+        // The runner is looked up when first asked: the topology (which counts through this watch) comes before it.
+        return new GroupCommitWatch(org.apache.kafka.clients.admin.Admin.create(settings.adminConfig()),
+                () -> runner.getObject().committedOffsets(), application, settings.commitWatch(), meters);
     }
 
     @Bean
