@@ -241,7 +241,7 @@ class CancellationPathTest {
         await().atMost(Duration.ofSeconds(30)).until(() ->
                 credits.get("/accounts/" + buyer, creditToken).body().at("/balances/0/amountCents").asLong() == 2_960);
 
-        // Ten different purchases of 1000 each race for 2960 of credit; three more requests repeat one key.
+        // Ten different purchases of 1000 each race for 2960 of credit; three more requests repeat one of them, key and body.
         var requests = new ArrayList<java.util.concurrent.Callable<ServiceProcess.Response>>();
         for (int i = 0; i < 10; i++) {
             var key = "purchase-key-" + i;
@@ -250,7 +250,8 @@ class CancellationPathTest {
         }
         for (int i = 0; i < 3; i++) {
             requests.add(() -> credits.post("/accounts/" + buyer + "/redemptions", creditToken,
-                    "{\"orderId\":\"next-0\",\"amountCents\":1000,\"currency\":\"USD\"}", Map.of("Idempotency-Key", "purchase-key-0")));
+                    "{\"orderId\":\"next-purchase-key-0\",\"amountCents\":1000,\"currency\":\"USD\"}",
+                    Map.of("Idempotency-Key", "purchase-key-0")));
         }
         var pool = java.util.concurrent.Executors.newFixedThreadPool(requests.size());
         List<ServiceProcess.Response> answers;
@@ -316,10 +317,11 @@ class CancellationPathTest {
         await().atMost(Duration.ofSeconds(30)).until(() -> orders1.get("/orders/" + orderId, token).status() == 200);
         orders1.post("/orders/" + orderId + "/cancellations", token, "{\"reason\":\"FOUND_BETTER_PRICE\"}", Map.of());
 
-        var scraped = orders1.getText("/actuator/prometheus") + orders2.getText("/actuator/prometheus");
-        assertThat(scraped).containsPattern(
+        // Counted once the decision's transaction committed (CommittedCounters), which the answer also waits for.
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(
+                orders1.getText("/actuator/prometheus") + orders2.getText("/actuator/prometheus")).containsPattern(
                 "cancellations_total\\{(?=[^}]*actor=\"BUYER\")(?=[^}]*application=\"orders-service\")"
-                        + "(?=[^}]*outcome=\"CANCELLED\")(?=[^}]*reason=\"FOUND_BETTER_PRICE\")[^}]*} 1\\.0");
+                        + "(?=[^}]*outcome=\"CANCELLED\")(?=[^}]*reason=\"FOUND_BETTER_PRICE\")[^}]*} 1\\.0"));
         assertThat(orders1.getText("/actuator/prometheus")).contains("kafka_streams_running{application=\"orders-service\"} 1.0");
     }
 }

@@ -73,9 +73,9 @@ class CreditsRestartTest {
                 poll(issued, run, seen);
                 return !seen.isEmpty();
             });
-            // The meters name the business (checked on the instance that issued credits for sure).
-            assertThat(first.getText("/actuator/prometheus")).contains("credit_issued_total{")
-                    .contains("application=\"credits-service\"");
+            // The meters name the business (checked on the instance that issued credits for sure), counted once committed.
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(first.getText("/actuator/prometheus"))
+                    .contains("credit_issued_total{").contains("application=\"credits-service\""));
             first.close(); // stopped while it still has cancellations to work through
             System.out.printf("credits-service stopped after %d of %d credits were committed%n", seen.size(), ORDERS);
 
