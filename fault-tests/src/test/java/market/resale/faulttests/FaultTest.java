@@ -240,19 +240,22 @@ class FaultTest {
     }
 
     /** Reconciles until CONSISTENT (or 3 minutes), saying every 30 s what it still waits for. */
-    private static Reconciliation.Report settle(String scenario) throws InterruptedException {
-        var deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
-        var nextNote = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        var report = reconciliation.run();
-        while (report.verdict() == Reconciliation.Verdict.SETTLING && System.nanoTime() < deadline) {
-            if (System.nanoTime() > nextNote) {
-                System.out.println(scenario + ": still settling; lag " + report.lag() + ", pending " + report.pending());
-                nextNote += Duration.ofSeconds(30).toNanos();
-            }
-            Thread.sleep(1_000); // between two reads of the whole history
-            report = reconciliation.run();
+    private static Reconciliation.Report settle(String scenario) {
+        var last = new Reconciliation.Report[1];
+        var nextNote = new long[] {System.nanoTime() + Duration.ofSeconds(30).toNanos()};
+        try {
+            await().atMost(Duration.ofMinutes(3)).pollDelay(Duration.ZERO).pollInterval(Duration.ofSeconds(1)).until(() -> {
+                last[0] = reconciliation.run();
+                if (last[0].verdict() == Reconciliation.Verdict.SETTLING && System.nanoTime() > nextNote[0]) {
+                    System.out.println(scenario + ": still settling; lag " + last[0].lag() + ", pending " + last[0].pending());
+                    nextNote[0] += Duration.ofSeconds(30).toNanos();
+                }
+                return last[0].verdict() != Reconciliation.Verdict.SETTLING;
+            });
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            // the last report says what never settled; the assertions below name it
         }
-        return report;
+        return last[0];
     }
 
     @FunctionalInterface
