@@ -8,6 +8,7 @@ import market.resale.credits.domain.EntryType;
 import market.resale.credits.domain.LedgerEntry;
 import market.resale.credits.domain.RedemptionOutcome;
 import market.resale.platform.kafka.CommittedCounters;
+import market.resale.platform.kafka.ServiceProcessor;
 import market.resale.platform.kafka.DeadLetters;
 import market.resale.platform.kafka.Outbound;
 import market.resale.platform.kafka.SourceOffset;
@@ -25,28 +26,21 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** Applies refunds and redemptions to one user's account at a time; emits what happened. */
-class LedgerProcessor implements Processor<String, CreditInput, String, Outbound> {
+class LedgerProcessor extends ServiceProcessor<CreditInput, Outbound> {
 
     private static final Logger log = LoggerFactory.getLogger(LedgerProcessor.class);
 
-    private final String applicationId;
-    private final MeterRegistry meters;
-    private final CommittedCounters counters;
-    private ProcessorContext<String, Outbound> context;
     private KeyValueStore<String, Account> accounts;
     private KeyValueStore<String, LedgerEntry> entries;
     private KeyValueStore<String, String> creditedOrders;
     private KeyValueStore<String, RedemptionOutcome> redemptions;
 
     LedgerProcessor(String applicationId, CommittedCounters counters) {
-        this.meters = counters.registry();
-        this.counters = counters;
-        this.applicationId = applicationId;
+        super(applicationId, counters);
     }
 
     @Override
-    public void init(ProcessorContext<String, Outbound> context) {
-        this.context = context;
+    protected void opened() {
         accounts = context.getStateStore(CreditsTopology.ACCOUNTS_STORE);
         entries = context.getStateStore(CreditsTopology.ENTRIES_STORE);
         creditedOrders = context.getStateStore(CreditsTopology.CREDITED_ORDERS_STORE);
@@ -159,12 +153,6 @@ class LedgerProcessor implements Processor<String, CreditInput, String, Outbound
     }
 
     private void deadLetter(Record<String, CreditInput> record, String sourceTopic, SpecificRecord value, String detail) {
-        DeadLetters.forward(context, record, applicationId, sourceTopic, value, DeadLetters.INVALID, detail, meters);
-    }
-
-    /** The task leaves this instance (or is closed after a failure): its held counts are settled. */
-    @Override
-    public void close() {
-        counters.release(context.taskId());
+        deadLetter(record, sourceTopic, value, DeadLetters.INVALID, detail);
     }
 }

@@ -19,6 +19,7 @@ import market.resale.messaging.domain.Refusal;
 import market.resale.messaging.domain.RequestStatus;
 import market.resale.messaging.domain.ResponsivenessRule;
 import market.resale.platform.kafka.CommittedCounters;
+import market.resale.platform.kafka.ServiceProcessor;
 import market.resale.platform.kafka.SourceOffset;
 import market.resale.platform.kafka.DeadLetters;
 import market.resale.platform.kafka.DueIndex;
@@ -61,7 +62,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * Each has an entry in an index of decision times ({@code <decided at>|<orderId>|<commandId>}), so the
  * purge reads only the answers that have expired, not the whole store.
  */
-class ConversationProcessor implements Processor<String, ConversationInput, String, Outbound> {
+class ConversationProcessor extends ServiceProcessor<ConversationInput, Outbound> {
 
     static final String SYSTEM_SENDER = "system";
     /** How often expired answers are looked for; each look reads only expired index entries. */
@@ -69,11 +70,7 @@ class ConversationProcessor implements Processor<String, ConversationInput, Stri
 
     private final MessagingSettings settings;
     private final ResponsivenessRule rule;
-    private final String applicationId;
-    private final MeterRegistry meters;
-    private final CommittedCounters counters;
     private final Clock clock;
-    private ProcessorContext<String, Outbound> context;
     private KeyValueStore<String, Conversation> conversations;
     private KeyValueStore<String, Message> messages;
     private KeyValueStore<String, CommandOutcome> outcomes;
@@ -82,17 +79,14 @@ class ConversationProcessor implements Processor<String, ConversationInput, Stri
     private DueIndex outcomeExpiry;
 
     ConversationProcessor(MessagingSettings settings, String applicationId, CommittedCounters counters, Clock clock) {
+        super(applicationId, counters);
         this.settings = settings;
         this.rule = settings.nonResponsive().rule();
-        this.applicationId = applicationId;
-        this.meters = counters.registry();
-        this.counters = counters;
         this.clock = clock;
     }
 
     @Override
-    public void init(ProcessorContext<String, Outbound> context) {
-        this.context = context;
+    protected void opened() {
         conversations = context.getStateStore(MessagingTopology.CONVERSATIONS_STORE);
         messages = context.getStateStore(MessagingTopology.MESSAGES_STORE);
         outcomes = context.getStateStore(MessagingTopology.OUTCOMES_STORE);
@@ -451,7 +445,7 @@ class ConversationProcessor implements Processor<String, ConversationInput, Stri
     }
 
     private void deadLetter(Record<String, ConversationInput> record, SpecificRecord value, String reason, String detail) {
-        DeadLetters.forward(context, record, applicationId, null, value, reason, detail, meters);
+        deadLetter(record, null, value, reason, detail);
     }
 
     private static String who(Actor actor) {
@@ -470,11 +464,5 @@ class ConversationProcessor implements Processor<String, ConversationInput, Stri
             }
         }
         return list;
-    }
-
-    /** The task leaves this instance (or is closed after a failure): its held counts are settled. */
-    @Override
-    public void close() {
-        counters.release(context.taskId());
     }
 }

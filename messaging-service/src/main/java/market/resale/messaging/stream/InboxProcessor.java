@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import market.resale.messaging.domain.InboxEntry;
 import market.resale.messaging.domain.InboxSummary;
 import market.resale.platform.kafka.CommittedCounters;
+import market.resale.platform.kafka.ServiceProcessor;
 import market.resale.platform.kafka.DeadLetters;
 import market.resale.platform.kafka.Outbound;
 import market.resale.schemas.messaging.InboxCommand;
@@ -21,27 +22,20 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * Keeps each user's inbox: stores every notification once (by id, so a redelivered cause adds
  * nothing), newest first, and applies read marks. Emits only dead letters.
  */
-class InboxProcessor implements Processor<String, InboxInput, String, Outbound> {
+class InboxProcessor extends ServiceProcessor<InboxInput, Outbound> {
 
-    private final String applicationId;
-    private final MeterRegistry meters;
-    private final CommittedCounters counters;
     private final Clock clock;
-    private ProcessorContext<String, Outbound> context;
     private KeyValueStore<String, InboxEntry> inbox;
     private KeyValueStore<String, String> index;
     private KeyValueStore<String, InboxSummary> summaries;
 
     InboxProcessor(String applicationId, CommittedCounters counters, Clock clock) {
-        this.applicationId = applicationId;
-        this.meters = counters.registry();
-        this.counters = counters;
+        super(applicationId, counters);
         this.clock = clock;
     }
 
     @Override
-    public void init(ProcessorContext<String, Outbound> context) {
-        this.context = context;
+    protected void opened() {
         inbox = context.getStateStore(MessagingTopology.INBOX_STORE);
         index = context.getStateStore(MessagingTopology.INBOX_INDEX_STORE);
         summaries = context.getStateStore(MessagingTopology.INBOX_SUMMARIES_STORE);
@@ -111,12 +105,6 @@ class InboxProcessor implements Processor<String, InboxInput, String, Outbound> 
     }
 
     private void deadLetter(Record<String, InboxInput> record, SpecificRecord value, String detail) {
-        DeadLetters.forward(context, record, applicationId, null, value, DeadLetters.INVALID, detail, meters);
-    }
-
-    /** The task leaves this instance (or is closed after a failure): its held counts are settled. */
-    @Override
-    public void close() {
-        counters.release(context.taskId());
+        deadLetter(record, null, value, DeadLetters.INVALID, detail);
     }
 }

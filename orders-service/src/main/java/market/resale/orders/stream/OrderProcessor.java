@@ -15,6 +15,7 @@ import market.resale.orders.domain.SellerComment;
 import market.resale.orders.domain.Shipment;
 import market.resale.orders.domain.TimelineEntry;
 import market.resale.platform.kafka.CommittedCounters;
+import market.resale.platform.kafka.ServiceProcessor;
 import market.resale.platform.kafka.DeadLetters;
 import market.resale.platform.kafka.DueIndex;
 import market.resale.orders.domain.Attempt;
@@ -51,7 +52,7 @@ import org.slf4j.LoggerFactory;
  * each cancellation ({@link Attempt}) is kept apart from the order for {@code answer-retention}, then forgotten by
  * the same timer, so that a retry with the same Idempotency-Key is answered the same however many others came between.
  */
-class OrderProcessor implements Processor<String, OrderInput, String, Object> {
+class OrderProcessor extends ServiceProcessor<OrderInput, Object> {
 
     private static final Logger log = LoggerFactory.getLogger(OrderProcessor.class);
 
@@ -60,10 +61,6 @@ class OrderProcessor implements Processor<String, OrderInput, String, Object> {
 
     private final CancellationPolicy policy;
     private final OrdersSettings settings;
-    private final String applicationId;
-    private final MeterRegistry meters;
-    private final CommittedCounters counters;
-    private ProcessorContext<String, Object> context;
     private KeyValueStore<String, Order> orders;
     private DueIndex deadlines;
     private KeyValueStore<String, Shipment> earlyShipments;
@@ -71,16 +68,13 @@ class OrderProcessor implements Processor<String, OrderInput, String, Object> {
     private DueIndex attemptExpiry;
 
     OrderProcessor(CancellationPolicy policy, OrdersSettings settings, String applicationId, CommittedCounters counters) {
-        this.meters = counters.registry();
-        this.counters = counters;
+        super(applicationId, counters);
         this.policy = policy;
         this.settings = settings;
-        this.applicationId = applicationId;
     }
 
     @Override
-    public void init(ProcessorContext<String, Object> context) {
-        this.context = context;
+    protected void opened() {
         this.orders = context.getStateStore(OrdersTopology.ORDERS_STORE);
         this.deadlines = new DueIndex(context.getStateStore(OrdersTopology.WINDOW_DEADLINES_STORE));
         this.earlyShipments = context.getStateStore(OrdersTopology.EARLY_SHIPMENTS_STORE);
@@ -340,17 +334,11 @@ class OrderProcessor implements Processor<String, OrderInput, String, Object> {
     }
 
     private void deadLetter(Record<String, OrderInput> record, SpecificRecord value, String reason, String detail) {
-        DeadLetters.forward(context, record, applicationId, null, value, reason, detail, meters);
+        deadLetter(record, null, value, reason, detail);
     }
 
     private void forgetDeadlines(Order order) {
         deadlines.remove(order.windowClosesAt(), order.orderId());
         deadlines.remove(order.windowClosesAt() - settings.windowReminder().toMillis(), order.orderId() + REMINDER_SUFFIX);
-    }
-
-    /** The task leaves this instance (or is closed after a failure): its held counts are settled. */
-    @Override
-    public void close() {
-        counters.release(context.taskId());
     }
 }

@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import market.resale.platform.kafka.CommittedCounters;
+import market.resale.platform.kafka.ServiceProcessor;
 import market.resale.platform.kafka.DeadLetters;
 import market.resale.platform.kafka.Outbound;
 import market.resale.schemas.carrier.CarrierScan;
@@ -25,25 +26,18 @@ import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /** Owns every order's shipment: applies each input through {@link ShipmentPolicy} and emits what it announces. */
-class ShipmentProcessor implements Processor<String, ShipmentInput, String, Outbound> {
+class ShipmentProcessor extends ServiceProcessor<ShipmentInput, Outbound> {
 
     private final ShipmentPolicy policy;
-    private final String applicationId;
-    private final MeterRegistry meters;
-    private final CommittedCounters counters;
-    private ProcessorContext<String, Outbound> context;
     private KeyValueStore<String, Shipment> shipments;
 
     ShipmentProcessor(ShipmentPolicy policy, String applicationId, CommittedCounters counters) {
-        this.meters = counters.registry();
-        this.counters = counters;
+        super(applicationId, counters);
         this.policy = policy;
-        this.applicationId = applicationId;
     }
 
     @Override
-    public void init(ProcessorContext<String, Outbound> context) {
-        this.context = context;
+    protected void opened() {
         this.shipments = context.getStateStore(ShippingTopology.SHIPMENTS_STORE);
     }
 
@@ -174,13 +168,7 @@ class ShipmentProcessor implements Processor<String, ShipmentInput, String, Outb
 
     /** Like an undecodable record's dead letter, it names where it came from, so that it can be re-driven. */
     private void deadLetter(Record<String, ShipmentInput> record, SpecificRecord value, String detail) {
-        DeadLetters.forward(context, record, applicationId, null, value, DeadLetters.INVALID, detail, meters);
+        deadLetter(record, null, value, DeadLetters.INVALID, detail);
     }
 
-
-    /** The task leaves this instance (or is closed after a failure): its held counts are settled. */
-    @Override
-    public void close() {
-        counters.release(context.taskId());
-    }
 }

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import market.resale.platform.kafka.CommittedCounters;
+import market.resale.platform.kafka.ServiceProcessor;
 import market.resale.platform.kafka.DeadLetters;
 import market.resale.platform.kafka.DueIndex;
 import market.resale.platform.kafka.Outbound;
@@ -57,17 +58,13 @@ import org.slf4j.LoggerFactory;
  * from messaging's {@code conversation-messages}, so that a quoted message is taken from what was
  * really written: a party names the message, support fills in its sender, text and time.
  */
-class CaseProcessor implements Processor<String, CaseInput, String, Outbound> {
+class CaseProcessor extends ServiceProcessor<CaseInput, Outbound> {
 
     private static final Logger log = LoggerFactory.getLogger(CaseProcessor.class);
 
     private final SupportSettings settings;
     private final FileCheck fileCheck;
     private final CaseLimits limits;
-    private final String applicationId;
-    private final MeterRegistry meters;
-    private final CommittedCounters counters;
-    private ProcessorContext<String, Outbound> context;
     private KeyValueStore<String, OrderCases> orders;
     private KeyValueStore<String, SupportCase> cases;
     private KeyValueStore<String, byte[]> files;
@@ -78,17 +75,14 @@ class CaseProcessor implements Processor<String, CaseInput, String, Outbound> {
     private KeyValueStore<String, String> messageSeqs;
 
     CaseProcessor(SupportSettings settings, String applicationId, CommittedCounters counters) {
+        super(applicationId, counters);
         this.settings = settings;
         this.fileCheck = settings.fileCheck();
         this.limits = settings.limits();
-        this.applicationId = applicationId;
-        this.meters = counters.registry();
-        this.counters = counters;
     }
 
     @Override
-    public void init(ProcessorContext<String, Outbound> context) {
-        this.context = context;
+    protected void opened() {
         orders = context.getStateStore(SupportTopology.ORDER_CASES_STORE);
         cases = context.getStateStore(SupportTopology.CASES_STORE);
         files = context.getStateStore(SupportTopology.FILES_STORE);
@@ -545,14 +539,4 @@ class CaseProcessor implements Processor<String, CaseInput, String, Outbound> {
         context.forward(new Record<>(key, outbound, record.timestamp(), record.headers()));
     }
 
-    private void deadLetter(Record<String, CaseInput> record, String sourceTopic, SpecificRecord value, String reason,
-                            String detail) {
-        DeadLetters.forward(context, record, applicationId, sourceTopic, value, reason, detail, meters);
-    }
-
-    /** The task leaves this instance (or is closed after a failure): its held counts are settled. */
-    @Override
-    public void close() {
-        counters.release(context.taskId());
-    }
 }

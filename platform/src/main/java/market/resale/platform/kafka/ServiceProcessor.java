@@ -1,0 +1,53 @@
+package market.resale.platform.kafka;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+
+/**
+ * What every service's deciding processor shares: its context and application id, its business counters (counted
+ * once committed, settled when its task closes: {@link CommittedCounters}) and its dead-lettering
+ * ({@link DeadLetters#forward}). A processor opens its own stores and schedules its own timers in {@link #opened()}.
+ */
+public abstract class ServiceProcessor<I, O> implements Processor<String, I, String, O> {
+
+    protected final String applicationId;
+    protected final CommittedCounters counters;
+    /** For what is not a count of committed work (timers, gauges). */
+    protected final MeterRegistry meters;
+    protected ProcessorContext<String, O> context;
+
+    protected ServiceProcessor(String applicationId, CommittedCounters counters) {
+        this.applicationId = applicationId;
+        this.counters = counters;
+        this.meters = counters.registry();
+    }
+
+    @Override
+    public final void init(ProcessorContext<String, O> context) {
+        this.context = context;
+        opened();
+    }
+
+    /** The stores are there: look them up, schedule the timers. */
+    protected abstract void opened();
+
+    /** The task leaves this instance (or is closed after a failure): its held counts are settled. */
+    @Override
+    public void close() {
+        counters.release(context.taskId());
+    }
+
+    /**
+     * Sends {@code value} to the application's dead-letter topic in the same transaction ({@link DeadLetters#forward});
+     * {@code sourceTopic}: the topic the value belongs to, null for the one the record is on.
+     */
+    @SuppressWarnings("unchecked")
+    protected void deadLetter(Record<String, ?> record, String sourceTopic, SpecificRecord value, String reason, String detail) {
+        // Every service processor forwards Outbound values (some declare Object, for the changed state they also forward).
+        DeadLetters.forward((ProcessorContext<String, ? super Outbound>) (ProcessorContext<String, ?>) context, record, applicationId,
+                sourceTopic, value, reason, detail, meters);
+    }
+}
