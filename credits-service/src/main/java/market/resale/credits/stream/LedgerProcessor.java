@@ -1,6 +1,5 @@
 package market.resale.credits.stream;
 
-import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.time.Instant;
 import market.resale.credits.domain.Account;
@@ -18,8 +17,6 @@ import market.resale.schemas.credits.RedemptionRejected;
 import market.resale.schemas.credits.RedemptionRejectionCode;
 import market.resale.schemas.topics.Topics;
 import org.apache.avro.specific.SpecificRecord;
-import org.apache.kafka.streams.processor.api.Processor;
-import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.slf4j.Logger;

@@ -1,6 +1,5 @@
 package market.resale.messaging.stream;
 
-import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.util.ArrayList;
 import market.resale.messaging.domain.InboxEntry;
@@ -13,8 +12,6 @@ import market.resale.schemas.messaging.InboxCommand;
 import market.resale.schemas.messaging.Notification;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.streams.processor.api.Processor;
-import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
 

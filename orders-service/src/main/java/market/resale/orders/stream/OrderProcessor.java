@@ -1,6 +1,5 @@
 package market.resale.orders.stream;
 
-import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Instant;
 import market.resale.orders.config.OrdersSettings;
 import market.resale.orders.domain.Actor;
@@ -35,8 +34,6 @@ import market.resale.schemas.support.CaseEvent;
 import market.resale.schemas.topics.Topics;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.streams.processor.PunctuationType;
-import org.apache.kafka.streams.processor.api.Processor;
-import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.slf4j.Logger;

@@ -1,6 +1,5 @@
 package market.resale.shipping.stream;
 
-import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import market.resale.platform.kafka.CommittedCounters;
@@ -20,8 +19,6 @@ import market.resale.shipping.domain.Shipment;
 import market.resale.shipping.domain.ShipmentPolicy;
 import market.resale.shipping.domain.ShippingEvent;
 import org.apache.avro.specific.SpecificRecord;
-import org.apache.kafka.streams.processor.api.Processor;
-import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
 
