@@ -200,7 +200,7 @@ public class CreditsController {
             if (outcome == null) {
                 throw ApiProblem.notFound("Redemption");
             }
-            return commands.committed(outcome, RedemptionOutcome::source, java.time.Duration.ZERO)
+            return commands.committed(outcome, RedemptionOutcome::source)
                     .map(committed -> committed.<ResponseEntity<?>>map(this::answer).orElseGet(() -> pending(userId, requestId)));
         });
     }

@@ -202,10 +202,7 @@ public class ConversationController {
                                            ServerHttpRequest request) {
         CommandFlow.requireOwn(Caller.of(auth).userId(), commandId);
         return routing.answer(MessagingTopology.CONVERSATIONS_STORE, OwnerRouting.checkId(orderId), request, null, () -> {
-            var recorded = outcome(orderId, commandId);
-            var committed = recorded == null ? Mono.just(java.util.Optional.<CommandOutcome>empty())
-                    : commands.committed(recorded, CommandOutcome::source, Duration.ZERO);
-            return committed.map(found -> {
+            return commands.committed(outcome(orderId, commandId), CommandOutcome::source).map(found -> {
                 if (found.isEmpty()) {
                     return ResponseEntity.accepted().body(new Views.Pending(commandId, "PENDING"));
                 }

@@ -171,7 +171,7 @@ public class OrdersController {
             if (attempt == null || !(attempt.actorId().equals(caller.userId()) || caller.is(Role.SUPPORT))) {
                 throw ApiProblem.notFound("Cancellation");
             }
-            return commands.committed(attempt, Attempt::source, Duration.ZERO).map(committed -> committed.<ResponseEntity<?>>map(
+            return commands.committed(attempt, Attempt::source).map(committed -> committed.<ResponseEntity<?>>map(
                     a -> ResponseEntity.ok(OrderViews.of(orderId, a, order.amounts().currency()))).orElseGet(() ->
                     ResponseEntity.accepted().body(OrderViews.pending(orderId, commandId))));
         });

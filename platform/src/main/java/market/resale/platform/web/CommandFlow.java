@@ -113,8 +113,15 @@ public final class CommandFlow {
                 });
     }
 
-    /** A recorded outcome, once committed; empty when it is not committed within {@code wait}. */
-    public <T> Mono<Optional<T>> committed(T outcome, Function<T, SourceOffset> source, Duration wait) {
+    /**
+     * For a follow-up query of a command: its recorded outcome if it is committed (one fresh look), else empty (the
+     * query answers "pending"); empty too when nothing is recorded ({@code outcome} null).
+     */
+    public <T> Mono<Optional<T>> committed(T outcome, Function<T, SourceOffset> source) {
+        return outcome == null ? Mono.just(Optional.empty()) : committed(outcome, source, Duration.ZERO);
+    }
+
+    private <T> Mono<Optional<T>> committed(T outcome, Function<T, SourceOffset> source, Duration wait) {
         return commits.committed(source.apply(outcome), wait).map(committed -> committed ? Optional.of(outcome) : Optional.empty());
     }
 

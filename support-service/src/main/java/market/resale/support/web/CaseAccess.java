@@ -118,9 +118,9 @@ public class CaseAccess {
                 .setActorId(caller.userId()).setActorRole(CaseRecords.role(role)).setRequestedAt(clock.instant());
     }
 
-    /** A recorded outcome once it is committed; empty while it may still be taken back. */
+    /** A recorded outcome once it is committed; empty while it may still be taken back, or when none is recorded. */
     public Mono<Optional<CommandOutcome>> committed(CommandOutcome outcome) {
-        return commands.committed(outcome, CommandOutcome::source, java.time.Duration.ZERO);
+        return commands.committed(outcome, CommandOutcome::source);
     }
 
     public CommandOutcome outcome(String orderId, String commandId) {

@@ -328,9 +328,7 @@ public class CasesController {
                                            Authentication auth, ServerHttpRequest request) {
         CommandFlow.requireOwn(Caller.of(auth).userId(), commandId);
         return routing.answer(SupportTopology.ORDER_CASES_STORE, OwnerRouting.checkId(orderId), request, null, () -> {
-            var recorded = access.outcome(orderId, commandId);
-            var committed = recorded == null ? Mono.just(Optional.<CommandOutcome>empty()) : access.committed(recorded);
-            return committed.map(found -> {
+            return access.committed(access.outcome(orderId, commandId)).map(found -> {
                 if (found.isEmpty()) {
                     return ResponseEntity.accepted().body(new CaseViews.Pending(commandId, orderId, null, "PENDING"));
                 }
