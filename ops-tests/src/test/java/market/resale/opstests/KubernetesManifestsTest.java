@@ -77,7 +77,10 @@ class KubernetesManifestsTest {
     /** Secrets the manifests read but do not declare: each is written by someone else (k8s/README.md). */
     static final Set<String> EXTERNAL_SECRETS = Set.of(
             "jwt-issuer",                      // the operator: spring.security.oauth2.resourceserver.jwt.*
-            "resale-kafka-cluster-ca-cert");   // Strimzi's cluster operator: the CA of the brokers' TLS listener
+            "resale-kafka-cluster-ca-cert",    // Strimzi's cluster operator: the CA of the brokers' TLS listener
+            // the operator: the key each service's instances sign forwards with (app.web.forward-key)
+            "orders-service-forward-key", "shipping-service-forward-key", "credits-service-forward-key",
+            "messaging-service-forward-key", "support-service-forward-key");
     // ...and one Secret per KafkaUser, written by Strimzi's User Operator (checked against the KafkaUsers).
 
     /**

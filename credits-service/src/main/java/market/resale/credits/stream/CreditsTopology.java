@@ -16,7 +16,6 @@ import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.kstream.Named;
-import org.apache.kafka.streams.kstream.Repartitioned;
 import org.apache.kafka.streams.state.Stores;
 
 /**
@@ -56,10 +55,9 @@ public final class CreditsTopology {
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(REDEMPTIONS_STORE),
                 Serdes.String(), JsonSerde.of(RedemptionOutcome.class)));
 
-        var refunds = Sources.avro(builder, Topics.ORDER_CANCELLED, registry, applicationId, meters)
-                .selectKey((orderId, cancelled) -> cancelled.getBuyerId(), Named.as("key-by-buyer"))
-                .repartition(Repartitioned.with(Serdes.String(), Topics.ORDER_CANCELLED.valueSerde(registry))
-                        .withName("cancellations-by-buyer"))
+        // By buyer, whose ledger they go to; the repartition topic carries each record's bytes as orders wrote them.
+        var refunds = Sources.avroBy(builder, Topics.ORDER_CANCELLED, (orderId, cancelled) -> cancelled.getBuyerId(),
+                        "cancellations-by-buyer", registry, applicationId, meters)
                 .mapValues(c -> (CreditInput) new CreditInput.Refund(c), Named.as("as-refund"));
         var redemptions = Sources.avro(builder, Topics.REDEMPTION_REQUESTS, registry, applicationId, meters)
                 .mapValues(r -> (CreditInput) new CreditInput.Redeem(r), Named.as("as-redeem"));

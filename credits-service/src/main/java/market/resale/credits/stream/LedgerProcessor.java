@@ -16,7 +16,6 @@ import market.resale.schemas.credits.CreditRedeemed;
 import market.resale.schemas.credits.RedemptionRejected;
 import market.resale.schemas.credits.RedemptionRejectionCode;
 import market.resale.schemas.topics.Topics;
-import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.slf4j.Logger;
@@ -57,7 +56,7 @@ class LedgerProcessor extends ServiceProcessor<CreditInput, Outbound> {
         var amount = c.getRefund().getTotalCents();
         var currency = c.getRefund().getCurrency();
         if (amount <= 0 || currency == null || !currency.matches("[A-Z]{3}")) {
-            deadLetter(record, Topics.ORDER_CANCELLED.name(), c, "refund amount must be positive in an ISO 4217 currency");
+            deadLetter(record, "refund amount must be positive in an ISO 4217 currency");
             return;
         }
         if (creditedOrders.get(c.getOrderId()) != null) {
@@ -68,7 +67,7 @@ class LedgerProcessor extends ServiceProcessor<CreditInput, Outbound> {
         try {
             account = account(userId).credit(currency, amount);
         } catch (ArithmeticException overflow) {
-            deadLetter(record, Topics.ORDER_CANCELLED.name(), c, "the balance would overflow");
+            deadLetter(record, "the balance would overflow");
             return;
         }
         var now = context.currentSystemTimeMs();
@@ -93,7 +92,7 @@ class LedgerProcessor extends ServiceProcessor<CreditInput, Outbound> {
     private void redeem(Record<String, CreditInput> record, CreditInput.Redeem input) {
         var r = input.request();
         if (!r.getUserId().equals(record.key()) || r.getAmountCents() <= 0 || r.getRequestId().isBlank()) {
-            deadLetter(record, Topics.REDEMPTION_REQUESTS.name(), r, "redemption must be keyed by its user, with a positive amount and a request id");
+            deadLetter(record, "redemption must be keyed by its user, with a positive amount and a request id");
             return;
         }
         var key = CreditsTopology.redemptionKey(r.getUserId(), r.getRequestId());
@@ -149,7 +148,7 @@ class LedgerProcessor extends ServiceProcessor<CreditInput, Outbound> {
         context.forward(new Record<>(key, outbound, record.timestamp(), record.headers()));
     }
 
-    private void deadLetter(Record<String, CreditInput> record, String sourceTopic, SpecificRecord value, String detail) {
-        deadLetter(record, sourceTopic, value, DeadLetters.INVALID, detail);
+    private void deadLetter(Record<String, CreditInput> record, String detail) {
+        deadLetter(record, DeadLetters.INVALID, detail);
     }
 }

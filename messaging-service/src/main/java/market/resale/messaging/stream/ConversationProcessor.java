@@ -38,7 +38,6 @@ import market.resale.schemas.orders.OrderCancelled;
 import market.resale.schemas.orders.RejectionCode;
 import market.resale.schemas.orders.WindowClosedCause;
 import market.resale.schemas.topics.Topics;
-import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
@@ -109,11 +108,11 @@ class ConversationProcessor extends ServiceProcessor<ConversationInput, Outbound
     private void place(Record<String, ConversationInput> record, ConversationInput.Placed placed) {
         var e = placed.event();
         if (!e.getOrderId().equals(record.key())) {
-            deadLetter(record, e, DeadLetters.INVALID, "record key " + record.key() + " differs from orderId " + e.getOrderId());
+            deadLetter(record, DeadLetters.INVALID, "record key " + record.key() + " differs from orderId " + e.getOrderId());
             return;
         }
         if (e.getBuyerId().isBlank() || e.getSellerId().isBlank() || e.getBuyerId().equals(e.getSellerId())) {
-            deadLetter(record, e, DeadLetters.INVALID, "buyer and seller must be two different users");
+            deadLetter(record, DeadLetters.INVALID, "buyer and seller must be two different users");
             return;
         }
         var conversation = load(record.key());
@@ -205,7 +204,7 @@ class ConversationProcessor extends ServiceProcessor<ConversationInput, Outbound
     private void command(Record<String, ConversationInput> record, ConversationCommand c) {
         var orderId = record.key();
         if (!c.getOrderId().equals(orderId)) {
-            deadLetter(record, c, DeadLetters.INVALID, "record key " + orderId + " differs from orderId " + c.getOrderId());
+            deadLetter(record, DeadLetters.INVALID, "record key " + orderId + " differs from orderId " + c.getOrderId());
             return;
         }
         if (outcomes.get(MessagingTopology.outcomeKey(orderId, c.getCommandId())) != null) {
@@ -215,7 +214,7 @@ class ConversationProcessor extends ServiceProcessor<ConversationInput, Outbound
         var conversation = conversations.get(orderId);
         if (conversation == null || !conversation.known()) {
             refuse(c, Refusal.UNKNOWN_ORDER, "No order " + orderId, null, null, now);
-            deadLetter(record, c, DeadLetters.UNKNOWN_ORDER, "no order " + orderId);
+            deadLetter(record, DeadLetters.UNKNOWN_ORDER, "no order " + orderId);
             return;
         }
         switch (c.getAction()) {
@@ -225,7 +224,7 @@ class ConversationProcessor extends ServiceProcessor<ConversationInput, Outbound
             case DECLINE_REQUEST -> answer(record, conversation, c, false, now);
             default -> {
                 refuse(c, Refusal.INVALID, "Unknown action " + c.getAction(), null, null, now);
-                deadLetter(record, c, DeadLetters.INVALID, "unknown action " + c.getAction());
+                deadLetter(record, DeadLetters.INVALID, "unknown action " + c.getAction());
             }
         }
     }
@@ -234,12 +233,12 @@ class ConversationProcessor extends ServiceProcessor<ConversationInput, Outbound
         var party = before.partyOf(c.getActorId());
         if (party == null) {
             refuse(c, Refusal.NOT_A_PARTY, "Not a party to this order", null, null, now);
-            deadLetter(record, c, DeadLetters.INVALID, c.getActorId() + " is not a party to the order");
+            deadLetter(record, DeadLetters.INVALID, c.getActorId() + " is not a party to the order");
             return;
         }
         if (c.getText() == null || c.getText().isBlank() || c.getText().length() > settings.maxMessageLength()) {
             refuse(c, Refusal.INVALID, "A message has 1-" + settings.maxMessageLength() + " characters", null, null, now);
-            deadLetter(record, c, DeadLetters.INVALID, "message text empty or too long");
+            deadLetter(record, DeadLetters.INVALID, "message text empty or too long");
             return;
         }
         if (before.mayAddEntry(settings.maxEntriesPerOrder()) instanceof Decision.Refused full) {
@@ -258,7 +257,7 @@ class ConversationProcessor extends ServiceProcessor<ConversationInput, Outbound
         if (c.getReason() == null || c.getText() != null && c.getText().length() > settings.maxNoteLength()) {
             refuse(c, Refusal.INVALID, "A request needs a reason and a note of at most " + settings.maxNoteLength()
                     + " characters", null, null, now);
-            deadLetter(record, c, DeadLetters.INVALID, "request without reason or with a note too long");
+            deadLetter(record, DeadLetters.INVALID, "request without reason or with a note too long");
             return;
         }
         var decision = before.mayRequestCancellation(c.getActorId(), settings.maxRequestsPerOrder());
@@ -293,7 +292,7 @@ class ConversationProcessor extends ServiceProcessor<ConversationInput, Outbound
         var requestId = c.getRequestId();
         if (c.getText() != null && c.getText().length() > settings.maxNoteLength()) {
             refuse(c, Refusal.INVALID, "A note has at most " + settings.maxNoteLength() + " characters", requestId, null, now);
-            deadLetter(record, c, DeadLetters.INVALID, "note too long");
+            deadLetter(record, DeadLetters.INVALID, "note too long");
             return;
         }
         switch (before.mayAnswer(c.getActorId(), requestId, approve)) {
@@ -441,9 +440,6 @@ class ConversationProcessor extends ServiceProcessor<ConversationInput, Outbound
         context.forward(new Record<>(key, outbound, record.timestamp(), record.headers()));
     }
 
-    private void deadLetter(Record<String, ConversationInput> record, SpecificRecord value, String reason, String detail) {
-        deadLetter(record, null, value, reason, detail);
-    }
 
     private static String who(Actor actor) {
         return switch (actor) {

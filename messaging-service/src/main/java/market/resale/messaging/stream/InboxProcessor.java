@@ -10,7 +10,6 @@ import market.resale.platform.kafka.DeadLetters;
 import market.resale.platform.kafka.Outbound;
 import market.resale.schemas.messaging.InboxCommand;
 import market.resale.schemas.messaging.Notification;
-import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
@@ -48,7 +47,7 @@ class InboxProcessor extends ServiceProcessor<InboxInput, Outbound> {
 
     private void deliver(Record<String, InboxInput> record, Notification n) {
         if (!n.getUserId().equals(record.key()) || n.getNotificationId().isBlank()) {
-            deadLetter(record, n, "a notification must be keyed by its user and have an id");
+            deadLetter(record, "a notification must be keyed by its user and have an id");
             return;
         }
         var indexKey = MessagingTopology.inboxIndexKey(n.getUserId(), n.getNotificationId());
@@ -66,7 +65,7 @@ class InboxProcessor extends ServiceProcessor<InboxInput, Outbound> {
 
     private void command(Record<String, InboxInput> record, InboxCommand c) {
         if (!c.getUserId().equals(record.key())) {
-            deadLetter(record, c, "an inbox command must be keyed by its user");
+            deadLetter(record, "an inbox command must be keyed by its user");
             return;
         }
         var now = clock.millis();
@@ -92,7 +91,7 @@ class InboxProcessor extends ServiceProcessor<InboxInput, Outbound> {
                 unread.forEach(kv -> inbox.put(kv.key, kv.value.read(now)));
                 summaries.put(c.getUserId(), summary(c.getUserId()).readAll(c.getCommandId(), c.getRequestedAt().toEpochMilli()));
             }
-            default -> deadLetter(record, c, "unknown inbox action " + c.getAction());
+            default -> deadLetter(record, "unknown inbox action " + c.getAction());
         }
     }
 
@@ -101,7 +100,7 @@ class InboxProcessor extends ServiceProcessor<InboxInput, Outbound> {
         return summary == null ? InboxSummary.empty(userId) : summary;
     }
 
-    private void deadLetter(Record<String, InboxInput> record, SpecificRecord value, String detail) {
-        deadLetter(record, null, value, DeadLetters.INVALID, detail);
+    private void deadLetter(Record<String, InboxInput> record, String detail) {
+        deadLetter(record, DeadLetters.INVALID, detail);
     }
 }

@@ -32,7 +32,6 @@ import market.resale.schemas.orders.RejectionCode;
 import market.resale.schemas.orders.WindowClosedCause;
 import market.resale.schemas.support.CaseEvent;
 import market.resale.schemas.topics.Topics;
-import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
@@ -99,12 +98,12 @@ class OrderProcessor extends ServiceProcessor<OrderInput, Object> {
     private void place(Record<String, OrderInput> record, OrderInput.Placed placed) {
         var e = placed.event();
         if (!e.getOrderId().equals(record.key())) {
-            deadLetter(record, e, DeadLetters.INVALID, "record key " + record.key() + " differs from orderId " + e.getOrderId());
+            deadLetter(record, DeadLetters.INVALID, "record key " + record.key() + " differs from orderId " + e.getOrderId());
             return;
         }
         var problem = validate(e);
         if (problem != null) {
-            deadLetter(record, e, DeadLetters.INVALID, problem);
+            deadLetter(record, DeadLetters.INVALID, problem);
             return;
         }
         if (orders.get(e.getOrderId()) != null) {
@@ -187,7 +186,7 @@ class OrderProcessor extends ServiceProcessor<OrderInput, Object> {
         var c = cancel.command();
         var order = orders.get(record.key());
         if (order == null) {
-            deadLetter(record, c, DeadLetters.UNKNOWN_ORDER, "no order " + record.key());
+            deadLetter(record, DeadLetters.UNKNOWN_ORDER, "no order " + record.key());
             return;
         }
         var attemptKey = OrdersTopology.attemptKey(order.orderId(), c.getCommandId());
@@ -236,7 +235,7 @@ class OrderProcessor extends ServiceProcessor<OrderInput, Object> {
     private void comment(Record<String, OrderInput> record, BuyerCommentCommand c) {
         var order = orders.get(record.key());
         if (order == null) {
-            deadLetter(record, c, DeadLetters.UNKNOWN_ORDER, "no order " + record.key());
+            deadLetter(record, DeadLetters.UNKNOWN_ORDER, "no order " + record.key());
             return;
         }
         // The HTTP answer checked the same rule on the same store; this re-check decides a race
@@ -330,9 +329,6 @@ class OrderProcessor extends ServiceProcessor<OrderInput, Object> {
         context.forward(new Record<String, Object>(record.key(), outbound, record.timestamp(), record.headers()));
     }
 
-    private void deadLetter(Record<String, OrderInput> record, SpecificRecord value, String reason, String detail) {
-        deadLetter(record, null, value, reason, detail);
-    }
 
     private void forgetDeadlines(Order order) {
         deadlines.remove(order.windowClosesAt(), order.orderId());

@@ -11,6 +11,7 @@ import static market.resale.orders.OrderMother.sellerCancels;
 import static market.resale.orders.OrderMother.shipped;
 import static market.resale.orders.OrderMother.supportCancels;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -606,6 +607,66 @@ class OrdersTopologyTest {
             assertThat(DeadLetters.header(dead.get(5).headers(), DeadLetters.DETAIL)).contains("negative amount");
             assertThat(cancelledTopic.readValuesToList()).extracting(OrderCancelled::getOrderId).containsExactly("o-40");
         }
+    }
+
+    /**
+     * Issue 16, point 0: the upstream owns checkout.order-placed-value and registers its own schema (another namespace, an
+     * extra field) with its own serializer first. An invalid placement in it is dead-lettered byte for byte with its
+     * headers, nothing is registered under the contract subject by the service, and a valid one in it is read.
+     */
+    @Test
+    void anInvalidPlacementInTheUpstreamsOwnSchemaIsDeadLetteredAsItArrivedWithoutTouchingTheRegistry() {
+        var schema = new org.apache.avro.Schema.Parser().parse("""
+                {"type": "record", "name": "OrderPlaced", "namespace": "com.checkout.events", "fields": [
+                  {"name": "orderId", "type": "string"}, {"name": "buyerId", "type": "string"},
+                  {"name": "sellerId", "type": "string"}, {"name": "listingId", "type": "string"},
+                  {"name": "title", "type": "string"}, {"name": "size", "type": ["null", "string"], "default": null},
+                  {"name": "condition", "type": {"type": "enum", "name": "ItemCondition",
+                    "symbols": ["NEW_WITH_TAGS", "NEW_WITHOUT_TAGS", "EXCELLENT", "GOOD", "FAIR"]}},
+                  {"name": "priceCents", "type": "long"}, {"name": "shippingCents", "type": "long"},
+                  {"name": "taxCents", "type": "long"}, {"name": "creditsAppliedCents", "type": "long"},
+                  {"name": "currency", "type": "string"},
+                  {"name": "placedAt", "type": {"type": "long", "logicalType": "timestamp-millis"}},
+                  {"name": "salesChannel", "type": "string"}]}""");
+        java.util.function.BiFunction<String, Long, byte[]> upstreamWrites = (orderId, price) -> {
+            var order = new org.apache.avro.generic.GenericData.Record(schema);
+            order.put("orderId", orderId);
+            order.put("buyerId", "buyer-ann");
+            order.put("sellerId", "seller-bob");
+            order.put("listingId", "l-" + orderId);
+            order.put("title", "Wool coat");
+            order.put("condition", new org.apache.avro.generic.GenericData.EnumSymbol(schema.getField("condition").schema(), "GOOD"));
+            order.put("priceCents", price);
+            order.put("shippingCents", 500L);
+            order.put("taxCents", 0L);
+            order.put("creditsAppliedCents", 0L);
+            order.put("currency", "USD");
+            order.put("placedAt", PLACED_AT.toEpochMilli());
+            order.put("salesChannel", "ios-app");
+            return new market.resale.schemas.serde.AvroSerializer<org.apache.avro.generic.GenericRecord>(harness.registry(), false)
+                    .serialize(Topics.ORDER_PLACED.name(), order);
+        };
+        var invalid = upstreamWrites.apply("o-negative", -100L);
+        var headers = new org.apache.kafka.common.header.internals.RecordHeaders()
+                .add("traceparent", "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01".getBytes(StandardCharsets.UTF_8))
+                .add("x-upstream", "checkout".getBytes(StandardCharsets.UTF_8));
+        harness.rawInput(Topics.ORDER_PLACED).pipeInput(new org.apache.kafka.streams.test.TestRecord<>("o-negative", invalid, headers,
+                PLACED_AT));
+        harness.rawInput(Topics.ORDER_PLACED).pipeInput("o-good", upstreamWrites.apply("o-good", 2_000L), PLACED_AT);
+
+        var dead = deadLetterTopic.readRecordsToList();
+        assertThat(dead).hasSize(1);
+        assertThat(dead.getFirst().key()).isEqualTo("o-negative");
+        assertThat(dead.getFirst().value()).isEqualTo(invalid);
+        assertThat(DeadLetters.header(dead.getFirst().headers(), "x-upstream")).isEqualTo("checkout");
+        assertThat(DeadLetters.header(dead.getFirst().headers(), "traceparent")).startsWith("00-0af7651916cd43dd");
+        assertThat(DeadLetters.header(dead.getFirst().headers(), DeadLetters.REASON)).isEqualTo(DeadLetters.INVALID);
+        assertThat(DeadLetters.header(dead.getFirst().headers(), DeadLetters.SOURCE_TOPIC)).isEqualTo(Topics.ORDER_PLACED.name());
+        assertThat(DeadLetters.header(dead.getFirst().headers(), DeadLetters.SOURCE_OFFSET)).isEqualTo("0");
+        assertThat(harness.<Order>store(OrdersTopology.ORDERS_STORE).get("o-good")).isNotNull();
+        // The service wrote nothing under the contract's subject: its own OrderPlaced schema is not registered there.
+        assertThatThrownBy(() -> harness.registry().lookup(Topics.ORDER_PLACED.name() + "-value", OrderPlaced.getClassSchema()))
+                .isInstanceOf(market.resale.schemas.registry.SchemaRegistryException.class);
     }
 
     private static CancellationWindowClosed closed(String orderId, WindowClosedCause cause, Instant at) {

@@ -1,26 +1,24 @@
 package market.resale.platform.kafka;
 
-import org.apache.avro.specific.SpecificRecord;
-
-import org.apache.kafka.streams.processor.api.ProcessorContext;
-
-import market.resale.schemas.topics.DeadLetterHeaders;
-
 import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.charset.StandardCharsets;
+import market.resale.schemas.topics.DeadLetterHeaders;
 import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Dead-letter records: the original record (or its bytes, when it could not be deserialized) with
- * the reason in headers, so that an operator can see why and re-drive it after a fix.
+ * Dead-letter records: the record exactly as it arrived (its key and value bytes and its headers, {@link Arrival}) with
+ * the reason and where it was read in headers, so that an operator can see why and re-drive it after a fix. Nothing is
+ * serialized on the way: a dead letter never depends on the schema registry, nor on a schema of ours being accepted
+ * under a subject the contract's owner registers.
  */
 public final class DeadLetters {
 
     private static final Logger log = LoggerFactory.getLogger(DeadLetters.class);
-
 
     public static final String REASON = DeadLetterHeaders.REASON;
     public static final String DETAIL = DeadLetterHeaders.DETAIL;
@@ -33,6 +31,8 @@ public final class DeadLetters {
     public static final String NOT_DESERIALIZABLE = "not-deserializable";
     public static final String UNKNOWN_ORDER = "unknown-order";
     public static final String INVALID = "invalid";
+    /** The same id again with different content: the first one stands. */
+    public static final String CONFLICTING_DUPLICATE = "conflicting-duplicate";
 
     private DeadLetters() {
     }
@@ -41,12 +41,6 @@ public final class DeadLetters {
         headers.remove(REASON).remove(DETAIL);
         headers.add(REASON, bytes(reason));
         headers.add(DETAIL, bytes(detail == null ? "" : truncate(detail)));
-    }
-
-    public static <K, V> Record<K, V> describe(Record<K, V> record, String reason, String detail) {
-        var copy = record.withHeaders(new org.apache.kafka.common.header.internals.RecordHeaders(record.headers().toArray()));
-        describe(copy.headers(), reason, detail);
-        return copy;
     }
 
     public static String header(Headers headers, String name) {
@@ -62,26 +56,41 @@ public final class DeadLetters {
         return detail.length() > 1000 ? detail.substring(0, 1000) : detail;
     }
 
+    /** The arrival's own headers, then the reason, where it was read and the application that refused it. */
+    static Headers headers(Arrival arrival, String applicationId, String reason, String detail) {
+        var headers = new RecordHeaders(arrival.headers().toArray());
+        describe(headers, reason, detail);
+        headers.remove(SOURCE_TOPIC).remove(SOURCE_PARTITION).remove(SOURCE_OFFSET).remove(APPLICATION);
+        headers.add(SOURCE_TOPIC, bytes(arrival.sourceTopic()));
+        headers.add(SOURCE_PARTITION, bytes(Integer.toString(arrival.partition())));
+        headers.add(SOURCE_OFFSET, bytes(Long.toString(arrival.offset())));
+        headers.add(APPLICATION, bytes(applicationId));
+        return headers;
+    }
+
     /**
-     * What every processor does with a record it cannot apply: forwards {@code value} to the application's dead-letter
-     * topic, in the same transaction, with the reason, where the record is (topic, partition, offset) and the application
-     * in its headers, then counts it under {@code sourceTopic} (the topic the value belongs to; null: where the record is).
+     * What every processor does with a record it cannot apply: forwards the record as it arrived to the application's
+     * dead-letter topic, in the same transaction, with the reason, where it was read and the application in its
+     * headers, and counts it under the topic its value belongs to. Never throws: a record that cannot be dead-lettered
+     * is logged and counted ({@code dead_letter_failures_total}), and the stream goes on.
      */
     public static void forward(ProcessorContext<String, ? super Outbound> context, Record<String, ?> record, String applicationId,
-                               String sourceTopic, SpecificRecord value, String reason, String detail, MeterRegistry meters) {
-        var headers = describe(record, reason, detail).headers();
-        // The topic the value belongs to (its schema's subject, the meter's tag): the given one, else where the record is.
-        var topic = sourceTopic != null ? sourceTopic : context.recordMetadata().map(m -> m.topic()).orElse("unknown");
-        context.recordMetadata().ifPresent(m -> {
-            headers.remove(SOURCE_TOPIC).remove(SOURCE_PARTITION).remove(SOURCE_OFFSET);
-            headers.add(SOURCE_TOPIC, bytes(m.topic()));
-            headers.add(SOURCE_PARTITION, bytes(Integer.toString(m.partition())));
-            headers.add(SOURCE_OFFSET, bytes(Long.toString(m.offset())));
-        });
-        headers.remove(APPLICATION).add(APPLICATION, bytes(applicationId));
-        context.forward(new Record<String, Outbound>(record.key(), Outbound.deadLetter(applicationId, topic, value), record.timestamp(),
-                headers));
-        counted(meters, topic, record.key(), reason, detail);
+                               String reason, String detail, MeterRegistry meters) {
+        var arrival = Arrival.of(context.recordMetadata());
+        if (arrival.isEmpty()) {
+            // Only a record that did not come through Sources (a programming error, shown by the topology tests).
+            var topic = context.recordMetadata().map(m -> m.topic()).orElse("punctuation");
+            meters.counter("dead_letter_failures_total", "topic", topic).increment();
+            log.atError().addKeyValue("topic", topic).addKeyValue("recordKey", record.key()).addKeyValue("reason", reason)
+                    .log("A record of {} with key {} could not be dead-lettered ({}: {}): its bytes are not at hand", topic,
+                            record.key(), reason, detail);
+            return;
+        }
+        var a = arrival.get();
+        var key = a.key() == null ? null : new String(a.key(), StandardCharsets.UTF_8); // valid UTF-8: Sources checked it
+        context.forward(new Record<String, Outbound>(key, Outbound.deadLetter(applicationId, a.value()), record.timestamp(),
+                headers(a, applicationId, reason, detail)));
+        counted(meters, a.topic(), key, reason, detail);
     }
 
     /**

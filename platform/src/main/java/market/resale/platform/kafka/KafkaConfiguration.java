@@ -54,14 +54,12 @@ public class KafkaConfiguration {
      * Kafka Streams as a health contributor ({@code kafkaStreams}) that the {@code readiness} group includes
      * (each service's yml): ready only while RUNNING, whatever the order in which the application's own
      * availability events arrive (Boot declares the application ready after start-up, even if Streams is
-     * still waiting for a broker).
+     * still waiting for a broker). DOWN while its stream threads keep failing ({@link StreamsRunner#failing()}).
      */
     @Bean
     @ConditionalOnBean(Topology.class)
     org.springframework.boot.health.contributor.HealthIndicator kafkaStreamsHealthIndicator(StreamsRunner runner) {
-        return () -> runner.state() == org.apache.kafka.streams.KafkaStreams.State.RUNNING
-                ? org.springframework.boot.health.contributor.Health.up().withDetail("state", "RUNNING").build()
-                : org.springframework.boot.health.contributor.Health.outOfService().withDetail("state", runner.state().name()).build();
+        return runner::health;
     }
 
     /** Answers that report a decision wait for the transaction holding it to commit (docs/reliability.md). */

@@ -5,7 +5,6 @@ import market.resale.schemas.registry.SchemaRegistryClient;
 import market.resale.schemas.serde.AvroSerializer;
 import market.resale.schemas.topics.Topic;
 import org.apache.avro.specific.SpecificRecord;
-import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
@@ -30,17 +29,9 @@ public record Outbound(String topic, Object value, String subjectTopic) {
         return new Outbound(topic.name(), value, topic.name());
     }
 
-    /** A dead letter of a record that could not be read: its bytes, unchanged. */
+    /** A dead letter: the bytes of the record as it arrived, unchanged ({@link DeadLetters}). */
     public static Outbound deadLetter(String applicationId, byte[] value) {
         return new Outbound(Topic.deadLetterTopic(applicationId), value, null);
-    }
-
-    /**
-     * A dead letter of a record that was read but refused: written as it was on its source topic
-     * (the source topic's subject), so whoever re-drives it reads it with the source topic's schema.
-     */
-    public static Outbound deadLetter(String applicationId, String sourceTopic, SpecificRecord value) {
-        return new Outbound(Topic.deadLetterTopic(applicationId), value, sourceTopic);
     }
 
     /** The sink of a topology: each record to its own topic, serialized with the registry. */
@@ -65,19 +56,6 @@ public record Outbound(String topic, Object value, String subjectTopic) {
                     return null;
                 }
                 return data.value() instanceof byte[] raw ? raw : avro.serialize(data.subjectTopic(), (SpecificRecord) data.value());
-            }
-
-            @Override
-            public byte[] serialize(String topic, Headers headers, Outbound data) {
-                // A refused record's dead letter names where it came from, so that ops-tools redrive can send it
-                // back (an unreadable one has these headers already, with its partition and offset).
-                if (data != null && headers != null && data.subjectTopic() != null && data.topic().endsWith(".dlt")
-                        && headers.lastHeader(DeadLetters.SOURCE_TOPIC) == null) {
-                    headers.add(DeadLetters.SOURCE_TOPIC, DeadLetters.bytes(data.subjectTopic()));
-                    headers.add(DeadLetters.APPLICATION, DeadLetters.bytes(
-                            data.topic().substring(0, data.topic().length() - ".dlt".length())));
-                }
-                return serialize(topic, data);
             }
         };
         Deserializer<Outbound> deserializer = (topic, bytes) -> {

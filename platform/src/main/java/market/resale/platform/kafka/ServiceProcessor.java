@@ -1,7 +1,6 @@
 package market.resale.platform.kafka;
 
 import io.micrometer.core.instrument.MeterRegistry;
-import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -40,14 +39,11 @@ public abstract class ServiceProcessor<I, O> implements Processor<String, I, Str
         counters.release(context.taskId());
     }
 
-    /**
-     * Sends {@code value} to the application's dead-letter topic in the same transaction ({@link DeadLetters#forward});
-     * {@code sourceTopic}: the topic the value belongs to, null for the one the record is on.
-     */
+    /** Sends the record as it arrived to the application's dead-letter topic in the same transaction ({@link DeadLetters#forward}). */
     @SuppressWarnings("unchecked")
-    protected void deadLetter(Record<String, ?> record, String sourceTopic, SpecificRecord value, String reason, String detail) {
+    protected void deadLetter(Record<String, ?> record, String reason, String detail) {
         // Every service processor forwards Outbound values (some declare Object, for the changed state they also forward).
         DeadLetters.forward((ProcessorContext<String, ? super Outbound>) (ProcessorContext<String, ?>) context, record, applicationId,
-                sourceTopic, value, reason, detail, meters);
+                reason, detail, meters);
     }
 }

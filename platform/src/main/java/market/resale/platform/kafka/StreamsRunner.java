@@ -3,7 +3,11 @@ package market.resale.platform.kafka;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
@@ -21,7 +25,11 @@ import org.springframework.context.SmartLifecycle;
 /**
  * Runs the service's Kafka Streams topology for the lifetime of the application, and ties the
  * client's state to the probes: ready only while RUNNING (so a rebalancing or restoring instance
- * gets no traffic), broken once the client is in ERROR (so Kubernetes restarts it).
+ * gets no traffic), broken once the client is in ERROR (so Kubernetes restarts it). A stream thread that fails is
+ * replaced; one whose replacements keep failing ({@value #FAILING_AFTER} failures within {@link #FAILING_WINDOW}: a
+ * record it cannot get past, a store it cannot open) is {@link #failing()}: the {@code kafkaStreams} health contributor
+ * reports the service DOWN, so it is not ready, and {@code kafka_streams_thread_failures_total} counts every failure
+ * (alert {@code KafkaStreamsThreadsFailing}).
  */
 public class StreamsRunner implements SmartLifecycle {
 
@@ -33,6 +41,13 @@ public class StreamsRunner implements SmartLifecycle {
     private final MeterRegistry meters;
     private final AtomicReference<KafkaStreams.State> state = new AtomicReference<>(KafkaStreams.State.CREATED);
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(10);
+    /** Thread failures within {@link #FAILING_WINDOW} that make the service {@link #failing()}. */
+    static final int FAILING_AFTER = 3;
+    static final Duration FAILING_WINDOW = Duration.ofMinutes(5);
+
+    private final Clock clock;
+    private final Deque<Instant> recentFailures = new ArrayDeque<>();
+    private volatile String lastFailure;
 
     private volatile KafkaStreams streams;
     private volatile boolean running;
@@ -40,6 +55,12 @@ public class StreamsRunner implements SmartLifecycle {
     private KafkaStreamsMetrics streamsMetrics;
 
     public StreamsRunner(Topology topology, Supplier<Properties> properties, ApplicationEventPublisher events, MeterRegistry meters) {
+        this(topology, properties, events, meters, Clock.systemUTC());
+    }
+
+    StreamsRunner(Topology topology, Supplier<Properties> properties, ApplicationEventPublisher events, MeterRegistry meters,
+                  Clock clock) {
+        this.clock = clock;
         this.topology = topology;
         this.properties = properties;
         this.events = events;
@@ -100,6 +121,7 @@ public class StreamsRunner implements SmartLifecycle {
             }
         });
         client.setUncaughtExceptionHandler(e -> {
+            threadFailed(e);
             log.error("Stream thread failed; replacing it", e);
             return StreamThreadExceptionResponse.REPLACE_THREAD;
         });
@@ -175,5 +197,52 @@ public class StreamsRunner implements SmartLifecycle {
 
     public KafkaStreams.State state() {
         return state.get();
+    }
+
+    void threadFailed(Throwable failure) {
+        var cause = failure;
+        while (cause.getCause() != null && cause.getCause() != cause) {
+            cause = cause.getCause();
+        }
+        meters.counter("kafka_streams_thread_failures_total", "exception", cause.getClass().getSimpleName()).increment();
+        lastFailure = cause.getClass().getSimpleName() + ": " + cause.getMessage();
+        synchronized (recentFailures) {
+            recentFailures.addLast(clock.instant());
+        }
+    }
+
+    /** Stream threads failed {@value #FAILING_AFTER} times or more within the last {@link #FAILING_WINDOW}. */
+    public boolean failing() {
+        return recentFailures() >= FAILING_AFTER;
+    }
+
+    /** Stream thread failures within the last {@link #FAILING_WINDOW}. */
+    public int recentFailures() {
+        var since = clock.instant().minus(FAILING_WINDOW);
+        synchronized (recentFailures) {
+            while (!recentFailures.isEmpty() && recentFailures.peekFirst().isBefore(since)) {
+                recentFailures.removeFirst();
+            }
+            return recentFailures.size();
+        }
+    }
+
+    /**
+     * For the {@code kafkaStreams} health contributor: UP while RUNNING, OUT_OF_SERVICE while not (rebalancing,
+     * restoring, starting), DOWN while its threads keep failing, whatever the state says (nothing moves).
+     */
+    public org.springframework.boot.health.contributor.Health health() {
+        if (failing()) {
+            return org.springframework.boot.health.contributor.Health.down().withDetail("state", state().name())
+                    .withDetail("threadFailures", recentFailures()).withDetail("lastFailure", String.valueOf(lastFailure)).build();
+        }
+        return state() == KafkaStreams.State.RUNNING
+                ? org.springframework.boot.health.contributor.Health.up().withDetail("state", "RUNNING").build()
+                : org.springframework.boot.health.contributor.Health.outOfService().withDetail("state", state().name()).build();
+    }
+
+    /** The root cause of the last stream thread failure, null if none failed. */
+    public String lastFailure() {
+        return lastFailure;
     }
 }

@@ -11,7 +11,10 @@ import reactor.core.publisher.Mono;
 /**
  * Forwards a request unchanged (method, path, query, body, caller's token) to the instance that owns
  * the key, and relays its answer. The forwarded request is marked so that the owner answers it
- * itself and never forwards again (during a rebalance two instances may briefly disagree).
+ * itself and never forwards again (during a rebalance two instances may briefly disagree). The mark
+ * ({@value #FORWARDED}) is {@code <expiry epoch seconds>.<HMAC-SHA256>} over the method, the path with its
+ * query and the expiry, under the key the service's instances share ({@code app.web.forward-key}): a caller
+ * cannot make one, so a caller's header changes nothing, and a mark is good for {@link #MARK_VALIDITY} only.
  */
 public class Forwarder {
 
@@ -19,28 +22,83 @@ public class Forwarder {
     /** Forwarded too: a retried write must reach the owner with its key, or it would be applied twice. */
     public static final String IDEMPOTENCY_KEY = "Idempotency-Key";
 
+    static final Duration MARK_VALIDITY = Duration.ofSeconds(30);
+
     private final WebClient client;
     private final Duration timeout;
+    private final javax.crypto.spec.SecretKeySpec key;
+    private final java.time.Clock clock;
 
-    public Forwarder(WebClient.Builder builder, Duration timeout) {
+    public Forwarder(WebClient.Builder builder, Duration timeout, byte[] key, java.time.Clock clock) {
         this.client = builder.build();
         this.timeout = timeout;
+        this.key = new javax.crypto.spec.SecretKeySpec(key, "HmacSHA256");
+        this.clock = clock;
     }
 
-    public static boolean alreadyForwarded(ServerHttpRequest request) {
-        return request.getHeaders().containsHeader(FORWARDED);
+    /** The same forwarder (its key and clock) for answers up to {@code maxBytes} (a file), with its own timeout. */
+    public Forwarder forLargeAnswers(int maxBytes, Duration timeout) {
+        return new Forwarder(client.mutate().codecs(codecs -> codecs.defaultCodecs().maxInMemorySize(maxBytes)), timeout,
+                key.getEncoded(), clock);
+    }
+
+    /** Forwarded here by another instance of this service: the request carries a valid mark for its own method and path. */
+    public boolean alreadyForwarded(ServerHttpRequest request) {
+        var mark = request.getHeaders().getFirst(FORWARDED);
+        if (mark == null) {
+            return false;
+        }
+        var dot = mark.indexOf('.');
+        if (dot <= 0) {
+            return false;
+        }
+        long expires;
+        try {
+            expires = Long.parseLong(mark.substring(0, dot));
+        } catch (NumberFormatException e) {
+            return false;
+        }
+        var now = clock.instant().getEpochSecond();
+        if (expires < now || expires > now + MARK_VALIDITY.toSeconds()) {
+            return false;
+        }
+        var expected = mac(request.getMethod().name(), target(request), expires);
+        return java.security.MessageDigest.isEqual(expected.getBytes(java.nio.charset.StandardCharsets.US_ASCII),
+                mark.substring(dot + 1).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+    }
+
+    /** The mark for a request of {@code method} to {@code target} (raw path and query). */
+    String mark(String method, String target) {
+        var expires = clock.instant().getEpochSecond() + MARK_VALIDITY.toSeconds();
+        return expires + "." + mac(method, target, expires);
+    }
+
+    private String mac(String method, String target, long expires) {
+        try {
+            var mac = javax.crypto.Mac.getInstance("HmacSHA256");
+            mac.init(key);
+            var digest = mac.doFinal((method + "\n" + target + "\n" + expires).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(digest);
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 is not available", e);
+        }
+    }
+
+    private static String target(ServerHttpRequest request) {
+        var query = request.getURI().getRawQuery();
+        return request.getURI().getRawPath() + (query == null ? "" : "?" + query);
     }
 
     public Mono<ResponseEntity<byte[]>> forward(String owner, ServerHttpRequest request, byte[] body) {
-        var uri = "http://" + owner + request.getURI().getRawPath()
-                + (request.getURI().getRawQuery() == null ? "" : "?" + request.getURI().getRawQuery());
+        var target = target(request);
+        var uri = "http://" + owner + target;
         var spec = client.method(request.getMethod()).uri(java.net.URI.create(uri))
                 .headers(h -> {
                     copy(request.getHeaders(), h, HttpHeaders.AUTHORIZATION);
                     copy(request.getHeaders(), h, HttpHeaders.CONTENT_TYPE);
                     copy(request.getHeaders(), h, HttpHeaders.ACCEPT);
                     copy(request.getHeaders(), h, IDEMPOTENCY_KEY);
-                    h.set(FORWARDED, "1");
+                    h.set(FORWARDED, mark(request.getMethod().name(), target));
                 });
         var withBody = body == null || body.length == 0 ? spec : spec.bodyValue(body);
         return withBody.exchangeToMono(response -> response.toEntity(byte[].class))
@@ -58,7 +116,7 @@ public class Forwarder {
         return client.get().uri(java.net.URI.create("http://" + owner + path))
                 .headers(h -> {
                     copy(request.getHeaders(), h, HttpHeaders.AUTHORIZATION);
-                    h.set(FORWARDED, "1");
+                    h.set(FORWARDED, mark("GET", path));
                 })
                 .exchangeToMono(response -> response.toEntity(byte[].class))
                 .timeout(timeout);

@@ -26,7 +26,7 @@ public class OwnerRouting {
 
     public Mono<ResponseEntity<?>> answer(String store, String key, ServerHttpRequest request, byte[] body,
                                           Supplier<Mono<ResponseEntity<?>>> local) {
-        if (!Forwarder.alreadyForwarded(request)) {
+        if (!forwarder.alreadyForwarded(request)) {
             var owner = router.remoteOwner(store, key);
             if (owner.isPresent()) {
                 return forwarder.forward(owner.get(), request, body).map(r -> (ResponseEntity<?>) r);

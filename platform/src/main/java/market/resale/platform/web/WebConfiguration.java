@@ -49,10 +49,25 @@ public class WebConfiguration {
         return new StrictJson();
     }
 
-    /** Observed like the server side: a forwarded request is a client span of the caller's trace and carries its traceparent. */
+    /**
+     * Observed like the server side: a forwarded request is a client span of the caller's trace and carries its traceparent.
+     * Its mark is signed with {@code app.web.forward-key}, which every instance of a service shares (a Kubernetes secret,
+     * compose's environment); without one an instance signs with a key of its own, so it recognises no other instance's
+     * forwards (each then answers what it owns itself, and a forward during a rebalance may be forwarded once more).
+     */
     @Bean
-    Forwarder forwarder(ObjectProvider<ObservationRegistry> observations) {
+    Forwarder forwarder(ObjectProvider<ObservationRegistry> observations, Clock clock,
+                        @Value("${app.web.forward-key:}") String forwardKey) {
+        byte[] key;
+        if (forwardKey.isBlank()) {
+            key = new byte[32];
+            new java.security.SecureRandom().nextBytes(key);
+            org.slf4j.LoggerFactory.getLogger(Forwarder.class).warn(
+                    "app.web.forward-key is not set: forwards from other instances of this service will not be recognised");
+        } else {
+            key = forwardKey.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        }
         return new Forwarder(WebClient.builder().observationRegistry(observations.getIfAvailable(() -> ObservationRegistry.NOOP)),
-                Duration.ofSeconds(10));
+                Duration.ofSeconds(10), key, clock);
     }
 }

@@ -6,7 +6,10 @@ import static org.awaitility.Awaitility.await;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Files;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
@@ -16,6 +19,7 @@ import org.apache.kafka.streams.StreamsBuilder;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.availability.AvailabilityChangeEvent;
 import org.springframework.boot.availability.ReadinessState;
+import org.springframework.boot.health.contributor.Status;
 
 /**
  * A service started while the broker is down (its topics cannot be created yet) stays up, not ready,
@@ -54,6 +58,58 @@ class StreamsRunnerTest {
         }
         assertThat(runner.isRunning()).isFalse();
         assertThatThrownBy(runner::streams).isInstanceOf(IllegalStateException.class);
+    }
+
+    /**
+     * A thread that fails now and then is replaced and nothing is reported; threads that keep failing (three times
+     * within five minutes) make the service DOWN, with the cause, until five minutes pass without a failure.
+     */
+    @Test
+    void threadsThatKeepFailingMakeTheServiceDownAndAreCounted() {
+        var now = new Instant[] {Instant.parse("2026-12-07T10:00:00Z")};
+        var clock = new Clock() {
+            @Override
+            public java.time.ZoneId getZone() {
+                return ZoneOffset.UTC;
+            }
+
+            @Override
+            public Clock withZone(java.time.ZoneId zone) {
+                return this;
+            }
+
+            @Override
+            public Instant instant() {
+                return now[0];
+            }
+        };
+        var builder = new StreamsBuilder();
+        builder.stream("some-topic").foreach((k, v) -> { });
+        var meters = new SimpleMeterRegistry();
+        var runner = new StreamsRunner(builder.build(), Properties::new, event -> { }, meters, clock);
+        var failure = new org.apache.kafka.streams.errors.StreamsException("processing failed",
+                new IllegalStateException("registry refused the schema"));
+
+        runner.threadFailed(failure);
+        now[0] = now[0].plus(Duration.ofMinutes(3));
+        runner.threadFailed(failure);
+        assertThat(runner.failing()).isFalse();
+        assertThat(runner.health().getStatus()).as("not started yet: out of service, not down").isEqualTo(Status.OUT_OF_SERVICE);
+
+        now[0] = now[0].plus(Duration.ofMinutes(1));
+        runner.threadFailed(failure);
+        assertThat(runner.failing()).isTrue();
+        var health = runner.health();
+        assertThat(health.getStatus()).isEqualTo(Status.DOWN);
+        assertThat(health.getDetails()).containsEntry("threadFailures", 3)
+                .containsEntry("lastFailure", "IllegalStateException: registry refused the schema");
+        assertThat(meters.counter("kafka_streams_thread_failures_total", "exception", "IllegalStateException").count()).isEqualTo(3);
+
+        // The first failure leaves the window: two within five minutes is not failing.
+        now[0] = now[0].plus(Duration.ofMinutes(1).plusSeconds(1));
+        assertThat(runner.failing()).isFalse();
+        now[0] = now[0].plus(Duration.ofMinutes(5));
+        assertThat(runner.recentFailures()).isZero();
     }
 
     private static List<Object> readiness(List<Object> events) {

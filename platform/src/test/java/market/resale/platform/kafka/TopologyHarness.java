@@ -75,6 +75,11 @@ public final class TopologyHarness implements AutoCloseable {
         return driver.createOutputTopic(Topic.deadLetterTopic(applicationId), new StringDeserializer(), new ByteArrayDeserializer());
     }
 
+    /** The in-memory registry the topology's serdes use: a test can register an upstream's own schema first. */
+    public SchemaRegistryClient registry() {
+        return registry;
+    }
+
     /** The meters the topology recorded (its business metrics). */
     public MeterRegistry meters() {
         return meters;

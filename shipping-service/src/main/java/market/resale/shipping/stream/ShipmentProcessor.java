@@ -18,7 +18,6 @@ import market.resale.shipping.domain.ScanType;
 import market.resale.shipping.domain.Shipment;
 import market.resale.shipping.domain.ShipmentPolicy;
 import market.resale.shipping.domain.ShippingEvent;
-import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
 
@@ -54,7 +53,7 @@ class ShipmentProcessor extends ServiceProcessor<ShipmentInput, Outbound> {
             problem = "blank buyerId or sellerId";
         }
         if (problem != null) {
-            deadLetter(record, e, problem);
+            deadLetter(record, problem);
             return;
         }
         apply(record, policy.placed(current(e.getOrderId()), e.getBuyerId(), e.getSellerId()));
@@ -67,7 +66,7 @@ class ShipmentProcessor extends ServiceProcessor<ShipmentInput, Outbound> {
             problem = "blank scanId, trackingNumber or carrier";
         }
         if (problem != null) {
-            deadLetter(record, s, problem);
+            deadLetter(record, problem);
             return;
         }
         var change = policy.scanned(current(s.getOrderId()), scan(s), context.currentSystemTimeMs());
@@ -82,7 +81,7 @@ class ShipmentProcessor extends ServiceProcessor<ShipmentInput, Outbound> {
             problem = "blank commandId";
         }
         if (problem != null) {
-            deadLetter(record, e, problem);
+            deadLetter(record, problem);
             return;
         }
         apply(record, policy.cancelled(current(e.getOrderId()),
@@ -164,8 +163,8 @@ class ShipmentProcessor extends ServiceProcessor<ShipmentInput, Outbound> {
     }
 
     /** Like an undecodable record's dead letter, it names where it came from, so that it can be re-driven. */
-    private void deadLetter(Record<String, ShipmentInput> record, SpecificRecord value, String detail) {
-        deadLetter(record, null, value, DeadLetters.INVALID, detail);
+    private void deadLetter(Record<String, ShipmentInput> record, String detail) {
+        deadLetter(record, DeadLetters.INVALID, detail);
     }
 
 }

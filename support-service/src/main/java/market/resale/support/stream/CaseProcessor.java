@@ -38,7 +38,6 @@ import market.resale.support.domain.OrderCases;
 import market.resale.support.domain.Refusal;
 import market.resale.support.domain.Resolution;
 import market.resale.support.domain.SupportCase;
-import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
@@ -109,7 +108,7 @@ class CaseProcessor extends ServiceProcessor<CaseInput, Outbound> {
      */
     private void message(Record<String, CaseInput> record, ConversationMessage m) {
         if (!m.getOrderId().equals(record.key())) {
-            deadLetter(record, Topics.CONVERSATION_MESSAGES.name(), m, DeadLetters.INVALID,
+            deadLetter(record, DeadLetters.INVALID,
                     "record key " + record.key() + " differs from orderId " + m.getOrderId());
             return;
         }
@@ -138,7 +137,7 @@ class CaseProcessor extends ServiceProcessor<CaseInput, Outbound> {
         var problem = !e.getOrderId().equals(record.key()) ? "record key " + record.key() + " differs from orderId " + e.getOrderId()
                 : partiesProblem(e.getOrderId(), e.getBuyerId(), e.getSellerId());
         if (problem != null) {
-            deadLetter(record, Topics.ORDER_PLACED.name(), e, DeadLetters.INVALID, problem);
+            deadLetter(record, DeadLetters.INVALID, problem);
             return;
         }
         var order = order(e.getOrderId());
@@ -157,7 +156,7 @@ class CaseProcessor extends ServiceProcessor<CaseInput, Outbound> {
             problem = "the parties differ from those of order " + e.getOrderId();
         }
         if (problem != null) {
-            deadLetter(record, Topics.SELLER_NON_RESPONSIVE.name(), e, DeadLetters.INVALID, problem);
+            deadLetter(record, DeadLetters.INVALID, problem);
             return;
         }
         var quotes = e.getUnanswered().stream().map(m -> new MessageQuote(m.getMessageId(), m.getSenderId(),
@@ -180,13 +179,13 @@ class CaseProcessor extends ServiceProcessor<CaseInput, Outbound> {
     /** Rule 8 / guide §7.2: a scan after the cancellation opens a dispute (the parcel must go back). */
     private void conflict(Record<String, CaseInput> record, ScanConflict e) {
         if (!e.getOrderId().equals(record.key())) {
-            deadLetter(record, Topics.SCAN_CONFLICTS.name(), e, DeadLetters.INVALID,
+            deadLetter(record, DeadLetters.INVALID,
                     "record key " + record.key() + " differs from orderId " + e.getOrderId());
             return;
         }
         var order = orders.get(e.getOrderId());
         if (order == null || !order.hasParties()) {
-            deadLetter(record, Topics.SCAN_CONFLICTS.name(), e, DeadLetters.UNKNOWN_ORDER, "no order " + e.getOrderId());
+            deadLetter(record, DeadLetters.UNKNOWN_ORDER, "no order " + e.getOrderId());
             return;
         }
         var signal = "scan:" + e.getScanId();
@@ -208,14 +207,14 @@ class CaseProcessor extends ServiceProcessor<CaseInput, Outbound> {
     }
 
     private void cancelled(Record<String, CaseInput> record, OrderCancelled e) {
-        var kase = referencedCase(record, e.getActor(), e.getReference(), Topics.ORDER_CANCELLED.name(), e);
+        var kase = referencedCase(record, e.getActor(), e.getReference());
         if (kase != null) {
             apply(record, order(kase.orderId()), kase, kase.cancellationCarriedOut(now()));
         }
     }
 
     private void cancelRefused(Record<String, CaseInput> record, CancellationRejected e) {
-        var kase = referencedCase(record, e.getActor(), e.getReference(), Topics.CANCELLATION_REJECTED.name(), e);
+        var kase = referencedCase(record, e.getActor(), e.getReference());
         if (kase != null) {
             apply(record, order(kase.orderId()), kase,
                     kase.cancellationRefused(e.getCommandId(), e.getCode().name(), e.getDetail(), now()));
@@ -223,14 +222,13 @@ class CaseProcessor extends ServiceProcessor<CaseInput, Outbound> {
     }
 
     /** Only cancellations support ordered name a case; others (buyers, sellers, approved requests) are not ours. */
-    private SupportCase referencedCase(Record<String, CaseInput> record, Actor actor, String reference, String topic,
-                                       SpecificRecord event) {
+    private SupportCase referencedCase(Record<String, CaseInput> record, Actor actor, String reference) {
         if (actor != Actor.SUPPORT || reference == null) {
             return null;
         }
         var kase = cases.get(reference);
         if (kase == null || !kase.orderId().equals(record.key())) {
-            deadLetter(record, topic, event, DeadLetters.INVALID, "no case " + reference + " of order " + record.key());
+            deadLetter(record, DeadLetters.INVALID, "no case " + reference + " of order " + record.key());
             return null;
         }
         return kase;
@@ -245,7 +243,7 @@ class CaseProcessor extends ServiceProcessor<CaseInput, Outbound> {
         var invalid = invalidCommand(record.key(), c);
         if (invalid != null) {
             refuse(outcomeKey, c, Refusal.INVALID_COMMAND, invalid, now);
-            deadLetter(record, Topics.CASE_COMMANDS.name(), withoutContent(c), DeadLetters.INVALID, invalid);
+            deadLetter(record, DeadLetters.INVALID, invalid);
             return;
         }
         var actor = new market.resale.support.domain.Actor(c.getActorId(), CaseRecords.role(c.getActorRole()));
@@ -520,16 +518,6 @@ class CaseProcessor extends ServiceProcessor<CaseInput, Outbound> {
 
     private static String blankToNull(String s) {
         return blank(s) ? null : s;
-    }
-
-    /** A refused command is dead-lettered without its file: the dead-letter topic takes ordinary-sized records. */
-    private static CaseCommand withoutContent(CaseCommand c) {
-        if (c.getFile() == null) {
-            return c;
-        }
-        var copy = CaseCommand.newBuilder(c).build();
-        copy.setFile(CaseFile.newBuilder(c.getFile()).setContent(java.nio.ByteBuffer.allocate(0)).build());
-        return copy;
     }
 
     private void emit(Record<String, CaseInput> record, String key, Outbound outbound) {

@@ -34,7 +34,6 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
-import org.springframework.web.reactive.function.client.WebClient;
 import reactor.core.publisher.Mono;
 
 /**
@@ -51,13 +50,12 @@ public class EvidenceFilesController {
     private final FileCheck check;
     private final OwnerRouting fileRouting;
 
-    public EvidenceFilesController(CaseAccess access, KeyOwnerRouter router, SupportSettings settings) {
+    public EvidenceFilesController(CaseAccess access, KeyOwnerRouter router, SupportSettings settings, Forwarder forwarder) {
         this.access = access;
         this.router = router;
         this.check = settings.fileCheck();
         // The platform's forwarder buffers answers up to WebClient's default 256 KiB; a forwarded download needs a file's worth.
-        this.fileRouting = new OwnerRouting(router, new Forwarder(WebClient.builder()
-                .codecs(codecs -> codecs.defaultCodecs().maxInMemorySize(Topics.SUPPORT_MAX_RECORD_BYTES)), Duration.ofSeconds(30)));
+        this.fileRouting = new OwnerRouting(router, forwarder.forLargeAnswers(Topics.SUPPORT_MAX_RECORD_BYTES, Duration.ofSeconds(30)));
     }
 
     /**

@@ -84,7 +84,9 @@ class CasesControllerTest {
                 new market.resale.platform.web.CommandFlow(market.resale.platform.kafka.CommitWatch.PROCESSED_IS_COMMITTED));
         return WebTestClient.bindToController(
                         new CasesController(router, new OwnerRouting(router, mock(Forwarder.class)), access, clock),
-                        new EvidenceFilesController(access, router, settings))
+                        new EvidenceFilesController(access, router, settings, new Forwarder(
+                                org.springframework.web.reactive.function.client.WebClient.builder(), java.time.Duration.ofSeconds(1),
+                                new byte[32], clock)))
                 .controllerAdvice(new ProblemHandling())
                 .webFilter(authenticated)
                 .build();

@@ -1,0 +1,259 @@
+package market.resale.systemtests;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.apicurio.registry.resolver.config.SchemaResolverConfig;
+import io.apicurio.registry.serde.avro.AvroKafkaSerializer;
+import io.apicurio.registry.serde.kafka.config.KafkaSerdeConfig;
+import io.apicurio.registry.serde.config.SerdeConfig;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import market.resale.messaging.MessagingApplication;
+import market.resale.orders.OrdersApplication;
+import market.resale.platform.kafka.DeadLetters;
+import market.resale.schemas.topics.Topic;
+import market.resale.schemas.topics.Topics;
+import market.resale.shipping.ShippingApplication;
+import market.resale.support.SupportApplication;
+import market.resale.testsupport.ApicurioRegistry;
+import market.resale.testsupport.KafkaSeam;
+import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Issue 16, point 0, the way production runs: on a fresh broker and a fresh Apicurio Registry the upstream checkout app
+ * owns {@code checkout.order-placed-value} and registers its own schema there first, with its own serializer (Apicurio's,
+ * which registers the nested enum as a schema of its own that the top-level one references): another namespace and an
+ * extra field. It then publishes placements that fail validation (a negative price, a bad currency, a key that differs
+ * from the order id, a key that is not UTF-8), then a valid one. Every service that reads the topic dead-letters the
+ * bad ones exactly as they arrived (key and value bytes, the upstream's headers) with the reason, registers nothing under
+ * the contract's subject, stays ready with no stream thread failing, and shows the valid order placed afterwards.
+ */
+class UpstreamOwnedContractTest {
+
+    private static final String SUBJECT = Topics.ORDER_PLACED.name() + "-value";
+    private static final Schema UPSTREAM_SCHEMA = new Schema.Parser().parse("""
+            {"type": "record", "name": "OrderPlaced", "namespace": "com.checkout.events", "fields": [
+              {"name": "orderId", "type": "string"}, {"name": "buyerId", "type": "string"},
+              {"name": "sellerId", "type": "string"}, {"name": "listingId", "type": "string"},
+              {"name": "title", "type": "string"}, {"name": "size", "type": ["null", "string"], "default": null},
+              {"name": "condition", "type": {"type": "enum", "name": "ItemCondition", "namespace": "com.checkout.catalog",
+                "symbols": ["NEW_WITH_TAGS", "NEW_WITHOUT_TAGS", "EXCELLENT", "GOOD", "FAIR"]}},
+              {"name": "priceCents", "type": "long"}, {"name": "shippingCents", "type": "long"},
+              {"name": "taxCents", "type": "long"}, {"name": "creditsAppliedCents", "type": "long"},
+              {"name": "currency", "type": "string"},
+              {"name": "placedAt", "type": {"type": "long", "logicalType": "timestamp-millis"}},
+              {"name": "salesChannel", "type": "string"}]}""");
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    private static KafkaSeam kafka;
+    private static ApicurioRegistry registry;
+    private static final Map<String, ServiceProcess> services = new LinkedHashMap<>();
+    private static AvroKafkaSerializer<GenericRecord> upstreamSerializer;
+    private static final String run = UUID.randomUUID().toString().substring(0, 8);
+
+    @BeforeAll
+    static void freshStackWhereTheUpstreamRegisteredFirst() {
+        kafka = KafkaSeam.start();
+        registry = ApicurioRegistry.start();
+        upstreamSerializer = new AvroKafkaSerializer<>();
+        upstreamSerializer.configure(upstreamSerializerConfig(), false);
+        // The upstream's first placement registers its schema (and the enum it references) before any service runs.
+        upstreamSerializer.serialize(Topics.ORDER_PLACED.name(), order("first-" + run, 1_000, "USD"));
+        assertThat(registryGet("/subjects/" + SUBJECT + "/versions").body()).isEqualTo("[1]");
+
+        for (var application : List.of(OrdersApplication.class, ShippingApplication.class, MessagingApplication.class,
+                SupportApplication.class)) {
+            var name = application.getSimpleName().replace("Application", "").toLowerCase();
+            services.put(name + "-service", ServiceProcess.start(application, name + "-service", name, kafka.bootstrapServers(),
+                    registry.ccompatUrl(), Map.of()));
+        }
+        await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(200))
+                .until(() -> services.values().stream().allMatch(ServiceProcess::ready));
+    }
+
+    @AfterAll
+    static void stopEverything() {
+        services.values().forEach(ServiceProcess::close);
+        if (upstreamSerializer != null) {
+            upstreamSerializer.close();
+        }
+        if (registry != null) {
+            registry.close();
+        }
+        if (kafka != null) {
+            kafka.close();
+        }
+    }
+
+    @Test
+    void invalidPlacementsAreDeadLetteredAsTheyArrivedAndNothingStops() throws Exception {
+        var negative = bytes("neg-" + run, order("neg-" + run, -100, "USD"));
+        var badCurrency = bytes("cur-" + run, order("cur-" + run, 1_000, "dollars"));
+        var otherKey = bytes("key-" + run, order("other-" + run, 1_000, "USD"));
+        var notUtf8Key = new Sent(new byte[] {(byte) 0xff, (byte) 0xfe, 0x41}, upstreamSerializer.serialize(Topics.ORDER_PLACED.name(),
+                order("bin-" + run, 1_000, "USD")));
+        var after = "after-" + run;
+        try (var producer = new KafkaProducer<byte[], byte[]>(producerProps())) {
+            for (var sent : List.of(negative, badCurrency, otherKey, notUtf8Key, bytes(after, order(after, 2_500, "USD")))) {
+                var headers = new RecordHeaders().add("x-upstream", "checkout".getBytes(StandardCharsets.UTF_8))
+                        .add("x-upstream-event", sent.key);
+                producer.send(new ProducerRecord<>(Topics.ORDER_PLACED.name(), null, sent.key, sent.value, headers)).get();
+            }
+        }
+
+        // Every service that reads the topic goes on: the order placed after the bad ones shows everywhere.
+        var buyerToken = services.get("orders-service").token("buyer-" + run, "BUYER");
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
+            assertThat(services.get("orders-service").get("/orders/" + after, buyerToken).status()).as("orders").isEqualTo(200);
+            assertThat(services.get("shipping-service").get("/orders/" + after + "/shipment", buyerToken).status()).as("shipping")
+                    .isEqualTo(200);
+            assertThat(services.get("messaging-service").get("/orders/" + after + "/conversation", buyerToken).status())
+                    .as("messaging").isEqualTo(200);
+        });
+        var opened = services.get("support-service").post("/cases", buyerToken, "{\"orderId\":\"" + after
+                + "\",\"type\":\"COMPLAINT\",\"description\":\"The coat arrived torn.\"}", Map.of());
+        assertThat(opened.status()).as(String.valueOf(opened.body())).isEqualTo(201);
+
+        // Each bad placement is in the dead-letter topics of the services that refuse it, exactly as it arrived.
+        var expected = Map.of(
+                "orders-service", List.of(negative, badCurrency, otherKey, notUtf8Key),
+                "shipping-service", List.of(otherKey, notUtf8Key),
+                "messaging-service", List.of(otherKey, notUtf8Key),
+                "support-service", List.of(otherKey, notUtf8Key));
+        for (var entry : expected.entrySet()) {
+            var deadLetters = await().atMost(Duration.ofSeconds(30)).until(() -> deadLetters(entry.getKey()),
+                    found -> found.size() >= entry.getValue().size());
+            assertThat(deadLetters).as(entry.getKey()).hasSize(entry.getValue().size());
+            for (var sent : entry.getValue()) {
+                var dead = deadLetters.stream().filter(r -> java.util.Arrays.equals(r.key(), sent.key)).findFirst()
+                        .orElseThrow(() -> new AssertionError(entry.getKey() + " did not dead-letter " + new String(sent.key,
+                                StandardCharsets.UTF_8)));
+                assertThat(dead.value()).as(entry.getKey()).isEqualTo(sent.value);
+                assertThat(DeadLetters.header(dead.headers(), "x-upstream")).isEqualTo("checkout");
+                assertThat(dead.headers().lastHeader("x-upstream-event").value()).isEqualTo(sent.key);
+                assertThat(DeadLetters.header(dead.headers(), DeadLetters.SOURCE_TOPIC)).isEqualTo(Topics.ORDER_PLACED.name());
+                assertThat(DeadLetters.header(dead.headers(), DeadLetters.APPLICATION)).isEqualTo(entry.getKey());
+                assertThat(DeadLetters.header(dead.headers(), DeadLetters.REASON))
+                        .isEqualTo(sent == notUtf8Key ? DeadLetters.NOT_DESERIALIZABLE : DeadLetters.INVALID);
+            }
+        }
+
+        // Nobody but the upstream wrote under the contract's subject; every service is ready and no stream thread failed.
+        assertThat(registryGet("/subjects/" + SUBJECT + "/versions").body()).isEqualTo("[1]");
+        assertThat(registryGet("/subjects/" + SUBJECT + "/versions/1").body()).contains("com.checkout.events");
+        for (var service : services.entrySet()) {
+            assertThat(service.getValue().ready()).as(service.getKey()).isTrue();
+            assertThat(service.getValue().getText("/actuator/prometheus").lines()
+                    .filter(line -> line.startsWith("kafka_streams_thread_failures_total")).toList())
+                    .as(service.getKey() + " stream thread failures").isEmpty();
+        }
+    }
+
+    private record Sent(byte[] key, byte[] value) {
+    }
+
+    private static Sent bytes(String key, GenericRecord order) {
+        return new Sent(key.getBytes(StandardCharsets.UTF_8), upstreamSerializer.serialize(Topics.ORDER_PLACED.name(), order));
+    }
+
+    private static GenericRecord order(String orderId, long priceCents, String currency) {
+        var order = new GenericData.Record(UPSTREAM_SCHEMA);
+        order.put("orderId", orderId);
+        order.put("buyerId", "buyer-" + run);
+        order.put("sellerId", "seller-" + run);
+        order.put("listingId", "l-" + orderId);
+        order.put("title", "Wool coat");
+        order.put("condition", new GenericData.EnumSymbol(UPSTREAM_SCHEMA.getField("condition").schema(), "GOOD"));
+        order.put("priceCents", priceCents);
+        order.put("shippingCents", 500L);
+        order.put("taxCents", 0L);
+        order.put("creditsAppliedCents", 0L);
+        order.put("currency", currency);
+        order.put("placedAt", Instant.now().toEpochMilli());
+        order.put("salesChannel", "ios-app");
+        return order;
+    }
+
+    /** The upstream's serializer as an Apicurio user sets it up: auto-registration, nested types as references. */
+    private static Map<String, Object> upstreamSerializerConfig() {
+        Map<String, Object> config = new HashMap<>();
+        config.put(SchemaResolverConfig.REGISTRY_URL, registry.nativeUrl());
+        config.put(SchemaResolverConfig.AUTO_REGISTER_ARTIFACT, true);
+        config.put(SchemaResolverConfig.ARTIFACT_RESOLVER_STRATEGY, io.apicurio.registry.serde.strategy.TopicIdStrategy.class.getName());
+        config.put(KafkaSerdeConfig.ENABLE_HEADERS, false);
+        config.put(SerdeConfig.ID_HANDLER, io.apicurio.registry.serde.Default4ByteIdHandler.class.getName());
+        config.put(SerdeConfig.USE_ID, "contentId");
+        config.put(SchemaResolverConfig.DEREFERENCE_SCHEMA, false);
+        return config;
+    }
+
+    private static Properties producerProps() {
+        var props = new Properties();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+        props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+        return props;
+    }
+
+    /** Everything on the application's dead-letter topic so far, committed only, in order. */
+    private static List<ConsumerRecord<byte[], byte[]>> deadLetters(String application) {
+        var props = new Properties();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        try (var consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            var topic = Topic.deadLetterTopic(application);
+            var partitions = consumer.partitionsFor(topic).stream()
+                    .map(p -> new org.apache.kafka.common.TopicPartition(topic, p.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            var end = consumer.endOffsets(partitions);
+            var records = new ArrayList<ConsumerRecord<byte[], byte[]>>();
+            var deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p)) && System.nanoTime() < deadline) {
+                consumer.poll(Duration.ofMillis(200)).forEach(records::add);
+            }
+            return records;
+        }
+    }
+
+    private static HttpResponse<String> registryGet(String path) {
+        try {
+            return HTTP.send(HttpRequest.newBuilder(URI.create(registry.ccompatUrl() + path)).GET().build(),
+                    HttpResponse.BodyHandlers.ofString());
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}
