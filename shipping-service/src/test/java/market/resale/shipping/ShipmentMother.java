@@ -43,4 +43,15 @@ public final class ShipmentMother {
     public static Cancellation cancellation(String orderId, Instant at) {
         return new Cancellation("cmd-" + orderId, at.toEpochMilli());
     }
+
+    /** A caller as the services see one: a validated token with its subject, role and (a carrier's client) carrier claim. */
+    public static org.springframework.security.core.Authentication caller(String userId, String role, String carrier) {
+        var jwt = org.springframework.security.oauth2.jwt.Jwt.withTokenValue("token").header("alg", "RS256").subject(userId)
+                .claim("roles", java.util.List.of(role));
+        if (carrier != null) {
+            jwt.claim("carrier", carrier);
+        }
+        return new org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationToken(jwt.build(),
+                java.util.List.of(new org.springframework.security.core.authority.SimpleGrantedAuthority("ROLE_" + role)));
+    }
 }

@@ -29,7 +29,8 @@ final class AuthzMatrix {
         SELLER_OWNER("seller, owner", "role SELLER, the order's seller / the account's user"),
         SELLER_OTHER("seller, other", "role SELLER, not a party"),
         SUPPORT("support", "role SUPPORT"),
-        CARRIER("carrier", "role CARRIER");
+        CARRIER("carrier", "role CARRIER, the client of the carrier (UPS) that has the order's parcel"),
+        CARRIER_OTHER("carrier, other", "role CARRIER, another carrier's client (USPS)");
 
         final String label;
         final String meaning;
@@ -168,6 +169,7 @@ final class AuthzMatrix {
     private static final Caller SX = Caller.SELLER_OTHER;
     private static final Caller AGENT = Caller.SUPPORT;
     private static final Caller CARRIER = Caller.CARRIER;
+    private static final Caller CX = Caller.CARRIER_OTHER;
 
     static final List<Endpoint> ENDPOINTS = endpoints();
 
@@ -202,8 +204,10 @@ final class AuthzMatrix {
         for (var row : List.of(
                 post("/carrier/scans").json("{\"scanId\":\"authz-scan-{call}\",\"orderId\":\"{order}\",\"trackingNumber\":"
                         + "\"1Z-AUTHZ\",\"carrier\":\"UPS\",\"scanType\":\"LABEL_CREATED\",\"scannedAt\":\"{now}\"}")
-                        .grant("202", CARRIER).note("role CARRIER only"),
-                get("/orders/{orderId}/shipment").call("/orders/{order}/shipment").hidden().grant("200", BO, SO, AGENT, CARRIER))) {
+                        .grant("202", CARRIER).note("role CARRIER, for its own carrier (token claim `carrier`) and a parcel no "
+                                + "other carrier has: `403 not-your-carrier`, `403 not-your-parcel`"),
+                get("/orders/{orderId}/shipment").call("/orders/{order}/shipment").hidden().grant("200", BO, SO, AGENT, CARRIER)
+                        .grant("403", CX).note("a carrier: its own parcels only (`403 not-your-parcel`)"))) {
             all.add(row.on(Service.SHIPPING));
         }
         // credits-service
@@ -256,7 +260,7 @@ final class AuthzMatrix {
         // support-service
         for (var row : List.of(
                 post("/cases").json("{\"orderId\":\"{order}\",\"type\":\"COMPLAINT\",\"description\":\"Opened by the authorization matrix\"}")
-                        .hidden().grant("2xx", BO, SO).grant("403", AGENT, CARRIER)
+                        .hidden().grant("2xx", BO, SO).grant("403", AGENT, CARRIER, CX)
                         .note("the order's buyer or seller (201 new, 200 added to the open case); other roles 403"),
                 get("/cases/{caseId}").call("/cases/{case}").hidden().grant("200", BO, SO, AGENT),
                 get("/cases").grant("200", BO, BX, SO, SX, AGENT).note("support: every case; parties: their own"),

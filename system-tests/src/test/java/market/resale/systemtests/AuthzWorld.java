@@ -138,7 +138,8 @@ final class AuthzWorld {
         tokens.put(Caller.SELLER_OWNER, ordersService.token(seller, "SELLER"));
         tokens.put(Caller.SELLER_OTHER, ordersService.token(otherSeller, "SELLER"));
         tokens.put(Caller.SUPPORT, ordersService.token(agent, "SUPPORT"));
-        tokens.put(Caller.CARRIER, ordersService.token(carrier, "CARRIER"));
+        tokens.put(Caller.CARRIER, ordersService.carrierToken(carrier, "UPS"));
+        tokens.put(Caller.CARRIER_OTHER, ordersService.carrierToken(carrier + "-usps", "USPS"));
         var b = token(Caller.BUYER_OWNER);
         var s = token(Caller.SELLER_OWNER);
         var a = token(Caller.SUPPORT);
@@ -157,6 +158,15 @@ final class AuthzWorld {
                             && messaging.get("/orders/" + orderId + "/conversation", b).status() == 200
                             && shipping.get("/orders/" + orderId + "/shipment", a).status() == 200);
         }
+
+        // The main order's parcel is with UPS: its first scan binds it to that carrier.
+        var ups = token(Caller.CARRIER);
+        var labelled = shipping.post("/carrier/scans", ups, "{\"scanId\":\"authz-label-" + run + "\",\"orderId\":\"" + orders.get("main")
+                + "\",\"trackingNumber\":\"1Z-AUTHZ\",\"carrier\":\"UPS\",\"scanType\":\"LABEL_CREATED\",\"scannedAt\":\"" + now + "\"}",
+                Map.of());
+        assertThat(labelled.status()).as("seed: label scan").isEqualTo(202);
+        await().atMost(WAIT).until(() -> "UPS".equals(shipping.get("/orders/" + orders.get("main") + "/shipment", a).body().path("carrier")
+                .asString(null)));
 
         // A cancelled order: the buyer's cancellation (its command id), the buyer's credit.
         var key = "authz-cancel-" + run;

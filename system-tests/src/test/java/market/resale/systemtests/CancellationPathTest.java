@@ -184,7 +184,7 @@ class CancellationPathTest {
         await().atMost(Duration.ofSeconds(30)).until(() -> orders1.get(eligibilityPath, token).status() == 200);
         var shown = orders1.get(eligibilityPath, token).body().get("version").asLong();
 
-        var carrier = shipping.token("carrier-ups", "CARRIER");
+        var carrier = shipping.carrierToken("carrier-ups", "UPS");
         var scan = "{\"scanId\":\"s-" + orderId + "\",\"orderId\":\"" + orderId + "\",\"trackingNumber\":\"1Z-" + orderId
                 + "\",\"carrier\":\"UPS\",\"scanType\":\"ACCEPTED\",\"scannedAt\":\"" + Instant.now() + "\"}";
         assertThat(shipping.post("/carrier/scans", carrier, scan, Map.of()).status()).isEqualTo(202);

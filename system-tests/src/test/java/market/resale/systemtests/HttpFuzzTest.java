@@ -202,7 +202,7 @@ class HttpFuzzTest {
         for (int i = 1; i <= 6; i++) {
             agents.add(orders.token("fz-agent-" + i + "-" + RUN, "SUPPORT"));
         }
-        var carrierToken = orders.token("fz-carrier-" + RUN, "CARRIER");
+        var carrierToken = orders.carrierToken("fz-carrier-" + RUN, "UPS");
         var strangerToken = orders.token("fz-stranger-" + RUN, "BUYER");
         var g = placeOrder("fz-g-" + RUN, gb, gs, Instant.now().minus(Duration.ofHours(4)));
         var g2 = placeOrder("fz-g2-" + RUN, gb, gs, Instant.now());

@@ -100,6 +100,11 @@ final class ServiceProcess implements AutoCloseable {
         }
     }
 
+    /** A carrier's client token speaking for {@code carrier}. */
+    String carrierToken(String userId, String carrier) {
+        return TokenIssuer.shared().carrierToken(userId, carrier);
+    }
+
     /** A token from the local stack's issuer (the one this service trusts), as the demo gets one. */
     String token(String userId, String... roles) {
         return TokenIssuer.shared().token(userId, roles);

@@ -149,9 +149,19 @@ public final class TokenIssuer implements AutoCloseable {
         return tokenFrom(url, user, roles);
     }
 
+    /** A carrier's client token: {@code user} with the CARRIER role speaking for {@code carrier} (its parcels only). */
+    public String carrierToken(String user, String carrier) {
+        return tokenFor(url, Map.of("user", user, "roles", "CARRIER", "carrier", carrier));
+    }
+
     /** An access token for {@code user} from the issuer at {@code issuerUrl} (any running one, e.g. a stack's). */
     public static String tokenFrom(String issuerUrl, String user, String... roles) {
-        var response = requestToken(issuerUrl, CLIENT_ID, CLIENT_SECRET, Map.of("user", user, "roles", String.join(" ", roles)));
+        return tokenFor(issuerUrl, Map.of("user", user, "roles", String.join(" ", roles)));
+    }
+
+    private static String tokenFor(String issuerUrl, Map<String, String> parameters) {
+        var user = parameters.get("user");
+        var response = requestToken(issuerUrl, CLIENT_ID, CLIENT_SECRET, parameters);
         if (response.statusCode() != 200) {
             throw new IllegalStateException("The token issuer refused a token for " + user + ": " + response.statusCode() + " " + response.body());
         }

@@ -28,6 +28,7 @@ import org.springframework.security.oauth2.server.authorization.token.OAuth2Toke
 final class AccessTokenClaims implements OAuth2TokenCustomizer<JwtEncodingContext> {
 
     static final Set<String> ROLES = Set.of("BUYER", "SELLER", "SUPPORT", "CARRIER");
+    static final String CARRIER_CLAIM = "carrier";
     private static final Pattern USER_ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
 
     private final IssuerSettings settings;
@@ -45,6 +46,7 @@ final class AccessTokenClaims implements OAuth2TokenCustomizer<JwtEncodingContex
         var policy = settings.policy(clientId);
         var subject = clientId;
         var roles = policy.roles();
+        var carrier = policy.carrier();
         if (!(context.getPrincipal() instanceof OAuth2ClientAuthenticationToken)) {
             // A person signed in on the login page (the console's agent, authorization code): their id, their roles.
             var user = context.getPrincipal();
@@ -61,8 +63,16 @@ final class AccessTokenClaims implements OAuth2TokenCustomizer<JwtEncodingContex
                 throw invalid("user must be 1-64 letters, digits, '.', '_' or '-'");
             }
             roles = roles(grant.getAdditionalParameters().get("roles"));
+            carrier = single(grant.getAdditionalParameters().get("carrier"));
+            if (carrier != null && (!roles.contains("CARRIER") || !USER_ID.matcher(carrier).matches())) {
+                throw invalid("carrier is for a CARRIER token only, 1-64 letters, digits, '.', '_' or '-'");
+            }
         }
         context.getClaims().subject(subject).audience(List.of(settings.audience())).claim("roles", roles);
+        if (carrier != null && roles.contains("CARRIER")) {
+            // The carrier this token speaks for: shipping-service binds scans and shipment reads to it.
+            context.getClaims().claim(CARRIER_CLAIM, carrier);
+        }
     }
 
     private static List<String> roles(Object parameter) {

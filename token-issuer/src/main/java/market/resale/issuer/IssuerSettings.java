@@ -24,7 +24,11 @@ public record IssuerSettings(@DefaultValue("order-cancellation") String audience
                              @DefaultValue Map<String, ClientPolicy> clients, @DefaultValue Map<String, UserAccount> users,
                              @DefaultValue List<String> corsOrigins) {
 
-    public record ClientPolicy(@DefaultValue List<String> roles, boolean actsForUsers) {
+    /**
+     * @param carrier the carrier a carrier's client speaks for (its tokens' {@code carrier} claim: shipping-service lets it
+     *                scan and read only that carrier's parcels); null for other clients
+     */
+    public record ClientPolicy(@DefaultValue List<String> roles, boolean actsForUsers, String carrier) {
     }
 
     /** A person who signs in on the issuer's login page (the support console's agents): password and roles. */
@@ -37,6 +41,6 @@ public record IssuerSettings(@DefaultValue("order-cancellation") String audience
     }
 
     ClientPolicy policy(String clientId) {
-        return clients.getOrDefault(clientId, new ClientPolicy(List.of(), false));
+        return clients.getOrDefault(clientId, new ClientPolicy(List.of(), false, null));
     }
 }

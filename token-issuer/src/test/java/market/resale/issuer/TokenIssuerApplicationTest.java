@@ -85,10 +85,26 @@ class TokenIssuerApplicationTest {
             assertThat(claims.getSubject()).isEqualTo("carrier-gateway");
             assertThat(claims.getStringListClaim("roles")).containsExactly("CARRIER");
             assertThat(claims.getAudience()).containsExactly("order-cancellation");
+            // Issue 16, point 1: the carrier it speaks for, which shipping-service binds its scans and reads to.
+            assertThat(claims.getStringClaim("carrier")).isEqualTo("UPS");
 
             var impersonating = token(app, "carrier-gateway", "carrier-gateway-secret", Map.of("user", "buyer-ann", "roles", "SUPPORT"));
             assertThat(impersonating.statusCode()).isEqualTo(400);
             assertThat(impersonating.body()).contains("invalid_request").contains("may not ask for tokens on behalf of a user");
+        }
+    }
+
+    /** Local tools may mint a carrier's token for tests and the demo; a carrier claim only with the CARRIER role. */
+    @Test
+    void aCarrierClaimGoesWithTheCarrierRoleOnly() throws Exception {
+        try (var app = start(state.resolve("key.json"))) {
+            var carrier = token(app, "local-tools", "local-tools-secret", Map.of("user", "usps-gw", "roles", "CARRIER", "carrier", "USPS"));
+            assertThat(verified(app, carrier).getJWTClaimsSet().getStringClaim("carrier")).isEqualTo("USPS");
+            var buyer = token(app, "local-tools", "local-tools-secret", Map.of("user", "buyer-ann", "roles", "BUYER", "carrier", "USPS"));
+            assertThat(buyer.statusCode()).isEqualTo(400);
+            assertThat(buyer.body()).contains("carrier is for a CARRIER token only");
+            var plain = token(app, "local-tools", "local-tools-secret", Map.of("user", "buyer-ann", "roles", "BUYER"));
+            assertThat(verified(app, plain).getJWTClaimsSet().getClaim("carrier")).isNull();
         }
     }
 

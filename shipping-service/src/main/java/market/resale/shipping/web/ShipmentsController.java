@@ -12,6 +12,7 @@ import market.resale.platform.web.ApiProblem;
 import market.resale.platform.web.OwnerRouting;
 import market.resale.shipping.domain.Shipment;
 import market.resale.shipping.stream.ShippingTopology;
+import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.security.core.Authentication;
@@ -41,6 +42,7 @@ public class ShipmentsController {
             + "(the order's buyer or seller, support, or a carrier)")
     @ApiResponse(responseCode = "200", description = "The shipment",
             content = @Content(schema = @Schema(implementation = ShipmentViews.ShipmentView.class)))
+    @ApiResponse(responseCode = "403", description = "`not-your-parcel`: a carrier's client asked for another carrier's parcel")
     @GetMapping("/orders/{orderId}/shipment")
     public Mono<ResponseEntity<?>> shipment(@PathVariable String orderId, Authentication auth, ServerHttpRequest request) {
         var caller = Caller.of(auth);
@@ -49,7 +51,16 @@ public class ShipmentsController {
             if (shipment == null || !(shipment.isParty(caller.userId()) || caller.is(Role.SUPPORT) || caller.is(Role.CARRIER))) {
                 throw ApiProblem.notFound("Shipment of order " + orderId);
             }
+            if (!shipment.isParty(caller.userId()) && !caller.is(Role.SUPPORT) && !caller.isCarrier(shipment.carrier())) {
+                throw notYourParcel(orderId); // a carrier reads its own parcels only
+            }
             return Mono.just(ResponseEntity.ok(ShipmentViews.of(shipment)));
         });
+    }
+
+    /** 403 {@code not-your-parcel}: a carrier's client about a parcel another carrier (or none yet) has. */
+    static ApiProblem notYourParcel(String orderId) {
+        return new ApiProblem(HttpStatus.FORBIDDEN, "not-your-parcel", "The parcel of order " + orderId
+                + " is not with this client's carrier");
     }
 }

@@ -13,6 +13,12 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import market.resale.platform.kafka.EventPublisher;
+import market.resale.platform.kafka.KeyOwnerRouter;
+import market.resale.platform.web.Forwarder;
+import market.resale.platform.web.OwnerRouting;
+import market.resale.shipping.domain.Shipment;
+import market.resale.shipping.stream.ShippingTopology;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import market.resale.platform.web.ProblemHandling;
 import market.resale.schemas.carrier.ScanType;
 import market.resale.schemas.topics.Topics;
@@ -21,7 +27,6 @@ import org.apache.kafka.common.errors.TimeoutException;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.http.MediaType;
-import org.springframework.security.authentication.TestingAuthenticationToken;
 import org.springframework.test.web.reactive.server.WebTestClient;
 import org.springframework.web.server.WebFilter;
 import reactor.core.publisher.Mono;
@@ -30,17 +35,32 @@ import reactor.core.publisher.Mono;
 class CarrierScansControllerTest {
 
     private EventPublisher publisher;
+    private KeyOwnerRouter router;
 
     @BeforeEach
+    @SuppressWarnings("unchecked")
     void setUp() {
         publisher = mock(EventPublisher.class);
+        router = mock(KeyOwnerRouter.class);
+        ReadOnlyKeyValueStore<String, Shipment> store = mock(ReadOnlyKeyValueStore.class);
+        when(router.remoteOwner(eq(ShippingTopology.SHIPMENTS_STORE), any())).thenReturn(java.util.Optional.empty());
+        when(router.<Shipment>localStore(ShippingTopology.SHIPMENTS_STORE)).thenReturn(store);
+        // o-2's parcel was scanned by UPS already.
+        var policy = new market.resale.shipping.domain.ShipmentPolicy(50, 500);
+        var scanned = policy.scanned(policy.placed(Shipment.start("o-2"), "buyer-ann", "seller-bob").shipment(),
+                market.resale.shipping.ShipmentMother.domainScan("o-2", market.resale.shipping.domain.ScanType.ACCEPTED, PLACED_AT), 0).shipment();
+        when(store.get("o-2")).thenReturn(scanned);
     }
 
     private WebTestClient as(String userId, String role) {
+        return as(userId, role, role.equals("CARRIER") ? "UPS" : null);
+    }
+
+    private WebTestClient as(String userId, String role, String carrier) {
         WebFilter authenticated = (exchange, chain) -> chain.filter(exchange.mutate()
-                .principal(Mono.just(new TestingAuthenticationToken(userId, null, "ROLE_" + role))).build());
+                .principal(Mono.just(market.resale.shipping.ShipmentMother.caller(userId, role, carrier))).build());
         return WebTestClient.bindToController(new CarrierScansController(publisher,
-                        new ShippingSettings(50, 500, Duration.ofSeconds(1))))
+                        new ShippingSettings(50, 500, Duration.ofSeconds(1)), router, new OwnerRouting(router, mock(Forwarder.class))))
                 .controllerAdvice(new ProblemHandling())
                 .webFilter(authenticated)
                 .build();
@@ -98,6 +118,39 @@ class CarrierScansControllerTest {
                 .expectBody().jsonPath("$.code").isEqualTo("forbidden");
 
         verify(publisher, never()).publish(any(), any(), any());
+    }
+
+    /** Issue 16, point 1: a carrier's client speaks for its own carrier, and for no parcel of another. */
+    @Test
+    void aCarrierReportsItsOwnParcelsOnly() {
+        when(publisher.publish(any(), any(), any())).thenReturn(CompletableFuture.completedFuture(null));
+
+        as("usps-integration", "CARRIER", "USPS").post().uri("/carrier/scans").contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(body("ACCEPTED"))
+                .exchange()
+                .expectStatus().isForbidden()
+                .expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                .expectBody().jsonPath("$.code").isEqualTo("not-your-carrier");
+        as("ups-integration", "CARRIER", null).post().uri("/carrier/scans").contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(body("ACCEPTED"))
+                .exchange()
+                .expectStatus().isForbidden()
+                .expectBody().jsonPath("$.code").isEqualTo("forbidden");
+        var usps = new java.util.HashMap<>(body("IN_TRANSIT"));
+        usps.put("orderId", "o-2");
+        usps.put("carrier", "USPS");
+        as("usps-integration", "CARRIER", "USPS").post().uri("/carrier/scans").contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(usps)
+                .exchange()
+                .expectStatus().isForbidden()
+                .expectBody().jsonPath("$.code").isEqualTo("not-your-parcel");
+        verify(publisher, never()).publish(any(), any(), any());
+
+        usps.put("carrier", "UPS");
+        as("ups-integration", "CARRIER", "UPS").post().uri("/carrier/scans").contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(usps)
+                .exchange()
+                .expectStatus().isAccepted();
     }
 
     @Test

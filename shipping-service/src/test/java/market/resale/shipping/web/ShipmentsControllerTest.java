@@ -20,7 +20,6 @@ import market.resale.shipping.stream.ShippingTopology;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.security.authentication.TestingAuthenticationToken;
 import org.springframework.test.web.reactive.server.WebTestClient;
 import org.springframework.web.server.WebFilter;
 import reactor.core.publisher.Mono;
@@ -46,8 +45,12 @@ class ShipmentsControllerTest {
     }
 
     private WebTestClient.ResponseSpec get(String userId, String role) {
+        return get(userId, role, null);
+    }
+
+    private WebTestClient.ResponseSpec get(String userId, String role, String carrier) {
         WebFilter authenticated = (exchange, chain) -> chain.filter(exchange.mutate()
-                .principal(Mono.just(new TestingAuthenticationToken(userId, null, "ROLE_" + role))).build());
+                .principal(Mono.just(market.resale.shipping.ShipmentMother.caller(userId, role, carrier))).build());
         return WebTestClient.bindToController(new ShipmentsController(router, new OwnerRouting(router, mock(Forwarder.class))))
                 .controllerAdvice(new ProblemHandling())
                 .webFilter(authenticated)
@@ -65,10 +68,20 @@ class ShipmentsControllerTest {
     }
 
     @Test
-    void theSellerSupportAndCarriersSeeIt() {
+    void theSellerSupportAndTheParcelsCarrierSeeIt() {
         get(SELLER, "SELLER").expectStatus().isOk();
         get("agent-1", "SUPPORT").expectStatus().isOk();
-        get("ups-integration", "CARRIER").expectStatus().isOk();
+        get("ups-integration", "CARRIER", "UPS").expectStatus().isOk();
+    }
+
+    /** Issue 16, point 1: a carrier's client reads its own carrier's parcels only. */
+    @Test
+    void anotherCarrierGetsForbidden() {
+        get("usps-integration", "CARRIER", "USPS").expectStatus().isForbidden()
+                .expectHeader().contentType(org.springframework.http.MediaType.APPLICATION_PROBLEM_JSON)
+                .expectBody().jsonPath("$.code").isEqualTo("not-your-parcel");
+        get("some-carrier", "CARRIER", null).expectStatus().isForbidden()
+                .expectBody().jsonPath("$.code").isEqualTo("not-your-parcel");
     }
 
     @Test
