@@ -225,6 +225,9 @@ class CancellationPathTest {
         });
         assertThat(malformed.body().get("code").asString()).isEqualTo("malformed-request");
         assertThat(missing.body().get("code").asString()).isEqualTo("invalid-request");
+        assertThat(badEnum.body().get("code").asString()).isEqualTo("invalid-request");
+        assertThat(badEnum.body().at("/fields/reason").asString()).startsWith("must be one of ");
+        assertThat(badEnum.body().at("/allowedValues/reason").isArray()).isTrue();
         assertThat(negative.body().get("code").asString()).isEqualTo("invalid-request");
         assertThat(orders1.get("/orders/" + orderId, token).body().get("status").asString()).isEqualTo("PLACED");
     }

@@ -319,9 +319,15 @@ class HttpFuzzTest {
                 return "error answer is not problem+json";
             }
             try {
-                var code = ServiceProcess.JSON.readTree(answer.body()).path("code");
+                var problem = ServiceProcess.JSON.readTree(answer.body());
+                var code = problem.path("code");
                 if (!code.isString() || code.asString().isBlank()) {
                     return "problem without a code";
+                }
+                // A 400 about one field of a JSON body names it (issue 16, point 6), whatever was wrong with it.
+                var field = fieldOf(c);
+                if (answer.status() == 400 && field != null && !problem.path("fields").has(field)) {
+                    return "400 " + code.asString() + " does not name the field " + field;
                 }
             } catch (RuntimeException e) {
                 return "problem body is not JSON";
@@ -335,6 +341,15 @@ class HttpFuzzTest {
             }
         }
         return null;
+    }
+
+    /** The body field a case is about ({@code name=…}, {@code name missing}, {@code name null}, …), null for other cases. */
+    private static String fieldOf(FuzzCases.Case c) {
+        if (!java.util.Set.of("body-type", "body-amount", "body-missing", "body-unicode", "body-huge-string").contains(c.family())) {
+            return null;
+        }
+        var matcher = java.util.regex.Pattern.compile("^([A-Za-z]+)(=| missing$| null$| blank$| of \\d+ chars$)").matcher(c.what());
+        return matcher.find() ? matcher.group(1) : null;
     }
 
     /** What the guarded world looks like from outside (support's and the buyer's view). */

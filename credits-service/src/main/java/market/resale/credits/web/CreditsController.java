@@ -169,7 +169,7 @@ public class CreditsController {
         owner(userId, Caller.of(auth));
         CommandFlow.commandId(userId, idempotencyKey); // the key's rule; the account is the caller's, so the key is its id
         if (body.amountCents() > settings.maxRedemptionCents()) {
-            throw ApiProblem.badRequest("amount-too-large", "A redemption is at most " + settings.maxRedemptionCents() + " cents");
+            throw ApiProblem.invalidField("amount-too-large", "amountCents", "A redemption is at most " + settings.maxRedemptionCents() + " cents");
         }
         return routing.answer(CreditsTopology.ACCOUNTS_STORE, userId, request, JSON.writeValueAsBytes(body), () -> {
             var command = RedeemCredit.newBuilder().setRequestId(idempotencyKey).setUserId(userId)

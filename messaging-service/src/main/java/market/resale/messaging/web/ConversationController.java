@@ -157,7 +157,7 @@ public class ConversationController {
                                         @RequestHeader(name = "Idempotency-Key", required = false) String idempotencyKey,
                                         Authentication auth, ServerHttpRequest request) {
         if (body.text().length() > settings.maxMessageLength()) {
-            throw ApiProblem.badRequest("message-too-long", "A message has at most " + settings.maxMessageLength() + " characters");
+            throw ApiProblem.invalidField("message-too-long", "text", "A message has at most " + settings.maxMessageLength() + " characters");
         }
         var write = new Write(ConversationAction.POST_MESSAGE, null, body.text(), null);
         return write(orderId, Caller.of(auth), idempotencyKey, request, body, write, outcome -> {
@@ -367,7 +367,7 @@ public class ConversationController {
 
     private void checkNote(String note) {
         if (note != null && note.length() > settings.maxNoteLength()) {
-            throw ApiProblem.badRequest("note-too-long", "A note has at most " + settings.maxNoteLength() + " characters");
+            throw ApiProblem.invalidField("note-too-long", "note", "A note has at most " + settings.maxNoteLength() + " characters");
         }
     }
 

@@ -33,6 +33,11 @@ public class ApiProblem extends RuntimeException {
         return new ApiProblem(HttpStatus.BAD_REQUEST, code, detail);
     }
 
+    /** 400 about one field of the body: {@code fields} names it, as every invalid field is named. */
+    public static ApiProblem invalidField(String code, String field, String detail) {
+        return badRequest(code, detail).with("fields", java.util.Map.of(field, detail));
+    }
+
     public ApiProblem with(String property, Object value) {
         properties.put(property, value);
         return this;

@@ -62,8 +62,24 @@ public class ProblemHandling {
         return respond(exchange, HttpStatus.UNSUPPORTED_MEDIA_TYPE, "unsupported-media-type", "The Content-Type is not a valid media type", Map.of());
     }
 
+    /**
+     * A body that is JSON but does not fit the endpoint (a wrong type, an unknown enum value, a number out of range) names
+     * the field ({@code fields}) and, for an enum, the values allowed ({@code allowedValues}): 400 {@code invalid-request}
+     * like any invalid field. Only a body that is not JSON at all is {@code malformed-request}.
+     */
     @ExceptionHandler(ServerWebInputException.class)
     ResponseEntity<ProblemDetail> unreadable(ServerWebInputException e, ServerWebExchange exchange) {
+        var json = jacksonCause(e);
+        var field = json == null ? null : fieldOf(json);
+        if (field != null) {
+            var target = json instanceof tools.jackson.databind.exc.MismatchedInputException m ? m.getTargetType() : null;
+            Map<String, Object> props = new java.util.LinkedHashMap<>();
+            props.put("fields", Map.of(field, expectation(target)));
+            if (target != null && target.isEnum()) {
+                props.put("allowedValues", Map.of(field, java.util.Arrays.stream(target.getEnumConstants()).map(String::valueOf).toList()));
+            }
+            return respond(exchange, HttpStatus.BAD_REQUEST, "invalid-request", "The request has invalid fields", props);
+        }
         var cause = e.getMostSpecificCause();
         var detail = cause instanceof DecodingException || e.getCause() instanceof DecodingException
                 ? "The request body is not valid JSON for this endpoint"
@@ -109,6 +125,62 @@ public class ProblemHandling {
     ResponseEntity<ProblemDetail> unexpected(Exception e, ServerWebExchange exchange) {
         log.error("Unexpected error", e);
         return respond(exchange, HttpStatus.INTERNAL_SERVER_ERROR, "server-error", "Something went wrong on our side", Map.of());
+    }
+
+    private static tools.jackson.core.JacksonException jacksonCause(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof tools.jackson.core.JacksonException json) {
+                return json;
+            }
+        }
+        return null;
+    }
+
+    /** The field of the body the error is about ({@code items[2].size}), or null when the body is not JSON at all. */
+    private static String fieldOf(tools.jackson.core.JacksonException e) {
+        var path = new StringBuilder();
+        for (var reference : e.getPath()) {
+            if (reference.getPropertyName() != null) {
+                path.append(path.isEmpty() ? "" : ".").append(reference.getPropertyName());
+            } else if (reference.getIndex() >= 0) {
+                path.append('[').append(reference.getIndex()).append(']');
+            }
+        }
+        if (path.isEmpty() && e instanceof tools.jackson.core.exc.InputCoercionException
+                && e.processor() instanceof tools.jackson.core.JsonParser parser) {
+            // A number out of range is found while reading, before a field is bound: the parser knows where it is.
+            return parser.streamReadContext().currentName();
+        }
+        return path.isEmpty() ? null : path.toString();
+    }
+
+    private static String expectation(Class<?> target) {
+        if (target == null) {
+            return "is not a valid value here";
+        }
+        if (target.isEnum()) {
+            return "must be one of " + java.util.Arrays.stream(target.getEnumConstants()).map(String::valueOf)
+                    .collect(Collectors.joining(", "));
+        }
+        if (target == long.class || target == Long.class || target == int.class || target == Integer.class) {
+            return "must be a whole number within range";
+        }
+        if (target == String.class) {
+            return "must be text";
+        }
+        if (target == java.time.Instant.class) {
+            return "must be an ISO-8601 instant such as 2026-12-07T10:15:30Z";
+        }
+        if (target == java.time.Duration.class) {
+            return "must be an ISO-8601 duration such as PT1H";
+        }
+        if (target == boolean.class || target == Boolean.class) {
+            return "must be true or false";
+        }
+        if (java.util.Collection.class.isAssignableFrom(target)) {
+            return "must be a list";
+        }
+        return "must be an object of the documented shape";
     }
 
     private static String lastNode(String path) {

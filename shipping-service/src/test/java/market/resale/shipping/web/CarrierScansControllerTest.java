@@ -85,13 +85,17 @@ class CarrierScansControllerTest {
     }
 
     @Test
-    void anUnknownScanTypeIsAMalformedRequest() {
+    void anUnknownScanTypeNamesTheFieldAndTheTypesAllowed() {
         as("ups-integration", "CARRIER").post().uri("/carrier/scans").contentType(MediaType.APPLICATION_JSON)
                 .bodyValue(body("TELEPORTED"))
                 .exchange()
                 .expectStatus().isBadRequest()
                 .expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON)
-                .expectBody().jsonPath("$.code").isEqualTo("malformed-request");
+                .expectBody()
+                .jsonPath("$.code").isEqualTo("invalid-request")
+                .jsonPath("$.fields.scanType").isEqualTo("must be one of LABEL_CREATED, ACCEPTED, IN_TRANSIT, OUT_FOR_DELIVERY, "
+                        + "DELIVERED, RETURNED_TO_SENDER")
+                .jsonPath("$.allowedValues.scanType[0]").isEqualTo("LABEL_CREATED");
 
         verify(publisher, never()).publish(any(), any(), any());
     }

@@ -175,20 +175,20 @@ public class CasesController {
             throw new ApiProblem(HttpStatus.FORBIDDEN, "forbidden", "Cases are listed for their parties and support agents");
         }
         if (assignee != null && !agent) {
-            throw ApiProblem.badRequest("invalid-request", "Only support agents filter by assignee");
+            throw ApiProblem.invalidField("invalid-request", "assignee", "Only support agents filter by assignee");
         }
         if (olderThan != null && olderThan.isNegative()) {
-            throw ApiProblem.badRequest("invalid-request", "olderThan is a positive ISO-8601 duration such as PT24H");
+            throw ApiProblem.invalidField("invalid-request", "olderThan", "olderThan is a positive ISO-8601 duration such as PT24H");
         }
         if (status != null && status.contains(null)) {
             // Blank or control characters convert to no constant at all.
-            throw ApiProblem.badRequest("invalid-request", "status is one of " + java.util.Arrays.toString(CaseStatus.values()));
+            throw ApiProblem.invalidField("invalid-request", "status", "status is one of " + java.util.Arrays.toString(CaseStatus.values()));
         }
         long openedBefore;
         try {
             openedBefore = olderThan == null ? Long.MAX_VALUE : Math.subtractExact(clock.millis(), olderThan.toMillis());
         } catch (ArithmeticException tooLong) {
-            throw ApiProblem.badRequest("invalid-request", "olderThan is too long");
+            throw ApiProblem.invalidField("invalid-request", "olderThan", "olderThan is too long");
         }
         var matching = new ArrayList<CaseSummary>();
         try (var all = router.<CaseSummary>localStore(SupportTopology.SUMMARIES_STORE).all()) {

@@ -88,7 +88,7 @@ public class EvidenceFilesController {
         var commandId = access.commandId(caller, idempotencyKey);
         var orderId = access.orderIdOf(caseId);
         if (name != null && !FileCheck.validName(name)) {
-            throw ApiProblem.badRequest("invalid-file-name", "A file name is 1-100 letters, digits, spaces, '.', '_' or '-'");
+            throw ApiProblem.invalidField("invalid-file-name", "name", "A file name is 1-100 letters, digits, spaces, '.', '_' or '-'");
         }
         var declared = request.getHeaders().getContentType();
         if (declared == null) {

@@ -243,7 +243,8 @@ class CasesControllerTest {
                 .expectStatus().isForbidden();
         as(BUYER, "BUYER").post().uri("/cases").contentType(MediaType.APPLICATION_JSON)
                 .bodyValue("{\"orderId\":\"order-1\",\"type\":\"SOMETHING\",\"description\":\"x\"}").exchange()
-                .expectStatus().isBadRequest().expectBody().jsonPath("$.code").isEqualTo("malformed-request");
+                .expectStatus().isBadRequest().expectBody().jsonPath("$.code").isEqualTo("invalid-request")
+                .jsonPath("$.fields.type").exists().jsonPath("$.allowedValues.type").isArray();
     }
     @Test
     @SuppressWarnings("unchecked")
