@@ -148,7 +148,10 @@ class UpstreamOwnedContractTest {
                 "messaging-service", List.of(otherKey, notUtf8Key),
                 "support-service", List.of(otherKey, notUtf8Key));
         for (var entry : expected.entrySet()) {
-            var deadLetters = await().atMost(Duration.ofSeconds(30)).until(() -> deadLetters(entry.getKey()),
+            // This test's bad placements only (the other test's records are checked there).
+            java.util.function.Predicate<ConsumerRecord<byte[], byte[]>> ours = r -> List.of(negative, badCurrency, otherKey, notUtf8Key)
+                    .stream().anyMatch(sent -> java.util.Arrays.equals(sent.key, r.key()));
+            var deadLetters = await().atMost(Duration.ofSeconds(30)).until(() -> deadLetters(entry.getKey()).stream().filter(ours).toList(),
                     found -> found.size() >= entry.getValue().size());
             assertThat(deadLetters).as(entry.getKey()).hasSize(entry.getValue().size());
             for (var sent : entry.getValue()) {
@@ -166,14 +169,87 @@ class UpstreamOwnedContractTest {
         }
 
         // Nobody but the upstream wrote under the contract's subject; every service is ready and no stream thread failed.
-        assertThat(registryGet("/subjects/" + SUBJECT + "/versions").body()).isEqualTo("[1]");
-        assertThat(registryGet("/subjects/" + SUBJECT + "/versions/1").body()).contains("com.checkout.events");
+        assertOnlyTheUpstreamRegistered(SUBJECT);
         for (var service : services.entrySet()) {
             assertThat(service.getValue().ready()).as(service.getKey()).isTrue();
             assertThat(service.getValue().getText("/actuator/prometheus").lines()
                     .filter(line -> line.startsWith("kafka_streams_thread_failures_total")).toList())
                     .as(service.getKey() + " stream thread failures").isEmpty();
         }
+    }
+
+    /**
+     * Issue 16, point 5: the upstreams evolve the contract's enums (BACKWARD: a symbol added), registered by their own
+     * serializer: an order whose condition is newer than the services is taken (condition UNKNOWN), a scan whose type is
+     * newer is read, kept on the shipment's timeline and counted, and changes neither the shipment's nor the order's
+     * state. Nothing of it is dead-lettered.
+     */
+    @Test
+    void newEnumSymbolsFromTheUpstreamsAreReadRecordedAndCounted() throws Exception {
+        var evolvedOrder = new Schema.Parser().parse(UPSTREAM_SCHEMA.toString().replace("\"FAIR\"]", "\"FAIR\",\"LIKE_NEW\"]"));
+        var scanSchema = new Schema.Parser().parse("""
+                {"type": "record", "name": "CarrierScan", "namespace": "com.carrier.events", "fields": [
+                  {"name": "scanId", "type": "string"}, {"name": "orderId", "type": "string"},
+                  {"name": "trackingNumber", "type": "string"}, {"name": "carrier", "type": "string"},
+                  {"name": "scanType", "type": {"type": "enum", "name": "ScanType", "symbols": ["LABEL_CREATED", "ACCEPTED",
+                    "IN_TRANSIT", "OUT_FOR_DELIVERY", "DELIVERED", "RETURNED_TO_SENDER", "HELD_AT_CUSTOMS"]}},
+                  {"name": "scannedAt", "type": {"type": "long", "logicalType": "timestamp-millis"}}]}""");
+        var orderId = "evolved-" + run;
+        GenericRecord order = new GenericData.Record(evolvedOrder);
+        var template = order(orderId, 1_500, "USD");
+        for (var field : evolvedOrder.getFields()) {
+            order.put(field.name(), field.name().equals("condition")
+                    ? new GenericData.EnumSymbol(field.schema(), "LIKE_NEW") : template.get(field.name()));
+        }
+        GenericRecord scan = new GenericData.Record(scanSchema);
+        scan.put("scanId", "customs-" + run);
+        scan.put("orderId", orderId);
+        scan.put("trackingNumber", "1Z-" + run);
+        scan.put("carrier", "UPS");
+        scan.put("scanType", new GenericData.EnumSymbol(scanSchema.getField("scanType").schema(), "HELD_AT_CUSTOMS"));
+        scan.put("scannedAt", Instant.now().toEpochMilli());
+        try (var producer = new KafkaProducer<byte[], byte[]>(producerProps())) {
+            var key = orderId.getBytes(StandardCharsets.UTF_8);
+            producer.send(new ProducerRecord<>(Topics.ORDER_PLACED.name(), key, upstreamSerializer.serialize(Topics.ORDER_PLACED.name(), order))).get();
+            producer.send(new ProducerRecord<>(Topics.CARRIER_SCANS.name(), key, upstreamSerializer.serialize(Topics.CARRIER_SCANS.name(), scan))).get();
+        }
+
+        var buyerToken = services.get("orders-service").token("buyer-" + run, "BUYER");
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
+            var placed = services.get("orders-service").get("/orders/" + orderId, buyerToken);
+            assertThat(placed.status()).isEqualTo(200);
+            assertThat(placed.body().at("/item/condition").asString()).isEqualTo("UNKNOWN");
+            assertThat(placed.body().get("status").asString()).isEqualTo("PLACED");
+            var shipment = services.get("shipping-service").get("/orders/" + orderId + "/shipment", buyerToken);
+            assertThat(shipment.status()).isEqualTo(200);
+            assertThat(shipment.body().at("/scans/0/scanType").asString()).isEqualTo("UNKNOWN");
+            assertThat(shipment.body().at("/scans/0/scanId").asString()).isEqualTo("customs-" + run);
+            assertThat(shipment.body().get("status").asString()).isEqualTo("AWAITING_LABEL");
+        });
+        assertThat(metric("orders-service", "contract_unknown_symbols_total", "field=\"condition\"")).isGreaterThanOrEqualTo(1);
+        assertThat(metric("shipping-service", "contract_unknown_symbols_total", "field=\"scanType\"")).isGreaterThanOrEqualTo(1);
+        for (var service : List.of("orders-service", "shipping-service", "messaging-service", "support-service")) {
+            assertThat(deadLetters(service)).as(service).noneMatch(r -> java.util.Arrays.equals(r.key(),
+                    orderId.getBytes(StandardCharsets.UTF_8)));
+        }
+        assertOnlyTheUpstreamRegistered(SUBJECT);
+        assertOnlyTheUpstreamRegistered(Topics.CARRIER_SCANS.name() + "-value");
+    }
+
+    /** Every version under the contract's subject is the upstream's own schema: no service registered one there. */
+    private static void assertOnlyTheUpstreamRegistered(String subject) throws Exception {
+        var versions = ServiceProcess.JSON.readTree(registryGet("/subjects/" + subject + "/versions").body());
+        assertThat(versions.size()).as(subject + " versions").isPositive();
+        for (var version : versions) {
+            assertThat(registryGet("/subjects/" + subject + "/versions/" + version.asInt()).body()).as(subject + " v" + version)
+                    .contains("\"com.").doesNotContain("market.resale");
+        }
+    }
+
+    private static double metric(String service, String name, String label) {
+        return services.get(service).getText("/actuator/prometheus").lines()
+                .filter(line -> line.startsWith(name + "{") && line.contains(label))
+                .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1))).sum();
     }
 
     private record Sent(byte[] key, byte[] value) {

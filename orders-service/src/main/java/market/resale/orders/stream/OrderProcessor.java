@@ -106,8 +106,24 @@ class OrderProcessor extends ServiceProcessor<OrderInput, Object> {
             deadLetter(record, DeadLetters.INVALID, problem);
             return;
         }
-        if (orders.get(e.getOrderId()) != null) {
-            return; // a redelivered placement changes nothing
+        var existing = orders.get(e.getOrderId());
+        if (existing != null) {
+            // A redelivered placement changes nothing; another placement under the same id (other parties or amounts)
+            // is not ours to choose between: the first stands, the other goes to the dead-letter topic for checkout.
+            var amounts = new Amounts(e.getPriceCents(), e.getShippingCents(), e.getTaxCents(), e.getCreditsAppliedCents(),
+                    e.getCurrency());
+            if (!existing.buyerId().equals(e.getBuyerId()) || !existing.sellerId().equals(e.getSellerId())
+                    || !existing.amounts().equals(amounts)) {
+                deadLetter(record, DeadLetters.CONFLICTING_DUPLICATE, "order " + e.getOrderId()
+                        + " was placed already with other parties or amounts; the first placement stands");
+            }
+            return;
+        }
+        if (e.getCondition() == market.resale.schemas.checkout.ItemCondition.UNKNOWN) {
+            // Checkout's enum has a condition newer than this service: the order is taken, its condition shown as UNKNOWN.
+            counters.increment(context, "contract_unknown_symbols_total", "topic", Topics.ORDER_PLACED.name(), "field", "condition");
+            log.atWarn().addKeyValue("orderId", e.getOrderId())
+                    .log("Order {} has an item condition this service does not know; recorded as UNKNOWN", e.getOrderId());
         }
         var placedAt = e.getPlacedAt().toEpochMilli();
         var order = Order.placed(e.getOrderId(), e.getBuyerId(), e.getSellerId(),

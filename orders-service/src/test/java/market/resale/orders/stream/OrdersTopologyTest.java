@@ -610,6 +610,32 @@ class OrdersTopologyTest {
     }
 
     /**
+     * Issue 16, point 5: a placement redelivered as it was changes nothing, silently; another placement under the same
+     * order id (another buyer, seller or amount) is dead-lettered as a conflicting duplicate, logged and counted, and the
+     * first placement stands.
+     */
+    @Test
+    void aConflictingDuplicatePlacementIsDeadLetteredAndTheFirstStands() {
+        place("o-dup");
+        place("o-dup");
+        assertThat(deadLetterTopic.isEmpty()).as("an identical redelivery is no news").isTrue();
+
+        placedTopic.pipeInput("o-dup", placed("o-dup").setBuyerId("buyer-eve").build());
+        placedTopic.pipeInput("o-dup", placed("o-dup").setPriceCents(1).build());
+
+        var dead = deadLetterTopic.readRecordsToList();
+        assertThat(dead).hasSize(2).allSatisfy(r -> {
+            assertThat(r.key()).isEqualTo("o-dup");
+            assertThat(DeadLetters.header(r.headers(), DeadLetters.REASON)).isEqualTo(DeadLetters.CONFLICTING_DUPLICATE);
+        });
+        assertThat(harness.count("dead_lettered_records_total", "topic", "checkout.order-placed", "reason", "conflicting-duplicate"))
+                .isEqualTo(2);
+        var order = harness.<Order>store(OrdersTopology.ORDERS_STORE).get("o-dup");
+        assertThat(order.buyerId()).isEqualTo(placed("o-dup").build().getBuyerId());
+        assertThat(order.amounts().priceCents()).isEqualTo(placed("o-dup").build().getPriceCents());
+    }
+
+    /**
      * Issue 16, point 0: the upstream owns checkout.order-placed-value and registers its own schema (another namespace, an
      * extra field) with its own serializer first. An invalid placement in it is dead-lettered byte for byte with its
      * headers, nothing is registered under the contract subject by the service, and a valid one in it is read.

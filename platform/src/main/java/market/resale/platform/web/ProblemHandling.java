@@ -76,7 +76,7 @@ public class ProblemHandling {
             Map<String, Object> props = new java.util.LinkedHashMap<>();
             props.put("fields", Map.of(field, expectation(target)));
             if (target != null && target.isEnum()) {
-                props.put("allowedValues", Map.of(field, java.util.Arrays.stream(target.getEnumConstants()).map(String::valueOf).toList()));
+                props.put("allowedValues", Map.of(field, allowed(target)));
             }
             return respond(exchange, HttpStatus.BAD_REQUEST, "invalid-request", "The request has invalid fields", props);
         }
@@ -154,13 +154,17 @@ public class ProblemHandling {
         return path.isEmpty() ? null : path.toString();
     }
 
+    /** An enum's values a client may send: not UNKNOWN, a contract enum's reader default for symbols newer than the reader. */
+    private static java.util.List<String> allowed(Class<?> enumType) {
+        return java.util.Arrays.stream(enumType.getEnumConstants()).map(String::valueOf).filter(v -> !v.equals("UNKNOWN")).toList();
+    }
+
     private static String expectation(Class<?> target) {
         if (target == null) {
             return "is not a valid value here";
         }
         if (target.isEnum()) {
-            return "must be one of " + java.util.Arrays.stream(target.getEnumConstants()).map(String::valueOf)
-                    .collect(Collectors.joining(", "));
+            return "must be one of " + String.join(", ", allowed(target));
         }
         if (target == long.class || target == Long.class || target == int.class || target == Integer.class) {
             return "must be a whole number within range";

@@ -10,6 +10,7 @@ public enum ShipmentStatus {
             case ACCEPTED, IN_TRANSIT, OUT_FOR_DELIVERY -> SHIPPED;
             case DELIVERED -> DELIVERED;
             case RETURNED_TO_SENDER -> RETURNED_TO_SENDER;
+            case UNKNOWN -> AWAITING_LABEL; // the least: the status stays where it is
         };
     }
 

@@ -24,6 +24,8 @@ import org.apache.kafka.streams.state.KeyValueStore;
 /** Owns every order's shipment: applies each input through {@link ShipmentPolicy} and emits what it announces. */
 class ShipmentProcessor extends ServiceProcessor<ShipmentInput, Outbound> {
 
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(ShipmentProcessor.class);
+
     private final ShipmentPolicy policy;
     private KeyValueStore<String, Shipment> shipments;
 
@@ -68,6 +70,13 @@ class ShipmentProcessor extends ServiceProcessor<ShipmentInput, Outbound> {
         if (problem != null) {
             deadLetter(record, problem);
             return;
+        }
+        if (s.getScanType() == market.resale.schemas.carrier.ScanType.UNKNOWN) {
+            // The carrier contract's enum has a symbol newer than this service: the scan is kept on the timeline, moves nothing.
+            counters.increment(context, "contract_unknown_symbols_total", "topic", Topics.CARRIER_SCANS.name(), "field", "scanType");
+            log.atWarn().addKeyValue("orderId", s.getOrderId()).addKeyValue("scanId", s.getScanId())
+                    .log("Scan {} of order {} has a scan type this service does not know; recorded as UNKNOWN", s.getScanId(),
+                            s.getOrderId());
         }
         var change = policy.scanned(current(s.getOrderId()), scan(s), context.currentSystemTimeMs());
         apply(record, change);

@@ -81,6 +81,10 @@ public class CarrierScansController {
     @PostMapping(path = "/carrier/scans", consumes = MediaType.APPLICATION_JSON_VALUE)
     public Mono<ResponseEntity<?>> scan(@Valid @RequestBody ScanBody body, Authentication auth, ServerHttpRequest request) {
         var caller = Caller.of(auth);
+        if (body.scanType() == ScanType.UNKNOWN) {
+            // UNKNOWN is what this service reads a scan type newer than itself as, never one a carrier reports.
+            throw ApiProblem.invalidField("invalid-request", "scanType", "UNKNOWN is not a scan type a carrier reports");
+        }
         if (!caller.is(Role.CARRIER) || caller.carrier() == null) {
             throw new ApiProblem(HttpStatus.FORBIDDEN, "forbidden", "Only a carrier's client may post scans");
         }
