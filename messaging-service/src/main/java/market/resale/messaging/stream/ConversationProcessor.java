@@ -111,8 +111,9 @@ class ConversationProcessor extends ServiceProcessor<ConversationInput, Outbound
             deadLetter(record, DeadLetters.INVALID, "record key " + record.key() + " differs from orderId " + e.getOrderId());
             return;
         }
-        if (e.getBuyerId().isBlank() || e.getSellerId().isBlank() || e.getBuyerId().equals(e.getSellerId())) {
-            deadLetter(record, DeadLetters.INVALID, "buyer and seller must be two different users");
+        var ids = market.resale.platform.Ids.orderProblem(e.getOrderId(), e.getBuyerId(), e.getSellerId());
+        if (ids != null) {
+            deadLetter(record, DeadLetters.INVALID, ids);
             return;
         }
         var conversation = load(record.key());

@@ -123,6 +123,19 @@ class ConversationTopologyTest {
         assertThat(harness.messages.readValuesToList()).extracting(ConversationMessage::getOrderId).containsExactly("o-2");
     }
 
+    /**
+     * Issue 16, point 8: conversation and inbox keys start with an order's or a user's id and a '|': a placement whose
+     * ids hold one (or anything else no id holds) is dead-lettered, so no user's entries can match another's prefix.
+     */
+    @Test
+    void aPlacementWithIdsThatAreNotIdsIsDeadLettered() {
+        harness.placed.pipeInput("o-1", placed("o-1").setBuyerId(BUYER + "|x").build());
+        harness.placed.pipeInput("o-2", placed("o-2").setSellerId("seller bob").build());
+
+        assertThat(harness.deadLetters.readRecordsToList()).extracting(r -> DeadLetters.header(r.headers(), DeadLetters.DETAIL))
+                .satisfiesExactly(d -> assertThat(d).startsWith("buyerId is not"), d -> assertThat(d).startsWith("sellerId is not"));
+    }
+
     @Test
     void eventsThatArriveBeforeThePlacementAreKeptUntilThePartiesAreKnown() {
         harness.windowClosed.pipeInput("o-1", market.resale.messaging.MessagingMother.windowExpired("o-1").build());

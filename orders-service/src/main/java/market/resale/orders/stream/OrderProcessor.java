@@ -20,7 +20,6 @@ import market.resale.platform.kafka.DueIndex;
 import market.resale.orders.domain.Attempt;
 import market.resale.platform.kafka.Outbound;
 import market.resale.platform.kafka.SourceOffset;
-import market.resale.platform.web.OwnerRouting;
 import market.resale.schemas.orders.CancelReason;
 import market.resale.schemas.orders.CancellationRejected;
 import market.resale.schemas.orders.BuyerCommentCommand;
@@ -144,8 +143,9 @@ class OrderProcessor extends ServiceProcessor<OrderInput, Object> {
     }
 
     private static String validate(market.resale.schemas.checkout.OrderPlaced e) {
-        if (!e.getOrderId().matches(OwnerRouting.ID)) {
-            return "orderId is not 1-64 letters, digits, '.', '_', ':' or '-': " + e.getOrderId();
+        var ids = market.resale.platform.Ids.orderProblem(e.getOrderId(), e.getBuyerId(), e.getSellerId());
+        if (ids != null) {
+            return ids;
         }
         if (e.getPriceCents() < 0 || e.getShippingCents() < 0 || e.getTaxCents() < 0 || e.getCreditsAppliedCents() < 0) {
             return "negative amount";

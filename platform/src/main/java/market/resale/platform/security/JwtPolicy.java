@@ -18,7 +18,7 @@ import org.springframework.security.oauth2.jwt.Jwt;
  * JWKS, {@code iss} against {@code issuer-uri}, {@code aud} against {@code audiences}, {@code exp} and
  * {@code nbf} (60 s skew). Boot adds every {@code OAuth2TokenValidator<Jwt>} bean to those checks; this
  * one refuses a token without {@code exp} (Spring's timestamp check lets one through) or without a
- * subject (the user id every ownership check reads).
+ * subject (the user id every ownership check reads), or whose subject is not an id ({@link market.resale.platform.Ids}).
  *
  * <p>And at start-up: the identity provider's keys ({@code jwk-set-uri} or {@code issuer-uri}) and a
  * non-empty {@code audiences} (the services default it to {@code order-cancellation} in their configuration), so
@@ -65,6 +65,11 @@ public final class JwtPolicy implements OAuth2TokenValidator<Jwt> {
         }
         if (jwt.getSubject() == null || jwt.getSubject().isBlank()) {
             return failure("The token has no subject (sub)");
+        }
+        if (!market.resale.platform.Ids.valid(jwt.getSubject())) {
+            // Keys are built from user ids: one this system cannot represent could read another user's entries.
+            return failure("The token's subject is not a user id this system can represent ("
+                    + market.resale.platform.Ids.DESCRIPTION + ")");
         }
         return OAuth2TokenValidatorResult.success();
     }

@@ -78,7 +78,9 @@ public final class CommandFlow {
 
     /** A command's follow-up is its sender's: another caller's command id is not found, whether it exists or not. */
     public static void requireOwn(String userId, String commandId) {
-        if (!commandId.startsWith(userId + ":") || commandId.length() > 200) {
+        // <userId>:<key>, the key without ':' (KEY): the owner is everything before the last ':', whatever ':' a user id holds.
+        var split = commandId.lastIndexOf(':');
+        if (split <= 0 || commandId.length() > 200 || !commandId.substring(0, split).equals(userId)) {
             throw ApiProblem.notFound("Command");
         }
     }

@@ -14,7 +14,7 @@ import reactor.core.publisher.Mono;
 public class OwnerRouting {
 
     /** The ids accepted in paths: what upstream apps use for orders and users. */
-    public static final String ID = "[A-Za-z0-9._:-]{1,64}";
+    public static final String ID = market.resale.platform.Ids.PATTERN;
 
     private final KeyOwnerRouter router;
     private final Forwarder forwarder;

@@ -51,8 +51,8 @@ class ShipmentProcessor extends ServiceProcessor<ShipmentInput, Outbound> {
     private void place(Record<String, ShipmentInput> record, ShipmentInput.Placed placed) {
         var e = placed.event();
         var problem = keyProblem(record, e.getOrderId());
-        if (problem == null && (e.getBuyerId().isBlank() || e.getSellerId().isBlank())) {
-            problem = "blank buyerId or sellerId";
+        if (problem == null) {
+            problem = market.resale.platform.Ids.orderProblem(e.getOrderId(), e.getBuyerId(), e.getSellerId());
         }
         if (problem != null) {
             deadLetter(record, problem);
@@ -100,8 +100,8 @@ class ShipmentProcessor extends ServiceProcessor<ShipmentInput, Outbound> {
     }
 
     private static String keyProblem(Record<String, ShipmentInput> record, String orderId) {
-        if (orderId.isBlank()) {
-            return "blank orderId";
+        if (!market.resale.platform.Ids.valid(orderId)) {
+            return market.resale.platform.Ids.problem("orderId", orderId);
         }
         if (!orderId.equals(record.key())) {
             return "record key " + record.key() + " differs from orderId " + orderId;

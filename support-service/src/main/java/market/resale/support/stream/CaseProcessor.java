@@ -483,13 +483,7 @@ class CaseProcessor extends ServiceProcessor<CaseInput, Outbound> {
     }
 
     private static String partiesProblem(String orderId, String buyerId, String sellerId) {
-        if (!orderId.matches(OwnerRouting.ID)) {
-            return "orderId is not 1-64 letters, digits, '.', '_', ':' or '-': " + orderId;
-        }
-        if (blank(buyerId) || blank(sellerId) || buyerId.equals(sellerId)) {
-            return "buyer and seller must be two different users";
-        }
-        return null;
+        return market.resale.platform.Ids.orderProblem(orderId, buyerId, sellerId);
     }
 
     private long now() {
