@@ -222,10 +222,19 @@ public record SupportCase(String caseId, String orderId, CaseType type, CaseStat
      * sees its own, the service's and support's, and the other party's once mediation started.
      */
     public boolean visibleTo(Evidence e, ActorRole viewer) {
+        return writtenFor(e.authorRole(), viewer, mediationStartedAt != null);
+    }
+
+    /**
+     * Whether what {@code author} wrote (evidence, the description, its part of the audit) is for {@code viewer}'s eyes:
+     * support sees everything; a party sees its own, support's and the system's, and the other party's only once
+     * mediation has opened.
+     */
+    public static boolean writtenFor(ActorRole author, ActorRole viewer, boolean inMediation) {
         if (viewer == ActorRole.SUPPORT || viewer == ActorRole.SYSTEM) {
             return true;
         }
-        return e.authorRole() == viewer || !e.authorRole().isParty() || mediationStartedAt != null;
+        return author == viewer || !author.isParty() || inMediation;
     }
 
     public List<Evidence> evidenceVisibleTo(ActorRole viewer) {

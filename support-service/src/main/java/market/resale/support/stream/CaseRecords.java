@@ -40,6 +40,7 @@ public final class CaseRecords {
                 .setAssigneeId(c.assigneeId()).setDescription(abbreviate(c.description()))
                 .setOutcome(outcome(c.outcome()))
                 .setOpenedAt(Instant.ofEpochMilli(c.openedAt())).setUpdatedAt(Instant.ofEpochMilli(c.updatedAt()))
+                .setMediationStartedAt(c.mediationStartedAt() == null ? null : Instant.ofEpochMilli(c.mediationStartedAt()))
                 .build();
     }
 

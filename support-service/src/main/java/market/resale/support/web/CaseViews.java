@@ -9,7 +9,10 @@ import market.resale.support.domain.AuditEntry;
 import market.resale.support.domain.Evidence;
 import market.resale.support.domain.SupportCase;
 
-/** What the API answers about cases; a party's view of a case holds only the evidence it may see. */
+/**
+ * What the API answers about cases. A party's view holds only what it may see: until mediation opens, what the other
+ * party wrote (its evidence, its description, the summaries of its audit entries) is left out; support sees all.
+ */
 final class CaseViews {
 
     private CaseViews() {
@@ -59,14 +62,22 @@ final class CaseViews {
 
     static CaseView of(SupportCase c, ActorRole viewer) {
         var pending = c.pendingCancellation();
+        var inMediation = c.mediationStartedAt() != null;
+        var description = SupportCase.writtenFor(c.openedBy().role(), viewer, inMediation) ? c.description() : null;
         return new CaseView(c.caseId(), c.orderId(), c.type().name(), c.status().name(), c.buyerId(), c.sellerId(),
-                new ActorView(c.openedBy().id(), c.openedBy().role()), c.source().name(), c.description(), c.assigneeId(),
+                new ActorView(c.openedBy().id(), c.openedBy().role()), c.source().name(), description, c.assigneeId(),
                 instant(c.openedAt()), instant(c.updatedAt()), c.mediationStartedAt() == null ? null : instant(c.mediationStartedAt()),
                 c.outcome() == null ? null : c.outcome().name(), c.resolutionReason(),
                 pending == null ? null : new CancellationView(pending.commandId(), "PENDING", pending.reason(),
                         pending.agentId(), instant(pending.orderedAt())),
                 c.evidenceVisibleTo(viewer).stream().map(e -> of(c.caseId(), e)).toList(),
-                c.audit().stream().map(CaseViews::of).toList());
+                c.audit().stream().map(a -> SupportCase.writtenFor(a.actorRole(), viewer, inMediation) ? of(a) : withheld(a)).toList());
+    }
+
+    /** The other party's audit entry before mediation: that it happened and what it did to the case, not what it says. */
+    private static AuditView withheld(AuditEntry a) {
+        return new AuditView(a.sequence(), a.action().name(), new ActorView(a.actorId(), a.actorRole()), instant(a.at()),
+                null, null, a.statusAfter().name(), a.outcomeAfter() == null ? null : a.outcomeAfter().name());
     }
 
     static EvidenceView of(String caseId, Evidence e) {
@@ -84,10 +95,12 @@ final class CaseViews {
                 a.summary(), a.evidenceId(), a.statusAfter().name(), a.outcomeAfter() == null ? null : a.outcomeAfter().name());
     }
 
-    static SummaryView of(CaseSummary s) {
+    static SummaryView of(CaseSummary s, ActorRole viewer) {
+        var openedBy = ActorRole.valueOf(s.getOpenedByRole().name());
+        var description = SupportCase.writtenFor(openedBy, viewer, s.getMediationStartedAt() != null) ? s.getDescription() : null;
         return new SummaryView(s.getCaseId(), s.getOrderId(), s.getType().name(), s.getStatus().name(), s.getBuyerId(),
-                s.getSellerId(), new ActorView(s.getOpenedBy(), ActorRole.valueOf(s.getOpenedByRole().name())),
-                s.getAssigneeId(), s.getDescription(), s.getOutcome() == null ? null : s.getOutcome().name(),
+                s.getSellerId(), new ActorView(s.getOpenedBy(), openedBy),
+                s.getAssigneeId(), description, s.getOutcome() == null ? null : s.getOutcome().name(),
                 s.getOpenedAt(), s.getUpdatedAt());
     }
 

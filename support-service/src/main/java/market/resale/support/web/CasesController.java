@@ -206,7 +206,8 @@ public class CasesController {
         matching.sort(Comparator.comparing(CaseSummary::getOpenedAt).thenComparing(CaseSummary::getCaseId));
         var from = (int) Math.min(matching.size(), (long) page * size);
         var to = Math.min(matching.size(), from + size);
-        var lines = matching.subList(from, to).stream().map(CaseViews::of).toList();
+        var lines = matching.subList(from, to).stream()
+                .map(s -> CaseViews.of(s, agent ? ActorRole.SUPPORT : CaseAccess.party(caller, s.getBuyerId(), s.getSellerId()))).toList();
         return ResponseEntity.ok(new CaseViews.Page(lines, page, size, matching.size(), to < matching.size()));
     }
 

@@ -185,6 +185,54 @@ class CasesControllerTest {
         as(BUYER, "BUYER").get().uri("/cases/not-a-case").exchange().expectStatus().isNotFound();
     }
 
+    /**
+     * Issue 16, point 3: until mediation opens, what a party wrote stays its own: the seller sees neither the buyer's
+     * description nor its file nor what its audit entries say, the buyer not the seller's statement; support sees all.
+     */
+    @Test
+    void whatAPartyWroteIsPrivateToItUntilMediation() {
+        as(SELLER, "SELLER").get().uri("/cases/" + CASE_ID).exchange().expectStatus().isOk().expectBody()
+                .jsonPath("$.description").doesNotExist()
+                .jsonPath("$.evidence.length()").isEqualTo(1)
+                .jsonPath("$.evidence[0].text").isEqualTo("It was as described")
+                .jsonPath("$.audit[0].action").isEqualTo("OPENED")
+                .jsonPath("$.audit[0].summary").doesNotExist()
+                .jsonPath("$.audit[1].summary").exists()   // the seller's own statement
+                .jsonPath("$.audit[2].summary").doesNotExist()
+                .jsonPath("$.audit[2].evidenceId").doesNotExist();
+        as(BUYER, "BUYER").get().uri("/cases/" + CASE_ID).exchange().expectStatus().isOk().expectBody()
+                .jsonPath("$.description").isEqualTo("Not as described")
+                .jsonPath("$.evidence.length()").isEqualTo(1)
+                .jsonPath("$.evidence[0].kind").isEqualTo("FILE")
+                .jsonPath("$.audit[1].summary").doesNotExist();
+        as("agent-ada", "SUPPORT").get().uri("/cases/" + CASE_ID).exchange().expectStatus().isOk().expectBody()
+                .jsonPath("$.description").isEqualTo("Not as described")
+                .jsonPath("$.evidence.length()").isEqualTo(2)
+                .jsonPath("$.audit[0].summary").exists().jsonPath("$.audit[1].summary").exists().jsonPath("$.audit[2].summary").exists();
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void theOtherPartysDescriptionIsNotInTheCaseListBeforeMediation() {
+        var opened = CaseSummary.newBuilder().setCaseId(CASE_ID).setOrderId("order-1").setType(market.resale.schemas.support.CaseType.DISPUTE)
+                .setStatus(CaseStatus.IN_REVIEW).setBuyerId(BUYER).setSellerId(SELLER).setOpenedBy(BUYER)
+                .setOpenedByRole(ParticipantRole.BUYER).setDescription("Not as described")
+                .setOpenedAt(SupportMother.NOW).setUpdatedAt(SupportMother.NOW);
+        ReadOnlyKeyValueStore<String, CaseSummary> store = mock(ReadOnlyKeyValueStore.class);
+        when(router.<CaseSummary>localStore(SupportTopology.SUMMARIES_STORE)).thenReturn(store);
+
+        when(store.all()).thenAnswer(invocation -> iterator(java.util.List.of(opened.build())));
+        as(SELLER, "SELLER").get().uri("/cases").exchange().expectStatus().isOk().expectBody()
+                .jsonPath("$.cases[0].caseId").isEqualTo(CASE_ID).jsonPath("$.cases[0].description").doesNotExist();
+        as(BUYER, "BUYER").get().uri("/cases").exchange().expectStatus().isOk().expectBody()
+                .jsonPath("$.cases[0].description").isEqualTo("Not as described");
+
+        when(store.all()).thenAnswer(invocation -> iterator(java.util.List.of(opened.setStatus(CaseStatus.MEDIATION)
+                .setMediationStartedAt(SupportMother.NOW).build())));
+        as(SELLER, "SELLER").get().uri("/cases").exchange().expectStatus().isOk().expectBody()
+                .jsonPath("$.cases[0].description").isEqualTo("Not as described");
+    }
+
     @Test
     void aPartyWhoMayReadTheCaseMayNotMoveIt() {
         as(SELLER, "SELLER").post().uri("/cases/" + CASE_ID + "/review").exchange()
