@@ -49,6 +49,7 @@ public class EvidenceFilesController {
     private final KeyOwnerRouter router;
     private final FileCheck check;
     private final OwnerRouting fileRouting;
+    private final Forwarder forwarder;
 
     public EvidenceFilesController(CaseAccess access, KeyOwnerRouter router, SupportSettings settings, Forwarder forwarder) {
         this.access = access;
@@ -56,6 +57,7 @@ public class EvidenceFilesController {
         this.check = settings.fileCheck();
         // The platform's forwarder buffers answers up to WebClient's default 256 KiB; a forwarded download needs a file's worth.
         this.fileRouting = new OwnerRouting(router, forwarder.forLargeAnswers(Topics.SUPPORT_MAX_RECORD_BYTES, Duration.ofSeconds(30)));
+        this.forwarder = forwarder;
     }
 
     /**
@@ -99,18 +101,10 @@ public class EvidenceFilesController {
             throw refused(check.check(contentType, new byte[1]));
         }
         var length = request.getHeaders().getContentLength();
-        if (length > 0 && check.tooLarge(length) != null) {
-            throw problem(check.tooLarge(length));
-        }
-        return DataBufferUtils.join(request.getBody(), (int) check.maxBytes())
-                .map(buffer -> {
-                    var bytes = new byte[buffer.readableByteCount()];
-                    buffer.read(bytes);
-                    DataBufferUtils.release(buffer);
-                    return bytes;
-                })
-                .defaultIfEmpty(new byte[0])
-                .onErrorMap(DataBufferLimitException.class, e -> problem(check.tooLarge(check.maxBytes() + 1)))
+        // Who may attach to this case is known before a byte of the file is read: a stranger's upload costs nothing.
+        return mayAttach(caseId, orderId, caller, request)
+                .then(Mono.defer(() -> length > 0 && check.tooLarge(length) != null
+                        ? Mono.<byte[]>error(problem(check.tooLarge(length))) : read(request)))
                 .flatMap(bytes -> {
                     if (check.check(contentType, bytes) instanceof FileCheck.Refused refused) {
                         return Mono.error(problem(refused));
@@ -125,6 +119,36 @@ public class EvidenceFilesController {
                         return access.submit(command, access::evidenceAnswer);
                     });
                 });
+    }
+
+    /**
+     * The case is visible to the caller (a party or support): asked locally when this instance owns the order's cases,
+     * else of the owner (its {@code GET /cases/{caseId}} with the caller's token), before the body is read.
+     */
+    private Mono<Void> mayAttach(String caseId, String orderId, Caller caller, ServerHttpRequest request) {
+        var owner = forwarder.alreadyForwarded(request) ? java.util.Optional.<String>empty()
+                : router.remoteOwner(SupportTopology.ORDER_CASES_STORE, orderId);
+        if (owner.isEmpty()) {
+            return Mono.fromRunnable(() -> access.visibleCase(caseId, caller));
+        }
+        return forwarder.get(owner.get(), CaseViews.caseUrl(caseId), request).flatMap(answer -> answer.getStatusCode().is2xxSuccessful()
+                ? Mono.<Void>empty()
+                : Mono.error(answer.getStatusCode().value() == 404 ? ApiProblem.notFound("Case " + caseId)
+                        : new ApiProblem(HttpStatus.SERVICE_UNAVAILABLE, "owner-unreachable",
+                                "The instance that owns this case did not answer; retry shortly.").retryAfterSeconds(1)));
+    }
+
+    /** The body, refused with 413 as soon as it passes the file limit (never buffered beyond it). */
+    private Mono<byte[]> read(ServerHttpRequest request) {
+        return DataBufferUtils.join(request.getBody(), (int) check.maxBytes())
+                .map(buffer -> {
+                    var bytes = new byte[buffer.readableByteCount()];
+                    buffer.read(bytes);
+                    DataBufferUtils.release(buffer);
+                    return bytes;
+                })
+                .defaultIfEmpty(new byte[0])
+                .onErrorMap(DataBufferLimitException.class, e -> problem(check.tooLarge(check.maxBytes() + 1)));
     }
 
     /** Exactly the bytes attached, with their type and SHA-256 (ETag, Repr-Digest, X-Content-SHA256). */

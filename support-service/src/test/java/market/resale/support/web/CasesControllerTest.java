@@ -1,5 +1,7 @@
 package market.resale.support.web;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import static market.resale.support.SupportMother.BUYER;
 import static market.resale.support.SupportMother.PNG;
 import static market.resale.support.SupportMother.SELLER;
@@ -255,6 +257,27 @@ class CasesControllerTest {
                 .expectBody(byte[].class).isEqualTo(PNG);
         as(SELLER, "SELLER").get().uri("/cases/" + CASE_ID + "/evidence/files/e2").exchange()
                 .expectStatus().isNotFound(); // the buyer's file is the seller's to see from mediation on
+    }
+
+    /**
+     * Issue 16, point 4: whether the caller may attach to the case is checked before the body is read: a stranger hears
+     * 404 (not 413 for a body it declares too large) and not a byte of its upload is consumed.
+     */
+    @Test
+    void aStrangersUploadIsRefusedBeforeItsBodyIsRead() {
+        var read = new java.util.concurrent.atomic.AtomicBoolean();
+        var body = reactor.core.publisher.Flux.just(org.springframework.core.io.buffer.DefaultDataBufferFactory.sharedInstance.wrap(PNG))
+                .doOnRequest(n -> read.set(true));
+        as("buyer-mallory", "BUYER").post().uri("/cases/" + CASE_ID + "/evidence/files").contentType(MediaType.IMAGE_PNG)
+                .body(body, org.springframework.core.io.buffer.DataBuffer.class).exchange()
+                .expectStatus().isNotFound()
+                .expectBody().jsonPath("$.code").isEqualTo("not-found");
+        assertThat(read).as("the stranger's body was read").isFalse();
+        as("buyer-mallory", "BUYER").post().uri("/cases/" + CASE_ID + "/evidence/files").contentType(MediaType.IMAGE_PNG)
+                .header("Content-Length", Long.toString(5L * 1024 * 1024))
+                .bodyValue(Arrays.copyOf(PNG, 5 * 1024 * 1024)).exchange()
+                .expectStatus().isNotFound();
+        verify(publisher, never()).publish(any(), any(), any());
     }
 
     @Test
