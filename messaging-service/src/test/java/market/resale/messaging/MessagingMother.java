@@ -41,11 +41,11 @@ public final class MessagingMother {
 
     /**
      * The defaults of SPEC rule 4: 2 unanswered entries, 24 hours, the first 20 quoted; the timer ticks
-     * every second. Answers kept 7 days; 1000 entries and 20 requests per order.
+     * every second. Answers kept 7 days; 1000 entries and 20 requests per order; notifications kept 90 days.
      */
     public static MessagingSettings settings() {
         return new MessagingSettings(new MessagingSettings.NonResponsive(2, Duration.ofHours(24), Duration.ofSeconds(1), 10_000, 20),
-                Duration.ofSeconds(5), 2000, 500, Duration.ofSeconds(15), Duration.ofDays(7), 1000, 20);
+                Duration.ofSeconds(5), 2000, 500, Duration.ofSeconds(15), Duration.ofDays(7), 1000, 20, Duration.ofDays(90));
     }
 
     public static OrderPlaced.Builder placed(String orderId) {

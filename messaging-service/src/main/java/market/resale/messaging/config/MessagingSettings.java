@@ -16,6 +16,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param maxEntriesPerOrder most entries an order's conversation takes from its parties: posting a message or a
  *                          request beyond it is refused ({@code conversation-limit-reached}); system notes still go in
  * @param maxRequestsPerOrder most cancellation requests one order takes ({@code request-limit-reached})
+ * @param inboxRetention    how long a notification stays in its user's inbox (read or not); then it is forgotten
  */
 @ConfigurationProperties("app.messaging")
 public record MessagingSettings(
@@ -26,7 +27,8 @@ public record MessagingSettings(
         @DefaultValue("15s") Duration streamHeartbeat,
         @DefaultValue("7d") Duration outcomeRetention,
         @DefaultValue("1000") int maxEntriesPerOrder,
-        @DefaultValue("20") int maxRequestsPerOrder) {
+        @DefaultValue("20") int maxRequestsPerOrder,
+        @DefaultValue("90d") Duration inboxRetention) {
 
     public MessagingSettings {
         if (outcomeRetention.isNegative() || outcomeRetention.isZero() || maxEntriesPerOrder < 1 || maxRequestsPerOrder < 1) {

@@ -18,6 +18,12 @@ public record InboxSummary(String userId, long total, long unread, String readAl
         return new InboxSummary(userId, total, Math.max(0, unread - 1), readAllCommandId, readAllRequestedAt);
     }
 
+    /** A notification left the inbox (its retention passed), read or not. */
+    public InboxSummary expired(boolean wasUnread) {
+        return new InboxSummary(userId, Math.max(0, total - 1), wasUnread ? Math.max(0, unread - 1) : unread, readAllCommandId,
+                readAllRequestedAt);
+    }
+
     public InboxSummary readAll(String commandId, long requestedAt) {
         return new InboxSummary(userId, total, 0, commandId, Math.max(readAllRequestedAt, requestedAt));
     }

@@ -16,18 +16,23 @@ import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
  * Keeps each user's inbox: stores every notification once (by id, so a redelivered cause adds
- * nothing), newest first, and applies read marks. Emits only dead letters.
+ * nothing), newest first, and applies read marks; forgets each {@code inbox-retention} after it was created. Emits only
+ * dead letters.
  */
 class InboxProcessor extends ServiceProcessor<InboxInput, Outbound> {
 
     private final Clock clock;
+    private final market.resale.messaging.config.MessagingSettings settings;
+    private market.resale.platform.kafka.DueIndex expiry;
     private KeyValueStore<String, InboxEntry> inbox;
     private KeyValueStore<String, String> index;
     private KeyValueStore<String, InboxSummary> summaries;
 
-    InboxProcessor(String applicationId, CommittedCounters counters, Clock clock) {
+    InboxProcessor(String applicationId, CommittedCounters counters, Clock clock,
+                   market.resale.messaging.config.MessagingSettings settings) {
         super(applicationId, counters);
         this.clock = clock;
+        this.settings = settings;
     }
 
     @Override
@@ -35,6 +40,23 @@ class InboxProcessor extends ServiceProcessor<InboxInput, Outbound> {
         inbox = context.getStateStore(MessagingTopology.INBOX_STORE);
         index = context.getStateStore(MessagingTopology.INBOX_INDEX_STORE);
         summaries = context.getStateStore(MessagingTopology.INBOX_SUMMARIES_STORE);
+        expiry = new market.resale.platform.kafka.DueIndex(context.getStateStore(MessagingTopology.INBOX_EXPIRY_STORE));
+        var tick = settings.nonResponsive().checkInterval();
+        context.schedule(tick, org.apache.kafka.streams.processor.PunctuationType.WALL_CLOCK_TIME, this::forgetOld);
+    }
+
+    /** Wall-clock timer: notifications past {@code inbox-retention} leave the inbox, their index and their counts. */
+    void forgetOld(long now) {
+        for (var due : expiry.takeDue(now, settings.nonResponsive().checkBatch())) {
+            var entry = inbox.get(due.key());
+            if (entry == null) {
+                continue;
+            }
+            inbox.delete(due.key());
+            index.delete(MessagingTopology.inboxIndexKey(entry.userId(), entry.notificationId()));
+            summaries.put(entry.userId(), summary(entry.userId()).expired(entry.unread()));
+            counters.increment(context, "notifications_expired_total");
+        }
     }
 
     @Override
@@ -59,6 +81,7 @@ class InboxProcessor extends ServiceProcessor<InboxInput, Outbound> {
         var key = MessagingTopology.inboxKey(entry.userId(), entry.createdAt(), entry.notificationId());
         inbox.put(key, entry);
         index.put(indexKey, key);
+        expiry.add(Math.max(entry.createdAt(), clock.millis()) + settings.inboxRetention().toMillis(), key);
         summaries.put(entry.userId(), summary(entry.userId()).delivered());
         counters.increment(context, "notifications_total", "kind", entry.kind());
     }

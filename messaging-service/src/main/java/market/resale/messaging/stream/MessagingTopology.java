@@ -46,6 +46,8 @@ public final class MessagingTopology {
     public static final String INBOX_STORE = "inbox";
     public static final String INBOX_INDEX_STORE = "inbox-index";
     public static final String INBOX_SUMMARIES_STORE = "inbox-summaries";
+    /** When each notification of {@link #INBOX_STORE} is forgotten ({@code inbox-retention}, {@code DueIndex}). */
+    public static final String INBOX_EXPIRY_STORE = "inbox-expiry";
 
     private MessagingTopology() {
     }
@@ -62,7 +64,7 @@ public final class MessagingTopology {
         var builder = new StreamsBuilder();
         conversations(builder, settings, registry, applicationId, meters, counters, clock);
         notices(builder, registry, applicationId, meters);
-        inbox(builder, registry, applicationId, meters, counters, clock, tracing);
+        inbox(builder, settings, registry, applicationId, meters, counters, clock, tracing);
         return builder.build();
     }
 
@@ -115,7 +117,7 @@ public final class MessagingTopology {
                 .to(Outbound.topicExtractor(), Outbound.produced(registry).withName("notices-out"));
     }
 
-    private static void inbox(StreamsBuilder builder, SchemaRegistryClient registry, String applicationId,
+    private static void inbox(StreamsBuilder builder, MessagingSettings settings, SchemaRegistryClient registry, String applicationId,
                               MeterRegistry meters, CommittedCounters counters, Clock clock, RecordTracing tracing) {
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(INBOX_STORE),
                 Serdes.String(), JsonSerde.of(InboxEntry.class)));
@@ -123,14 +125,16 @@ public final class MessagingTopology {
                 Serdes.String(), Serdes.String()));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(INBOX_SUMMARIES_STORE),
                 Serdes.String(), JsonSerde.of(InboxSummary.class)));
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(INBOX_EXPIRY_STORE),
+                Serdes.String(), Serdes.String()));
 
         var delivered = Sources.avro(builder, Topics.NOTIFICATIONS, registry, applicationId, meters)
                 .mapValues(v -> (InboxInput) new InboxInput.Delivered(v), Named.as("as-delivered"));
         var marks = Sources.avro(builder, Topics.INBOX_COMMANDS, registry, applicationId, meters)
                 .mapValues(v -> (InboxInput) new InboxInput.Command(v), Named.as("as-inbox-command"));
         delivered.merge(marks, Named.as("merge-inbox-commands"))
-                .process(tracing.traced("messaging inbox", () -> new InboxProcessor(applicationId, counters, clock)), Named.as("inbox"),
-                        INBOX_STORE, INBOX_INDEX_STORE, INBOX_SUMMARIES_STORE)
+                .process(tracing.traced("messaging inbox", () -> new InboxProcessor(applicationId, counters, clock, settings)),
+                        Named.as("inbox"), INBOX_STORE, INBOX_INDEX_STORE, INBOX_SUMMARIES_STORE, INBOX_EXPIRY_STORE)
                 .to(Outbound.topicExtractor(), Outbound.produced(registry).withName("inbox-out"));
     }
 

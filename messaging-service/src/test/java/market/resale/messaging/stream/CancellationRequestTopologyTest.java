@@ -265,7 +265,7 @@ class CancellationRequestTopologyTest {
         var defaults = market.resale.messaging.MessagingMother.settings();
         harness = new MessagingHarness(new market.resale.messaging.config.MessagingSettings(defaults.nonResponsive(),
                 defaults.decisionWait(), defaults.maxMessageLength(), defaults.maxNoteLength(), defaults.streamHeartbeat(),
-                defaults.outcomeRetention(), defaults.maxEntriesPerOrder(), 2));
+                defaults.outcomeRetention(), defaults.maxEntriesPerOrder(), 2, defaults.inboxRetention()));
         asked("o-1");
         harness.send(decline("o-1", "no-1", REQUEST_ID, "No").build());
         harness.send(request("o-1", "ask-2").build());

@@ -202,7 +202,7 @@ class ConversationTopologyTest {
         var defaults = market.resale.messaging.MessagingMother.settings();
         harness = new MessagingHarness(new market.resale.messaging.config.MessagingSettings(defaults.nonResponsive(),
                 defaults.decisionWait(), defaults.maxMessageLength(), defaults.maxNoteLength(), defaults.streamHeartbeat(),
-                defaults.outcomeRetention(), 3, defaults.maxRequestsPerOrder()));
+                defaults.outcomeRetention(), 3, defaults.maxRequestsPerOrder(), defaults.inboxRetention()));
         harness.placedAndWindowExpired("o-1");
         harness.at(WINDOW_CLOSED_AT.plusSeconds(60));
 

@@ -163,7 +163,7 @@ class NonResponsiveSellerTest {
                 new market.resale.messaging.config.MessagingSettings.NonResponsive(1, Duration.ofHours(2),
                         Duration.ofSeconds(1), 100, 20),
                 settings.decisionWait(), settings.maxMessageLength(), settings.maxNoteLength(), settings.streamHeartbeat(),
-                settings.outcomeRetention(), settings.maxEntriesPerOrder(), settings.maxRequestsPerOrder()));
+                settings.outcomeRetention(), settings.maxEntriesPerOrder(), settings.maxRequestsPerOrder(), settings.inboxRetention()));
         harness.placedAndWindowExpired("o-1");
         buyerWrites("c-1", "When will it ship?", FIRST);
 
@@ -208,7 +208,7 @@ class NonResponsiveSellerTest {
                 new market.resale.messaging.config.MessagingSettings.NonResponsive(2, Duration.ofHours(24),
                         Duration.ofSeconds(1), 100, 3),
                 settings.decisionWait(), settings.maxMessageLength(), settings.maxNoteLength(), settings.streamHeartbeat(),
-                settings.outcomeRetention(), settings.maxEntriesPerOrder(), settings.maxRequestsPerOrder()));
+                settings.outcomeRetention(), settings.maxEntriesPerOrder(), settings.maxRequestsPerOrder(), settings.inboxRetention()));
         harness.placedAndWindowExpired("o-1");
         for (var i = 1; i <= 5; i++) {
             buyerWrites("c-" + i, "Hello? (" + i + ")", FIRST.plusSeconds(i));

@@ -134,6 +134,23 @@ class NotificationsTopologyTest {
                         tuple(BUYER, NotificationKind.CASE_RESOLVED, "case-1"), tuple(SELLER, NotificationKind.CASE_RESOLVED, "case-1"));
     }
 
+    /** Issue 16, point 7: a notification leaves its user's inbox, its index and its counts inbox-retention after it came. */
+    @Test
+    void aNotificationIsForgottenAfterTheInboxRetention() {
+        harness.credits.pipeInput(BUYER, creditIssued("o-1").build());
+        var retention = MessagingMother.settings().inboxRetention();
+
+        harness.at(RecordMother.CANCELLED_AT.plus(retention).minus(Duration.ofDays(1)));
+        assertThat(harness.inbox(BUYER)).hasSize(1);
+        harness.at(RecordMother.CANCELLED_AT.plus(retention).plus(Duration.ofHours(1)));
+
+        assertThat(harness.inbox(BUYER)).isEmpty();
+        assertThat(harness.summary(BUYER)).extracting(InboxSummary::total, InboxSummary::unread).containsExactly(0L, 0L);
+        assertThat(harness.topology.<String>store(MessagingTopology.INBOX_INDEX_STORE).approximateNumEntries()).isZero();
+        assertThat(harness.topology.<String>store(MessagingTopology.INBOX_EXPIRY_STORE).approximateNumEntries()).isZero();
+        assertThat(harness.topology.count("notifications_expired_total")).isEqualTo(1);
+    }
+
     @Test
     void aRedeliveredCauseIsInTheInboxOnce() {
         var credit = creditIssued("o-1").build();

@@ -73,7 +73,7 @@ class ConversationControllerTest {
                         Topics.CONVERSATION_COMMANDS.name(), 0), 0, 0, 0, 0, 0)));
         var defaults = MessagingMother.settings();
         settings = new MessagingSettings(defaults.nonResponsive(), Duration.ofMillis(200), 20, 10, defaults.streamHeartbeat(),
-                defaults.outcomeRetention(), defaults.maxEntriesPerOrder(), defaults.maxRequestsPerOrder());
+                defaults.outcomeRetention(), defaults.maxEntriesPerOrder(), defaults.maxRequestsPerOrder(), defaults.inboxRetention());
     }
 
     private WebTestClient client(String userId, String role) {

@@ -12,6 +12,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param windowReminder      how long before the buyer's window closes the buyer is reminded (0: no reminder)
  * @param answerRetention     how long the answer to a cancellation is kept for a retry with the same Idempotency-Key,
  *                            however many cancellations the order gets in between
+ * @param earlyShipmentRetention how long a shipment whose order has not been placed waits for its placement before it
+ *                            is forgotten (an order that never arrives)
  * @param reputation          the buyer record and seller signals (rule 9)
  */
 @ConfigurationProperties("app.orders")
@@ -22,6 +24,7 @@ public record OrdersSettings(
         @DefaultValue("5s") Duration decisionWait,
         @DefaultValue("30m") Duration windowReminder,
         @DefaultValue("7d") Duration answerRetention,
+        @DefaultValue("30d") Duration earlyShipmentRetention,
         @DefaultValue Reputation reputation) {
 
     /**

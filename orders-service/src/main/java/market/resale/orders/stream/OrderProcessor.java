@@ -61,6 +61,7 @@ class OrderProcessor extends ServiceProcessor<OrderInput, Object> {
     private KeyValueStore<String, Shipment> earlyShipments;
     private KeyValueStore<String, Attempt> attempts;
     private DueIndex attemptExpiry;
+    private DueIndex earlyShipmentExpiry;
 
     OrderProcessor(CancellationPolicy policy, OrdersSettings settings, String applicationId, CommittedCounters counters) {
         super(applicationId, counters);
@@ -75,6 +76,7 @@ class OrderProcessor extends ServiceProcessor<OrderInput, Object> {
         this.earlyShipments = context.getStateStore(OrdersTopology.EARLY_SHIPMENTS_STORE);
         this.attempts = context.getStateStore(OrdersTopology.ATTEMPTS_STORE);
         this.attemptExpiry = new DueIndex(context.getStateStore(OrdersTopology.ATTEMPT_EXPIRY_STORE));
+        this.earlyShipmentExpiry = new DueIndex(context.getStateStore(OrdersTopology.EARLY_SHIPMENT_EXPIRY_STORE));
         context.schedule(settings.expiryCheckInterval(), PunctuationType.WALL_CLOCK_TIME, now -> {
             closeExpiredWindows(now);
             forgetOldAnswers(now);
@@ -174,6 +176,7 @@ class OrderProcessor extends ServiceProcessor<OrderInput, Object> {
             // waits here for its order instead of being dead-lettered, and applies when the order is placed.
             if (earlyShipments.get(record.key()) == null) {
                 earlyShipments.put(record.key(), shipment);
+                earlyShipmentExpiry.add(context.currentSystemTimeMs() + settings.earlyShipmentRetention().toMillis(), record.key());
                 counters.increment(context, "early_shipments_total");
             }
             return;
@@ -326,6 +329,13 @@ class OrderProcessor extends ServiceProcessor<OrderInput, Object> {
     void forgetOldAnswers(long now) {
         for (var due : attemptExpiry.takeDue(now, settings.expiryBatch())) {
             attempts.delete(due.key());
+        }
+        // A shipment whose order never arrived (checkout lost it, or it was dead-lettered): forgotten, and counted.
+        for (var due : earlyShipmentExpiry.takeDue(now, settings.expiryBatch())) {
+            if (earlyShipments.get(due.key()) != null) {
+                earlyShipments.delete(due.key());
+                counters.increment(context, "early_shipments_expired_total");
+            }
         }
     }
 

@@ -39,6 +39,8 @@ public final class OrdersTopology {
     public static final String ATTEMPTS_STORE = "cancel-attempts";
     /** When each answer in {@link #ATTEMPTS_STORE} is forgotten ({@code DueIndex}). */
     public static final String ATTEMPT_EXPIRY_STORE = "cancel-attempt-expiry";
+    /** When each entry of {@link #EARLY_SHIPMENTS_STORE} is forgotten if its order never arrives ({@code DueIndex}). */
+    public static final String EARLY_SHIPMENT_EXPIRY_STORE = "early-shipment-expiry";
 
     private OrdersTopology() {
     }
@@ -71,6 +73,8 @@ public final class OrdersTopology {
                 Serdes.String(), JsonSerde.of(Attempt.class)));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ATTEMPT_EXPIRY_STORE),
                 Serdes.String(), Serdes.String()));
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(EARLY_SHIPMENT_EXPIRY_STORE),
+                Serdes.String(), Serdes.String()));
 
         var placed = Sources.avro(builder, Topics.ORDER_PLACED, registry, applicationId, meters)
                 .mapValues(v -> (OrderInput) new OrderInput.Placed(v), Named.as("as-placed"));
@@ -96,7 +100,8 @@ public final class OrdersTopology {
                 .merge(credited, Named.as("merge-credited"))
                 .process(tracing.traced("orders decide", () -> new OrderProcessor(policy, settings, applicationId, counters)),
                         Named.as("decide"),
-                        ORDERS_STORE, WINDOW_DEADLINES_STORE, EARLY_SHIPMENTS_STORE, ATTEMPTS_STORE, ATTEMPT_EXPIRY_STORE);
+                        ORDERS_STORE, WINDOW_DEADLINES_STORE, EARLY_SHIPMENTS_STORE, ATTEMPTS_STORE, ATTEMPT_EXPIRY_STORE,
+                        EARLY_SHIPMENT_EXPIRY_STORE);
 
         results.filter((k, v) -> v instanceof Outbound, Named.as("events"))
                 .mapValues(v -> (Outbound) v, Named.as("as-outbound"))

@@ -23,6 +23,7 @@ import market.resale.orders.domain.Attempt;
 import market.resale.platform.kafka.SourceOffset;
 import market.resale.orders.domain.OrderStatus;
 import market.resale.orders.domain.SellerComment;
+import market.resale.orders.domain.Shipment;
 import market.resale.orders.domain.TimelineEntry;
 import market.resale.platform.kafka.DeadLetters;
 import market.resale.platform.kafka.TopologyHarness;
@@ -57,6 +58,7 @@ import org.junit.jupiter.api.Test;
 class OrdersTopologyTest {
 
     private static final Duration ANSWER_RETENTION = Duration.ofDays(7);
+    private static final Duration EARLY_SHIPMENT_RETENTION = Duration.ofDays(30);
     private static final String APP = "orders-service";
 
     private TopologyHarness harness;
@@ -71,7 +73,7 @@ class OrdersTopologyTest {
     @BeforeEach
     void start() {
         var settings = new OrdersSettings(WINDOW, Duration.ofSeconds(1), 10_000, Duration.ofSeconds(5), REMINDER,
-                ANSWER_RETENTION, new OrdersSettings.Reputation(Duration.ofDays(90), 0.3, 3));
+                ANSWER_RETENTION, EARLY_SHIPMENT_RETENTION, new OrdersSettings.Reputation(Duration.ofDays(90), 0.3, 3));
         harness = TopologyHarness.start(APP, (registry, meters) -> OrdersTopology.build(settings, registry, APP, meters), PLACED_AT);
         placedTopic = harness.input(Topics.ORDER_PLACED);
         shippedTopic = harness.input(Topics.ORDER_SHIPPED);
@@ -207,6 +209,20 @@ class OrdersTopologyTest {
             assertThat(rejectedTopic.readValuesToList()).extracting(CancellationRejected::getCode)
                     .containsExactly(RejectionCode.ALREADY_SHIPPED);
             assertThat(cancelledTopic.isEmpty()).isTrue();
+        }
+
+        /** Issue 16, point 7: a shipment whose order never arrives is forgotten after early-shipment-retention. */
+        @Test
+        void aShipmentWhoseOrderNeverArrivesIsForgottenAfterItsRetention() {
+            shippedTopic.pipeInput("o-never", shipped("o-never", PLACED_AT.plusSeconds(600)).build());
+            assertThat(harness.<Shipment>store(OrdersTopology.EARLY_SHIPMENTS_STORE).get("o-never")).isNotNull();
+
+            at(PLACED_AT.plus(EARLY_SHIPMENT_RETENTION).minusSeconds(60));
+            assertThat(harness.<Shipment>store(OrdersTopology.EARLY_SHIPMENTS_STORE).get("o-never")).as("still waiting").isNotNull();
+            at(PLACED_AT.plus(EARLY_SHIPMENT_RETENTION).plusSeconds(5));
+            assertThat(harness.<Shipment>store(OrdersTopology.EARLY_SHIPMENTS_STORE).get("o-never")).isNull();
+            assertThat(harness.<String>store(OrdersTopology.EARLY_SHIPMENT_EXPIRY_STORE).approximateNumEntries()).isZero();
+            assertThat(harness.count("early_shipments_expired_total")).isEqualTo(1);
         }
 
         @Test
