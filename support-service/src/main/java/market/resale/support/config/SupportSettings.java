@@ -21,6 +21,8 @@ import org.springframework.util.unit.DataSize;
  * @param quotableMessages   how many of each order's latest conversation entries support keeps, so that a
  *                           quote is taken from the real message (at least messaging's max-entries-per-order
  *                           keeps every entry quotable)
+ * @param closedCaseFileRetention how long the files of a closed case are kept after it closed; then their bytes are
+ *                           deleted (the evidence entry, its name, size and SHA-256 stay with the case)
  */
 @ConfigurationProperties("app.support")
 public record SupportSettings(@DefaultValue("5s") Duration decisionWait,
@@ -30,7 +32,8 @@ public record SupportSettings(@DefaultValue("5s") Duration decisionWait,
                               @DefaultValue("200") int maxEvidencePerCase,
                               @DefaultValue("7d") Duration outcomeRetention,
                               @DefaultValue("15s") Duration backlogRefresh,
-                              @DefaultValue("1000") int quotableMessages) {
+                              @DefaultValue("1000") int quotableMessages,
+                              @DefaultValue("180d") Duration closedCaseFileRetention) {
 
     /** Leaves room under the topics' record limit for the command around the file and Avro's framing. */
     public static final DataSize MAX_FILE_SIZE_CEILING = DataSize.ofMegabytes(8);
@@ -54,7 +57,7 @@ public record SupportSettings(@DefaultValue("5s") Duration decisionWait,
     public static SupportSettings defaults() {
         return new SupportSettings(Duration.ofSeconds(5), DataSize.ofMegabytes(4),
                 List.of("image/png", "image/jpeg", "application/pdf", "text/plain"), 20, 200, Duration.ofDays(7),
-                Duration.ofSeconds(15), 1000);
+                Duration.ofSeconds(15), 1000, Duration.ofDays(180));
     }
 
     public FileCheck fileCheck() {

@@ -67,6 +67,7 @@ class CaseProcessor extends ServiceProcessor<CaseInput, Outbound> {
     private static final int OUTCOME_PURGE_BATCH = 10_000;
     private KeyValueStore<String, CommandOutcome> outcomes;
     private DueIndex outcomeExpiry;
+    private DueIndex fileExpiry;
     private KeyValueStore<String, ConversationEntry> messages;
     private KeyValueStore<String, String> messageSeqs;
 
@@ -84,6 +85,7 @@ class CaseProcessor extends ServiceProcessor<CaseInput, Outbound> {
         files = context.getStateStore(SupportTopology.FILES_STORE);
         outcomes = context.getStateStore(SupportTopology.OUTCOMES_STORE);
         outcomeExpiry = new DueIndex(context.getStateStore(SupportTopology.OUTCOME_EXPIRY_STORE));
+        fileExpiry = new DueIndex(context.getStateStore(SupportTopology.FILE_EXPIRY_STORE));
         messages = context.getStateStore(SupportTopology.MESSAGES_STORE);
         messageSeqs = context.getStateStore(SupportTopology.MESSAGE_SEQ_STORE);
         context.schedule(Duration.ofHours(1), PunctuationType.WALL_CLOCK_TIME, this::forgetOldOutcomes);
@@ -369,6 +371,12 @@ class CaseProcessor extends ServiceProcessor<CaseInput, Outbound> {
             return before;
         }
         cases.put(after.caseId(), after);
+        if (after.status().closed() && (before == null || !before.status().closed())) {
+            // A closed case's files are kept closed-case-file-retention for a later question, then their bytes go.
+            var due = now() + settings.closedCaseFileRetention().toMillis();
+            after.evidence().stream().filter(e -> e.kind() == market.resale.support.domain.EvidenceKind.FILE)
+                    .forEach(e -> fileExpiry.add(due, SupportTopology.fileKey(after.caseId(), e.evidenceId())));
+        }
         for (var entry : after.auditSince(before)) {
             emit(record, after.orderId(), Outbound.to(Topics.CASE_EVENTS, CaseRecords.event(after, entry)));
             count(after, entry);
@@ -474,6 +482,12 @@ class CaseProcessor extends ServiceProcessor<CaseInput, Outbound> {
     void forgetOldOutcomes(long now) {
         for (var due : outcomeExpiry.takeDue(now - settings.outcomeRetention().toMillis(), OUTCOME_PURGE_BATCH)) {
             outcomes.delete(due.key());
+        }
+        for (var due : fileExpiry.takeDue(now, OUTCOME_PURGE_BATCH)) {
+            if (files.get(due.key()) != null) {
+                files.delete(due.key());
+                counters.increment(context, "case_files_expired_total");
+            }
         }
     }
 

@@ -44,6 +44,8 @@ public final class SupportTopology {
     public static final String OUTCOMES_STORE = "case-command-outcomes";
     /** The answers in {@link #OUTCOMES_STORE} by decision time, for forgetting them after {@code outcome-retention}. */
     public static final String OUTCOME_EXPIRY_STORE = "case-command-outcome-expiry";
+    /** When the files of a closed case are deleted ({@code closed-case-file-retention}, {@code DueIndex} of file keys). */
+    public static final String FILE_EXPIRY_STORE = "case-file-expiry";
     public static final String SUMMARIES_STORE = "case-summaries";
     /** {@code <orderId>|<messageId>} → the conversation entry, the latest {@code quotable-messages} of each order. */
     public static final String MESSAGES_STORE = "order-messages";
@@ -75,6 +77,8 @@ public final class SupportTopology {
                 Serdes.String(), JsonSerde.of(CommandOutcome.class)));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(OUTCOME_EXPIRY_STORE),
                 Serdes.String(), Serdes.String()));
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(FILE_EXPIRY_STORE),
+                Serdes.String(), Serdes.String()));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(MESSAGES_STORE),
                 Serdes.String(), JsonSerde.of(ConversationEntry.class)));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(MESSAGE_SEQ_STORE),
@@ -103,7 +107,7 @@ public final class SupportTopology {
                 .merge(commands, Named.as("merge-commands"))
                 .merge(messages, Named.as("merge-messages"))
                 .process(tracing.traced("support cases", () -> new CaseProcessor(settings, applicationId, counters)), Named.as("cases"),
-                        ORDER_CASES_STORE, CASES_STORE, FILES_STORE, OUTCOMES_STORE, OUTCOME_EXPIRY_STORE, MESSAGES_STORE,
+                        ORDER_CASES_STORE, CASES_STORE, FILES_STORE, OUTCOMES_STORE, OUTCOME_EXPIRY_STORE, FILE_EXPIRY_STORE, MESSAGES_STORE,
                         MESSAGE_SEQ_STORE)
                 .to(Outbound.topicExtractor(), Outbound.produced(registry));
 

@@ -176,6 +176,10 @@ public class EvidenceFilesController {
                 return Mono.just(ResponseEntity.status(HttpStatus.NOT_MODIFIED).eTag(etag).build());
             }
             var bytes = router.<byte[]>localStore(SupportTopology.FILES_STORE).get(SupportTopology.fileKey(caseId, fileId));
+            if (bytes == null && kase.status().closed()) {
+                throw new ApiProblem(HttpStatus.GONE, "file-expired", "The files of a closed case are kept for a while; this one "
+                        + "was deleted. Its name, size and SHA-256 stay on the case.");
+            }
             if (bytes == null) {
                 throw ApiProblem.notFound("File " + fileId);
             }

@@ -421,6 +421,31 @@ class SupportTopologyTest {
                 .containsExactly(tuple(CaseAction.EVIDENCE_ADDED, "file image/png (" + PNG.length + " bytes) attached by BUYER"));
     }
 
+    /**
+     * Issue 16, point 7: a closed case's files are deleted closed-case-file-retention after it closed; the evidence entry
+     * (name, size, SHA-256) stays with the case. An open case's files are never deleted.
+     */
+    @Test
+    void theFilesOfAClosedCaseAreDeletedAfterTheirRetention() {
+        givenACaseInReview();
+        send(file("c-1", CR, "image/png", PNG));
+        var retention = SupportSettings.defaults().closedCaseFileRetention();
+
+        harness.advanceWallClockTo(NOW.plus(retention).plus(java.time.Duration.ofHours(2)));
+        assertThat(harness.<byte[]>store(SupportTopology.FILES_STORE).get(SupportTopology.fileKey(CR, "e1"))).as("open case").isEqualTo(PNG);
+
+        send(resolve("c-2", CR, CaseResolution.NO_CANCELLATION, "Sorted out between them"));
+        var closedAt = NOW.plus(retention).plus(java.time.Duration.ofHours(2));
+        harness.advanceWallClockTo(closedAt.plus(retention).minus(java.time.Duration.ofHours(2)));
+        assertThat(harness.<byte[]>store(SupportTopology.FILES_STORE).get(SupportTopology.fileKey(CR, "e1"))).isEqualTo(PNG);
+        harness.advanceWallClockTo(closedAt.plus(retention).plus(java.time.Duration.ofHours(2)));
+
+        assertThat(harness.<byte[]>store(SupportTopology.FILES_STORE).get(SupportTopology.fileKey(CR, "e1"))).isNull();
+        assertThat(kase(CR).evidence()).extracting(Evidence::evidenceId).containsExactly("e1");
+        assertThat(harness.<String>store(SupportTopology.FILE_EXPIRY_STORE).approximateNumEntries()).isZero();
+        assertThat(harness.count("case_files_expired_total")).isEqualTo(1);
+    }
+
     /** messaging's entry {@code seq} of the order's conversation, written by {@code senderId}. */
     private void written(String orderId, long seq, String senderId, ParticipantRole role, String text) {
         conversation.pipeInput(orderId, ConversationMessage.newBuilder().setMessageId("m-" + orderId + "-" + seq)
@@ -488,7 +513,7 @@ class SupportTopologyTest {
         harness.close();
         var d = SupportSettings.defaults();
         start(new SupportSettings(d.decisionWait(), d.maxFileSize(), d.allowedFileTypes(), d.maxFilesPerCase(),
-                d.maxEvidencePerCase(), d.outcomeRetention(), d.backlogRefresh(), 3));
+                d.maxEvidencePerCase(), d.outcomeRetention(), d.backlogRefresh(), 3, d.closedCaseFileRetention()));
         givenACaseInReview();
         for (var seq = 1; seq <= 5; seq++) {
             written(ORDER_ID, seq, BUYER, ParticipantRole.BUYER, "Entry " + seq);
