@@ -58,18 +58,7 @@ import org.junit.jupiter.api.Test;
 class UpstreamOwnedContractTest {
 
     private static final String SUBJECT = Topics.ORDER_PLACED.name() + "-value";
-    private static final Schema UPSTREAM_SCHEMA = new Schema.Parser().parse("""
-            {"type": "record", "name": "OrderPlaced", "namespace": "com.checkout.events", "fields": [
-              {"name": "orderId", "type": "string"}, {"name": "buyerId", "type": "string"},
-              {"name": "sellerId", "type": "string"}, {"name": "listingId", "type": "string"},
-              {"name": "title", "type": "string"}, {"name": "size", "type": ["null", "string"], "default": null},
-              {"name": "condition", "type": {"type": "enum", "name": "ItemCondition", "namespace": "com.checkout.catalog",
-                "symbols": ["NEW_WITH_TAGS", "NEW_WITHOUT_TAGS", "EXCELLENT", "GOOD", "FAIR"]}},
-              {"name": "priceCents", "type": "long"}, {"name": "shippingCents", "type": "long"},
-              {"name": "taxCents", "type": "long"}, {"name": "creditsAppliedCents", "type": "long"},
-              {"name": "currency", "type": "string"},
-              {"name": "placedAt", "type": {"type": "long", "logicalType": "timestamp-millis"}},
-              {"name": "salesChannel", "type": "string"}]}""");
+    private static final Schema UPSTREAM_SCHEMA = market.resale.schemas.UpstreamSchemas.ORDER_PLACED;
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     private static KafkaSeam kafka;
@@ -260,21 +249,8 @@ class UpstreamOwnedContractTest {
     }
 
     private static GenericRecord order(String orderId, long priceCents, String currency) {
-        var order = new GenericData.Record(UPSTREAM_SCHEMA);
-        order.put("orderId", orderId);
-        order.put("buyerId", "buyer-" + run);
-        order.put("sellerId", "seller-" + run);
-        order.put("listingId", "l-" + orderId);
-        order.put("title", "Wool coat");
-        order.put("condition", new GenericData.EnumSymbol(UPSTREAM_SCHEMA.getField("condition").schema(), "GOOD"));
-        order.put("priceCents", priceCents);
-        order.put("shippingCents", 500L);
-        order.put("taxCents", 0L);
-        order.put("creditsAppliedCents", 0L);
-        order.put("currency", currency);
-        order.put("placedAt", Instant.now().toEpochMilli());
-        order.put("salesChannel", "ios-app");
-        return order;
+        return market.resale.schemas.UpstreamSchemas.orderPlaced(UPSTREAM_SCHEMA, orderId, "buyer-" + run, "seller-" + run, priceCents,
+                currency, Instant.now());
     }
 
     /** The upstream's serializer as an Apicurio user sets it up: auto-registration, nested types as references. */

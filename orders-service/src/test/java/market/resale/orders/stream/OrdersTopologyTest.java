@@ -658,36 +658,10 @@ class OrdersTopologyTest {
      */
     @Test
     void anInvalidPlacementInTheUpstreamsOwnSchemaIsDeadLetteredAsItArrivedWithoutTouchingTheRegistry() {
-        var schema = new org.apache.avro.Schema.Parser().parse("""
-                {"type": "record", "name": "OrderPlaced", "namespace": "com.checkout.events", "fields": [
-                  {"name": "orderId", "type": "string"}, {"name": "buyerId", "type": "string"},
-                  {"name": "sellerId", "type": "string"}, {"name": "listingId", "type": "string"},
-                  {"name": "title", "type": "string"}, {"name": "size", "type": ["null", "string"], "default": null},
-                  {"name": "condition", "type": {"type": "enum", "name": "ItemCondition",
-                    "symbols": ["NEW_WITH_TAGS", "NEW_WITHOUT_TAGS", "EXCELLENT", "GOOD", "FAIR"]}},
-                  {"name": "priceCents", "type": "long"}, {"name": "shippingCents", "type": "long"},
-                  {"name": "taxCents", "type": "long"}, {"name": "creditsAppliedCents", "type": "long"},
-                  {"name": "currency", "type": "string"},
-                  {"name": "placedAt", "type": {"type": "long", "logicalType": "timestamp-millis"}},
-                  {"name": "salesChannel", "type": "string"}]}""");
-        java.util.function.BiFunction<String, Long, byte[]> upstreamWrites = (orderId, price) -> {
-            var order = new org.apache.avro.generic.GenericData.Record(schema);
-            order.put("orderId", orderId);
-            order.put("buyerId", "buyer-ann");
-            order.put("sellerId", "seller-bob");
-            order.put("listingId", "l-" + orderId);
-            order.put("title", "Wool coat");
-            order.put("condition", new org.apache.avro.generic.GenericData.EnumSymbol(schema.getField("condition").schema(), "GOOD"));
-            order.put("priceCents", price);
-            order.put("shippingCents", 500L);
-            order.put("taxCents", 0L);
-            order.put("creditsAppliedCents", 0L);
-            order.put("currency", "USD");
-            order.put("placedAt", PLACED_AT.toEpochMilli());
-            order.put("salesChannel", "ios-app");
-            return new market.resale.schemas.serde.AvroSerializer<org.apache.avro.generic.GenericRecord>(harness.registry(), false)
-                    .serialize(Topics.ORDER_PLACED.name(), order);
-        };
+        var serializer = new market.resale.schemas.serde.AvroSerializer<org.apache.avro.generic.GenericRecord>(harness.registry(), false);
+        java.util.function.BiFunction<String, Long, byte[]> upstreamWrites = (orderId, price) -> serializer.serialize(
+                Topics.ORDER_PLACED.name(), market.resale.schemas.UpstreamSchemas.orderPlaced(market.resale.schemas.UpstreamSchemas.ORDER_PLACED,
+                        orderId, "buyer-ann", "seller-bob", price, "USD", PLACED_AT));
         var invalid = upstreamWrites.apply("o-negative", -100L);
         var headers = new org.apache.kafka.common.header.internals.RecordHeaders()
                 .add("traceparent", "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01".getBytes(StandardCharsets.UTF_8))

@@ -6,10 +6,8 @@ import static org.awaitility.Awaitility.await;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Files;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
@@ -66,23 +64,7 @@ class StreamsRunnerTest {
      */
     @Test
     void threadsThatKeepFailingMakeTheServiceDownAndAreCounted() {
-        var now = new Instant[] {Instant.parse("2026-12-07T10:00:00Z")};
-        var clock = new Clock() {
-            @Override
-            public java.time.ZoneId getZone() {
-                return ZoneOffset.UTC;
-            }
-
-            @Override
-            public Clock withZone(java.time.ZoneId zone) {
-                return this;
-            }
-
-            @Override
-            public Instant instant() {
-                return now[0];
-            }
-        };
+        var clock = new market.resale.platform.ManualClock(Instant.parse("2026-12-07T10:00:00Z"));
         var builder = new StreamsBuilder();
         builder.stream("some-topic").foreach((k, v) -> { });
         var meters = new SimpleMeterRegistry();
@@ -91,12 +73,12 @@ class StreamsRunnerTest {
                 new IllegalStateException("registry refused the schema"));
 
         runner.threadFailed(failure);
-        now[0] = now[0].plus(Duration.ofMinutes(3));
+        clock.advance(Duration.ofMinutes(3));
         runner.threadFailed(failure);
         assertThat(runner.failing()).isFalse();
         assertThat(runner.health().getStatus()).as("not started yet: out of service, not down").isEqualTo(Status.OUT_OF_SERVICE);
 
-        now[0] = now[0].plus(Duration.ofMinutes(1));
+        clock.advance(Duration.ofMinutes(1));
         runner.threadFailed(failure);
         assertThat(runner.failing()).isTrue();
         var health = runner.health();
@@ -106,9 +88,9 @@ class StreamsRunnerTest {
         assertThat(meters.counter("kafka_streams_thread_failures_total", "exception", "IllegalStateException").count()).isEqualTo(3);
 
         // The first failure leaves the window: two within five minutes is not failing.
-        now[0] = now[0].plus(Duration.ofMinutes(1).plusSeconds(1));
+        clock.advance(Duration.ofMinutes(1).plusSeconds(1));
         assertThat(runner.failing()).isFalse();
-        now[0] = now[0].plus(Duration.ofMinutes(5));
+        clock.advance(Duration.ofMinutes(5));
         assertThat(runner.recentFailures()).isZero();
     }
 

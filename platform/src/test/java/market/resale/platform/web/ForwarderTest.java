@@ -2,10 +2,8 @@ package market.resale.platform.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.concurrent.atomic.AtomicReference;
 import market.resale.platform.kafka.KeyOwnerRouter;
 import org.junit.jupiter.api.Test;
@@ -21,23 +19,7 @@ import reactor.core.publisher.Mono;
 class ForwarderTest {
 
     private static final byte[] KEY = "a key every instance of the service shares".getBytes();
-    private final AtomicReference<Instant> now = new AtomicReference<>(Instant.parse("2026-12-07T10:00:00Z"));
-    private final Clock clock = new Clock() {
-        @Override
-        public java.time.ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now.get();
-        }
-    };
+    private final market.resale.platform.ManualClock clock = new market.resale.platform.ManualClock(Instant.parse("2026-12-07T10:00:00Z"));
     private final Forwarder forwarder = new Forwarder(WebClient.builder(), Duration.ofSeconds(1), KEY, clock);
 
     @Test
@@ -53,10 +35,10 @@ class ForwarderTest {
         var otherKey = new Forwarder(WebClient.builder(), Duration.ofSeconds(1), "a key of the caller's".getBytes(), clock);
         assertThat(forwarder.alreadyForwarded(get("/orders/o-1?view=full", otherKey.mark("GET", "/orders/o-1?view=full"))))
                 .as("signed with another key").isFalse();
-        var farFuture = (now.get().getEpochSecond() + 3600) + mark.substring(mark.indexOf('.'));
+        var farFuture = (clock.instant().getEpochSecond() + 3600) + mark.substring(mark.indexOf('.'));
         assertThat(forwarder.alreadyForwarded(get("/orders/o-1?view=full", farFuture))).as("an expiry the caller chose").isFalse();
 
-        now.set(now.get().plus(Forwarder.MARK_VALIDITY).plusSeconds(1));
+        clock.advance(Forwarder.MARK_VALIDITY.plusSeconds(1));
         assertThat(forwarder.alreadyForwarded(get("/orders/o-1?view=full", mark))).as("expired").isFalse();
     }
 
