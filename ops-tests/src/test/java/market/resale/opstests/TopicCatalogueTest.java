@@ -208,13 +208,14 @@ class TopicCatalogueTest {
     // ---------------------------------------------------------------- who may use them
 
     private static final Pattern READ = Pattern.compile(
-            "(?:Sources\\.avro\\(\\s*\\w+\\s*,|globalTable\\(|\\.stream\\(|\\.table\\(|partitionsFor\\(|subscribe\\(\\s*(?:List|Set)\\.of\\()"
+            "(?:Sources\\.avro(?:By)?\\(\\s*\\w+\\s*,|globalTable\\(|\\.stream\\(|\\.table\\(|partitionsFor\\(|subscribe\\(\\s*(?:List|Set)\\.of\\()"
                     + "\\s*Topics\\.([A-Z0-9_]+)");
     private static final Pattern WRITE = Pattern.compile(
             "(?:Outbound\\.to\\(|\\.publish\\(|\\.to\\(|new ProducerRecord<[^>]*>\\()\\s*Topics\\.([A-Z0-9_]+)");
 
     /**
-     * The declared table against the services' code: a topic read through {@code Sources.avro(builder, Topics.X…)}
+     * The declared table against the services' code: a topic read through {@code Sources.avro(builder, Topics.X…)} or
+     * {@code Sources.avroBy(builder, Topics.X…)}
      * (or a global table, a plain consumer) and written through {@code Outbound.to(Topics.Y…)} or
      * {@code publisher.publish(Topics.Z…)}. A new topic in the code without a line here (and so without an
      * ACL) fails.
