@@ -107,6 +107,9 @@ public class StreamsRunner implements SmartLifecycle {
         if (!running) {
             return;
         }
+        // A dead letter the broker refuses is logged and counted, and the stream goes on (DeadLetterSendFailures).
+        props.putIfAbsent(org.apache.kafka.streams.StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterSendFailures.class);
+        props.put(DeadLetterSendFailures.METERS, meters);
         var client = new KafkaStreams(topology, props);
         client.setStateListener((now, before) -> {
             state.set(now);
