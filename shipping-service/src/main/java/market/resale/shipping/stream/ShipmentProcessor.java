@@ -26,17 +26,36 @@ class ShipmentProcessor extends ServiceProcessor<ShipmentInput, Outbound> {
 
     private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(ShipmentProcessor.class);
 
-    private final ShipmentPolicy policy;
-    private KeyValueStore<String, Shipment> shipments;
+    private static final int EXPIRY_BATCH = 10_000;
 
-    ShipmentProcessor(ShipmentPolicy policy, String applicationId, CommittedCounters counters) {
+    private final ShipmentPolicy policy;
+    private final java.time.Duration unplacedRetention;
+    private KeyValueStore<String, Shipment> shipments;
+    private market.resale.platform.kafka.DueIndex unplacedExpiry;
+
+    ShipmentProcessor(ShipmentPolicy policy, java.time.Duration unplacedRetention, String applicationId, CommittedCounters counters) {
         super(applicationId, counters);
         this.policy = policy;
+        this.unplacedRetention = unplacedRetention;
     }
 
     @Override
     protected void opened() {
         this.shipments = context.getStateStore(ShippingTopology.SHIPMENTS_STORE);
+        this.unplacedExpiry = new market.resale.platform.kafka.DueIndex(context.getStateStore(ShippingTopology.UNPLACED_EXPIRY_STORE));
+        context.schedule(java.time.Duration.ofMinutes(1), org.apache.kafka.streams.processor.PunctuationType.WALL_CLOCK_TIME,
+                this::forgetUnplaced);
+    }
+
+    /** Wall-clock timer: a shipment whose order has still not been placed after unplaced-retention is forgotten. */
+    void forgetUnplaced(long now) {
+        for (var due : unplacedExpiry.takeDue(now, EXPIRY_BATCH)) {
+            var shipment = shipments.get(due.key());
+            if (shipment != null && shipment.buyerId() == null) {
+                shipments.delete(due.key());
+                counters.increment(context, "unplaced_shipments_expired_total");
+            }
+        }
     }
 
     @Override
@@ -124,6 +143,10 @@ class ShipmentProcessor extends ServiceProcessor<ShipmentInput, Outbound> {
             return; // a redelivery changes nothing
         }
         var shipment = change.shipment();
+        if (shipment.buyerId() == null && shipments.get(shipment.orderId()) == null) {
+            // Scans for an order checkout has not told of (yet): kept unplaced-retention for its placement.
+            unplacedExpiry.add(context.currentSystemTimeMs() + unplacedRetention.toMillis(), shipment.orderId());
+        }
         shipments.put(shipment.orderId(), shipment);
         for (var event : change.events()) {
             emit(record, announcement(shipment, event));

@@ -27,6 +27,8 @@ import org.apache.kafka.streams.state.Stores;
 public final class ShippingTopology {
 
     public static final String SHIPMENTS_STORE = "shipments";
+    /** When a shipment whose order was never placed is forgotten ({@code unplaced-retention}, {@code DueIndex}). */
+    public static final String UNPLACED_EXPIRY_STORE = "unplaced-shipment-expiry";
 
     private ShippingTopology() {
     }
@@ -51,6 +53,8 @@ public final class ShippingTopology {
         var policy = new ShipmentPolicy(settings.scansKept(), settings.scanIdsRemembered());
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(SHIPMENTS_STORE),
                 Serdes.String(), JsonSerde.of(Shipment.class)));
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(UNPLACED_EXPIRY_STORE),
+                Serdes.String(), Serdes.String()));
 
         var placed = Sources.avro(builder, Topics.ORDER_PLACED, registry, applicationId, meters)
                 .mapValues(v -> (ShipmentInput) new ShipmentInput.Placed(v), Named.as("as-placed"));
@@ -60,8 +64,8 @@ public final class ShippingTopology {
                 .mapValues(v -> (ShipmentInput) new ShipmentInput.Cancelled(v), Named.as("as-cancelled"));
 
         placed.merge(scans, Named.as("merge-scans")).merge(cancelled, Named.as("merge-cancelled"))
-                .process(tracing.traced("shipping apply", () -> new ShipmentProcessor(policy, applicationId, counters)), Named.as("apply"),
-                        SHIPMENTS_STORE)
+                .process(tracing.traced("shipping apply", () -> new ShipmentProcessor(policy, settings.unplacedRetention(), applicationId,
+                                counters)), Named.as("apply"), SHIPMENTS_STORE, UNPLACED_EXPIRY_STORE)
                 .to(Outbound.topicExtractor(), Outbound.produced(registry));
     }
 }

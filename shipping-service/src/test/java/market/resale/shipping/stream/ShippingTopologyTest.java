@@ -41,6 +41,7 @@ class ShippingTopologyTest {
     private static final String APP = "shipping-service";
     /** The wall clock while the tests run: when conflicts are detected and labels voided. */
     private static final Instant NOW = PLACED_AT.plus(Duration.ofHours(30));
+    private static final Duration UNPLACED_RETENTION = Duration.ofDays(30);
 
     private TopologyHarness harness;
     private TestInputTopic<String, OrderPlaced> placedTopic;
@@ -53,7 +54,7 @@ class ShippingTopologyTest {
 
     @BeforeEach
     void start() {
-        var settings = new ShippingSettings(50, 500, Duration.ofSeconds(10));
+        var settings = new ShippingSettings(50, 500, Duration.ofSeconds(10), UNPLACED_RETENTION);
         harness = TopologyHarness.start(APP, (registry, meters) -> ShippingTopology.build(settings, registry, APP, meters), NOW);
         placedTopic = harness.input(Topics.ORDER_PLACED);
         scanTopic = harness.input(Topics.CARRIER_SCANS);
@@ -97,6 +98,27 @@ class ShippingTopologyTest {
     private static LabelVoided expectedVoid(String orderId) {
         return LabelVoided.newBuilder().setOrderId(orderId).setTrackingNumber(TRACKING).setCarrier(CARRIER)
                 .setCancelCommandId("cmd-" + orderId).setVoidedAt(NOW).build();
+    }
+
+    /**
+     * Issue 16, point 7: scans for an order checkout never placed make a shipment with no parties; it is forgotten
+     * unplaced-retention later. One whose order is placed in time stays.
+     */
+    @Test
+    void theShipmentOfAnOrderNeverPlacedIsForgottenAfterItsRetention() {
+        scanned(scan("o-never", ScanType.ACCEPTED, minutes(10)).build());
+        scanned(scan("o-late", ScanType.ACCEPTED, minutes(10)).build());
+        placedTopic.pipeInput("o-late", placed("o-late").build());
+        assertThat(shipment("o-never")).isNotNull();
+
+        harness.advanceWallClockTo(NOW.plus(UNPLACED_RETENTION).minus(Duration.ofMinutes(5)));
+        assertThat(shipment("o-never")).as("still waiting for its placement").isNotNull();
+        harness.advanceWallClockTo(NOW.plus(UNPLACED_RETENTION).plus(Duration.ofMinutes(5)));
+
+        assertThat(shipment("o-never")).isNull();
+        assertThat(shipment("o-late")).isNotNull();
+        assertThat(harness.<String>store(ShippingTopology.UNPLACED_EXPIRY_STORE).approximateNumEntries()).isZero();
+        assertThat(harness.count("unplaced_shipments_expired_total")).isEqualTo(1);
     }
 
     @Nested

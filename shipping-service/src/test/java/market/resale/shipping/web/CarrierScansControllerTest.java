@@ -60,7 +60,7 @@ class CarrierScansControllerTest {
         WebFilter authenticated = (exchange, chain) -> chain.filter(exchange.mutate()
                 .principal(Mono.just(market.resale.shipping.ShipmentMother.caller(userId, role, carrier))).build());
         return WebTestClient.bindToController(new CarrierScansController(publisher,
-                        new ShippingSettings(50, 500, Duration.ofSeconds(1)), router, new OwnerRouting(router, mock(Forwarder.class))))
+                        new ShippingSettings(50, 500, Duration.ofSeconds(1), Duration.ofDays(30)), router, new OwnerRouting(router, mock(Forwarder.class))))
                 .controllerAdvice(new ProblemHandling())
                 .webFilter(authenticated)
                 .build();
