@@ -75,8 +75,7 @@ class StreamFailureTest {
             var health = runner.health();
             assertThat(health.getStatus()).isEqualTo(Status.DOWN);
             assertThat(String.valueOf(health.getDetails().get("lastFailure"))).contains("cannot get past: k-1");
-            assertThat(meters.counter("kafka_streams_thread_failures_total", "exception", "IllegalStateException").count())
-                    .isGreaterThanOrEqualTo(3);
+            assertThat(meters.counter("kafka_streams_thread_failures_total").count()).isGreaterThanOrEqualTo(3);
         } finally {
             runner.stop();
         }
@@ -128,7 +127,7 @@ class StreamFailureTest {
             await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
                     .untilAsserted(() -> assertThat(applied).contains("c-2", "c-3", "c-4"));
             assertThat(runner.failing()).isFalse();
-            assertThat(meters.find("dead_letter_failures_total").counters()).isNotEmpty();
+            assertThat(meters.counter("dead_letter_failures_total").count()).isEqualTo(1);
         } finally {
             runner.stop();
         }

@@ -53,7 +53,7 @@ public final class DeadLetterSendFailures implements ProductionExceptionHandler 
         var source = record.headers() == null ? null : DeadLetters.header(record.headers(), DeadLetters.SOURCE_TOPIC);
         var partition = record.headers() == null ? null : DeadLetters.header(record.headers(), DeadLetters.SOURCE_PARTITION);
         var offset = record.headers() == null ? null : DeadLetters.header(record.headers(), DeadLetters.SOURCE_OFFSET);
-        meters.counter("dead_letter_failures_total", "topic", source == null ? "unknown" : source).increment();
+        DeadLetters.failures(meters).increment();
         log.atError().addKeyValue("topic", source).addKeyValue("partition", partition).addKeyValue("offset", offset)
                 .log("A dead letter of {} (partition {}, offset {}) could not be written to {}: {}; the stream goes on, the record "
                         + "stays on its topic", source, partition, offset, record.topic(), exception.toString());

@@ -80,7 +80,7 @@ public final class DeadLetters {
         if (arrival.isEmpty()) {
             // Only a record that did not come through Sources (a programming error, shown by the topology tests).
             var topic = context.recordMetadata().map(m -> m.topic()).orElse("punctuation");
-            meters.counter("dead_letter_failures_total", "topic", topic).increment();
+            failures(meters).increment();
             log.atError().addKeyValue("topic", topic).addKeyValue("recordKey", record.key()).addKeyValue("reason", reason)
                     .log("A record of {} with key {} could not be dead-lettered ({}: {}): its bytes are not at hand", topic,
                             record.key(), reason, detail);
@@ -91,6 +91,12 @@ public final class DeadLetters {
         context.forward(new Record<String, Outbound>(key, Outbound.deadLetter(applicationId, a.value()), record.timestamp(),
                 headers(a, applicationId, reason, detail)));
         counted(meters, a.topic(), key, reason, detail);
+    }
+
+    /** Records refused that could not be dead-lettered (where they are: the ERROR log line); one series, from the start. */
+    public static io.micrometer.core.instrument.Counter failures(MeterRegistry meters) {
+        return io.micrometer.core.instrument.Counter.builder("dead_letter_failures_total")
+                .description("Refused records that could not be written to the dead-letter topic").register(meters);
     }
 
     /**

@@ -48,6 +48,7 @@ public class StreamsRunner implements SmartLifecycle {
     private final Clock clock;
     private final Deque<Instant> recentFailures = new ArrayDeque<>();
     private volatile String lastFailure;
+    private final io.micrometer.core.instrument.Counter threadFailures;
 
     private volatile KafkaStreams streams;
     private volatile boolean running;
@@ -68,6 +69,10 @@ public class StreamsRunner implements SmartLifecycle {
         Gauge.builder("kafka_streams_running", state, s -> s.get() == KafkaStreams.State.RUNNING ? 1 : 0)
                 .description("1 while the Kafka Streams client is RUNNING, 0 otherwise")
                 .register(meters);
+        // In the scrape from the start (0), so that their alerts see the first failure as an increase.
+        this.threadFailures = io.micrometer.core.instrument.Counter.builder("kafka_streams_thread_failures_total")
+                .description("Stream threads that failed and were replaced (the cause: health details, logs)").register(meters);
+        DeadLetters.failures(meters);
     }
 
     @Override
@@ -207,7 +212,7 @@ public class StreamsRunner implements SmartLifecycle {
         while (cause.getCause() != null && cause.getCause() != cause) {
             cause = cause.getCause();
         }
-        meters.counter("kafka_streams_thread_failures_total", "exception", cause.getClass().getSimpleName()).increment();
+        threadFailures.increment();
         lastFailure = cause.getClass().getSimpleName() + ": " + cause.getMessage();
         synchronized (recentFailures) {
             recentFailures.addLast(clock.instant());
