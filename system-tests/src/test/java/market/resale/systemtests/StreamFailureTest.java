@@ -127,7 +127,8 @@ class StreamFailureTest {
             await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
                     .untilAsserted(() -> assertThat(applied).contains("c-2", "c-3", "c-4"));
             assertThat(runner.failing()).isFalse();
-            assertThat(meters.counter("dead_letter_failures_total").count()).isEqualTo(1);
+            // At least once: a transaction the broker aborted is retried with its records, the refused one again.
+            assertThat(meters.counter("dead_letter_failures_total").count()).isGreaterThanOrEqualTo(1);
         } finally {
             runner.stop();
         }
