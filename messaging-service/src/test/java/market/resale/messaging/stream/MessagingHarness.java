@@ -4,7 +4,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import market.resale.messaging.MessagingMother;
-import market.resale.messaging.TestClock;
+import market.resale.platform.ManualClock;
 import market.resale.messaging.config.MessagingSettings;
 import market.resale.messaging.domain.CommandOutcome;
 import market.resale.messaging.domain.Conversation;
@@ -39,7 +39,7 @@ final class MessagingHarness implements AutoCloseable {
 
     static final String APP = "messaging-service";
 
-    final TestClock clock = new TestClock(MessagingMother.PLACED_AT);
+    final ManualClock clock = new ManualClock(MessagingMother.PLACED_AT);
     final TopologyHarness topology;
     final TestInputTopic<String, OrderPlaced> placed;
     final TestInputTopic<String, CancellationWindowClosed> windowClosed;

@@ -18,7 +18,7 @@ import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import market.resale.messaging.MessagingMother;
-import market.resale.messaging.TestClock;
+import market.resale.platform.ManualClock;
 import market.resale.messaging.config.MessagingSettings;
 import market.resale.messaging.domain.CommandOutcome;
 import market.resale.messaging.domain.Conversation;
@@ -80,7 +80,7 @@ class ConversationControllerTest {
         WebFilter authenticated = (exchange, chain) -> chain.filter(exchange.mutate()
                 .principal(Mono.just(new TestingAuthenticationToken(userId, null, "ROLE_" + role))).build());
         var controller = new ConversationController(router, new OwnerRouting(router, mock(Forwarder.class)), publisher, settings,
-                new TestClock(NOW), new CommandFlow(CommitWatch.PROCESSED_IS_COMMITTED));
+                new ManualClock(NOW), new CommandFlow(CommitWatch.PROCESSED_IS_COMMITTED));
         return WebTestClient.bindToController(controller).controllerAdvice(new ProblemHandling()).webFilter(authenticated).build();
     }
 

@@ -9,7 +9,7 @@ import static org.mockito.Mockito.when;
 import java.time.Instant;
 import java.util.Optional;
 import market.resale.messaging.MessagingMother;
-import market.resale.messaging.TestClock;
+import market.resale.platform.ManualClock;
 import market.resale.messaging.domain.InboxSummary;
 import market.resale.messaging.stream.MessagingTopology;
 import market.resale.messaging.stream.NotificationFeed;
@@ -54,7 +54,7 @@ class NotificationsControllerTest {
         WebFilter authenticated = (exchange, chain) -> chain.filter(exchange.mutate()
                 .principal(Mono.just(new TestingAuthenticationToken(userId, null, "ROLE_BUYER"))).build());
         var controller = new NotificationsController(router, new OwnerRouting(router, mock(Forwarder.class)),
-                mock(EventPublisher.class), feed, MessagingMother.settings(), new TestClock(NOW),
+                mock(EventPublisher.class), feed, MessagingMother.settings(), new ManualClock(NOW),
                 new market.resale.platform.web.CommandFlow(market.resale.platform.kafka.CommitWatch.PROCESSED_IS_COMMITTED));
         return WebTestClient.bindToController(controller).controllerAdvice(new ProblemHandling()).webFilter(authenticated).build();
     }
