@@ -31,7 +31,7 @@ public class MessagingApplication {
     @Bean
     NotificationFeed notificationFeed(KafkaSettings kafka, SchemaRegistryClient registry, MeterRegistry meters,
                                       @Value("${spring.application.name}") String applicationId) {
-        var feed = new NotificationFeed(() -> NotificationFeed.kafkaConsumer(kafka, registry, applicationId + "-live-notifications"));
+        var feed = new NotificationFeed(() -> NotificationFeed.kafkaConsumer(kafka, registry, applicationId + "-live-notifications"), meters);
         Gauge.builder("live_notification_streams", feed, NotificationFeed::connections)
                 .description("Live notification streams open on this instance").register(meters);
         return feed;

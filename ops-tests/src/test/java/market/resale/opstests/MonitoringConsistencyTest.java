@@ -42,6 +42,32 @@ class MonitoringConsistencyTest {
     private static final YAMLMapper YAML = YAMLMapper.builder().build();
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
+    /** Grafana's own dashboard schema (@grafana/schema, type-checked with tsc): fields, types and enum values. */
+    @Test
+    void everyDashboardIsValidAgainstGrafanasDashboardSchema() throws Exception {
+        try (var files = Files.list(DASHBOARDS)) {
+            var dashboards = files.filter(p -> p.toString().endsWith(".json")).map(p -> p.toAbsolutePath().normalize().toString())
+                    .sorted().toArray(String[]::new);
+            assertThat(dashboards).isNotEmpty();
+            var result = NodeChecks.run("check-dashboards.mjs", dashboards);
+            assertThat(result.exit()).as(result.output()).isZero();
+        }
+    }
+
+    /** Guards the check above: a field the schema does not have, or a value outside its enum, fails it. */
+    @Test
+    void aDashboardOutsideTheSchemaFailsTheCheck(@org.junit.jupiter.api.io.TempDir Path work) throws Exception {
+        var original = Files.readString(DASHBOARDS.resolve("business.json"));
+        var unknownField = work.resolve("unknown-field.json");
+        Files.writeString(unknownField, original.replaceFirst("\"title\":", "\"titel\": \"x\", \"title\":"));
+        var badEnum = work.resolve("bad-enum.json");
+        Files.writeString(badEnum, original.replaceFirst("\"mode\": \"absolute\"", "\"mode\": \"relative-ish\""));
+        for (var dashboard : List.of(unknownField, badEnum)) {
+            var result = NodeChecks.run("check-dashboards.mjs", dashboard.toString());
+            assertThat(result.exit()).as(dashboard + ": " + result.output()).isEqualTo(1);
+        }
+    }
+
     @Test
     void thePrometheusRuleCarriesExactlyTheGroupsOfTheRuleFile() throws IOException {
         var rules = yaml(RULES);

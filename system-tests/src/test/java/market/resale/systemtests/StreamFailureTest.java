@@ -1,6 +1,7 @@
 package market.resale.systemtests;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.awaitility.Awaitility.await;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -76,6 +77,13 @@ class StreamFailureTest {
             assertThat(health.getStatus()).isEqualTo(Status.DOWN);
             assertThat(String.valueOf(health.getDetails().get("lastFailure"))).contains("cannot get past: k-1");
             assertThat(meters.counter("kafka_streams_thread_failures_total").count()).isGreaterThanOrEqualTo(3);
+
+            // Stopping takes seconds in this state too (Ctrl-C under ./stack up, a pod's deletion), and the client
+            // closes cleanly: NOT_RUNNING, not left PENDING_SHUTDOWN by a close that timed out.
+            // (A replacement thread may be joining the group, which the broker holds for group.initial.rebalance.delay.ms:
+            // about 6 s here; the close waits for it, within StreamsRunner.CLOSE_TIMEOUT.)
+            assertTimeoutPreemptively(StreamsRunner.CLOSE_TIMEOUT.plusSeconds(5), () -> runner.stop());
+            assertThat(runner.state()).isEqualTo(KafkaStreams.State.NOT_RUNNING);
         } finally {
             runner.stop();
         }

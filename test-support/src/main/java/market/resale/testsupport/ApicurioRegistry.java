@@ -178,7 +178,7 @@ public final class ApicurioRegistry implements AutoCloseable {
                 + "; " + logFile + " ends with:\n" + logTail());
     }
 
-    /** Its default is NONE; every environment of this project runs BACKWARD (SPEC.md). */
+    /** Its default is NONE; every environment of this project runs BACKWARD (docs/contract.md). */
     private void setGlobalCompatibility(String level) {
         HttpRequest request = HttpRequest.newBuilder(URI.create(ccompatUrl() + "/config"))
                 .timeout(Duration.ofSeconds(10))

@@ -1,5 +1,7 @@
 package market.resale.messaging.stream;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -41,14 +43,18 @@ public class NotificationFeed implements SmartLifecycle {
     private static final int BUFFER = 256;
 
     private final Supplier<Consumer<String, Notification>> consumers;
+    private final MeterRegistry meters;
     private final Map<String, Set<FluxSink<Notification>>> sinks = new ConcurrentHashMap<>();
     private final CountDownLatch assigned = new CountDownLatch(1);
     private volatile CountDownLatch stopping = new CountDownLatch(1);
     private volatile Consumer<String, Notification> consumer;
     private volatile Thread thread;
+    private volatile KafkaClientMetrics clientMetrics;
 
-    public NotificationFeed(Supplier<Consumer<String, Notification>> consumers) {
+    /** {@code meters}: the consumer's client metrics ({@code kafka_consumer_*}, tagged with its {@code client_id}). */
+    public NotificationFeed(Supplier<Consumer<String, Notification>> consumers, MeterRegistry meters) {
         this.consumers = consumers;
+        this.meters = meters;
     }
 
     /** The consumer a replica follows the topic with: no group, no commits, committed records only. */
@@ -99,6 +105,9 @@ public class NotificationFeed implements SmartLifecycle {
     public void start() {
         stopping = new CountDownLatch(1);
         consumer = consumers.get();
+        var metrics = new KafkaClientMetrics(consumer);
+        metrics.bindTo(meters);
+        clientMetrics = metrics;
         thread = Thread.ofPlatform().name("live-notifications").daemon().start(this::run);
     }
 
@@ -111,11 +120,12 @@ public class NotificationFeed implements SmartLifecycle {
         stopping.countDown();
         consumer.wakeup();
         try {
-            running.join(Duration.ofSeconds(10));
+            running.join(Duration.ofSeconds(5));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
         thread = null;
+        clientMetrics.close();
     }
 
     @Override
@@ -131,7 +141,7 @@ public class NotificationFeed implements SmartLifecycle {
 
     private void run() {
         var kafka = consumer;
-        try (kafka) {
+        try {
             while (stopping.getCount() > 0) {
                 if (kafka.assignment().isEmpty() && !assign(kafka)) {
                     stopping.await(1, TimeUnit.SECONDS); // the topic does not exist yet
@@ -156,6 +166,7 @@ public class NotificationFeed implements SmartLifecycle {
         } finally {
             sinks.values().forEach(set -> set.forEach(FluxSink::complete));
             sinks.clear();
+            kafka.close(Duration.ofSeconds(2)); // a consumer outside any group: nothing to commit or leave
         }
     }
 

@@ -38,7 +38,7 @@ class NotificationFeedTest {
         // What was published before the replica started is not replayed to live streams.
         consumer.updateEndOffsets(IntStream.range(0, Topics.PARTITIONS).mapToObj(p -> new TopicPartition(TOPIC, p))
                 .collect(Collectors.toMap(Function.identity(), tp -> 7L)));
-        feed = new NotificationFeed(() -> consumer);
+        feed = new NotificationFeed(() -> consumer, new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
         feed.start();
         assertThat(feed.awaitLive(Duration.ofSeconds(10))).isTrue();
     }

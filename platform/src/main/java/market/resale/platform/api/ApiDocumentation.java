@@ -115,12 +115,6 @@ public class ApiDocumentation {
             addProblem(responses, HttpStatus.UNSUPPORTED_MEDIA_TYPE, "unsupported-media-type", "The body is not of a type this endpoint reads",
                     "Content type 'text/plain' is not supported");
         }
-        rateLimiting.limitFor(method.name(), path).ifPresent(limit -> {
-            addProblem(responses, HttpStatus.TOO_MANY_REQUESTS, "rate-limited",
-                    "The caller's rate limit (" + limit + ") is used up; retry after `Retry-After` seconds",
-                    "Too many requests of this kind; retry in 6 s");
-            responses.get("429").addHeaderObject("Retry-After", retryAfter());
-        });
         if (!isPublic) {
             addProblem(responses, HttpStatus.SERVICE_UNAVAILABLE, "rebalancing",
                     "The instance is taking over partitions (`rebalancing`), or a write could not be stored (`not-stored`; "
@@ -128,6 +122,18 @@ public class ApiDocumentation {
                     "The service is taking over or restoring partitions; retry shortly.");
             responses.get("503").addHeaderObject("Retry-After", retryAfter());
         }
+        rateLimiting.limitFor(method.name(), path).ifPresent(limit -> {
+            addProblem(responses, HttpStatus.TOO_MANY_REQUESTS, "rate-limited",
+                    "The caller's rate limit (" + limit + ") is used up; retry after `Retry-After` seconds",
+                    "Too many requests of this kind; retry in 6 s");
+            responses.get("429").addHeaderObject("Retry-After", retryAfter());
+            // The IETF fields, on the 429 and on every answer given after the limit was taken (not security's 401).
+            responses.entrySet().stream().filter(e -> !e.getKey().equals("401")).forEach(e -> e.getValue()
+                    .addHeaderObject("RateLimit-Policy", new Header().schema(new StringSchema()).description(
+                            "The limit: `\"<name>\";q=<requests>;w=<seconds>` (draft-ietf-httpapi-ratelimit-headers)"))
+                    .addHeaderObject("RateLimit", new Header().schema(new StringSchema()).description(
+                            "`\"<name>\";r=<requests left>;t=<seconds until the limit is full again; on 429 the Retry-After>`")));
+        });
         // In status order, so the document reads (and diffs) the same every time.
         var sorted = new ApiResponses();
         new TreeMap<>(responses).forEach(sorted::addApiResponse);

@@ -1,5 +1,7 @@
 package market.resale.platform.kafka;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import market.resale.platform.tracing.RecordTracing;
@@ -21,13 +23,14 @@ public class EventPublisher implements AutoCloseable {
 
     private final KafkaProducer<String, SpecificRecord> producer;
     private final RecordTracing tracing;
+    private final KafkaClientMetrics metrics;
 
-    public EventPublisher(KafkaSettings settings, String clientId, SchemaRegistryClient registry) {
-        this(settings, clientId, registry, RecordTracing.NONE);
-    }
-
-    /** {@code tracing}: a record sent within a traced request carries the request's trace (a PRODUCER span's context). */
-    public EventPublisher(KafkaSettings settings, String clientId, SchemaRegistryClient registry, RecordTracing tracing) {
+    /**
+     * {@code tracing}: a record sent within a traced request carries the request's trace (a PRODUCER span's context).
+     * {@code meters}: the producer's client metrics ({@code kafka_producer_*}, tagged with its {@code client_id}).
+     */
+    public EventPublisher(KafkaSettings settings, String clientId, SchemaRegistryClient registry, RecordTracing tracing,
+                          MeterRegistry meters) {
         this.tracing = tracing;
         var props = new Properties();
         props.putAll(settings.client());
@@ -41,6 +44,8 @@ public class EventPublisher implements AutoCloseable {
         props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 10_000);
         props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000);
         producer = new KafkaProducer<>(props, new StringSerializer(), new AvroSerializer<>(registry, false));
+        metrics = new KafkaClientMetrics(producer);
+        metrics.bindTo(meters);
     }
 
     /**
@@ -69,6 +74,9 @@ public class EventPublisher implements AutoCloseable {
 
     @Override
     public void close() {
-        producer.close();
+        metrics.close();
+        // Bounded: a service stops in seconds even when the broker is away (a send not acknowledged by then fails,
+        // and its HTTP caller was not told it was accepted). Its callers are gone by now: the web server has drained.
+        producer.close(java.time.Duration.ofSeconds(3));
     }
 }

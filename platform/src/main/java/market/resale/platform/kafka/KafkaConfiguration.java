@@ -34,8 +34,9 @@ public class KafkaConfiguration {
 
     @Bean(destroyMethod = "close")
     EventPublisher eventPublisher(KafkaSettings settings, SchemaRegistryClient registry,
-                                  @Value("${spring.application.name}") String application, RecordTracing tracing) {
-        return new EventPublisher(settings, application + "-http", registry, tracing);
+                                  @Value("${spring.application.name}") String application, RecordTracing tracing,
+                                  MeterRegistry meters) {
+        return new EventPublisher(settings, application + "-http", registry, tracing, meters);
     }
 
     @Bean

@@ -41,6 +41,8 @@ public class StreamsRunner implements SmartLifecycle {
     private final MeterRegistry meters;
     private final AtomicReference<KafkaStreams.State> state = new AtomicReference<>(KafkaStreams.State.CREATED);
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(10);
+    /** How long stopping waits for Kafka clients to close (ShutdownDefaults: a service stops in seconds). */
+    public static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(8);
     /** Thread failures within {@link #FAILING_WINDOW} that make the service {@link #failing()}. */
     static final int FAILING_AFTER = 3;
     static final Duration FAILING_WINDOW = Duration.ofMinutes(5);
@@ -146,7 +148,7 @@ public class StreamsRunner implements SmartLifecycle {
         if (retrying != null) {
             retrying.interrupt();
             try {
-                retrying.join(Duration.ofSeconds(35));
+                retrying.join(CLOSE_TIMEOUT);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
@@ -154,7 +156,12 @@ public class StreamsRunner implements SmartLifecycle {
         synchronized (this) {
             var client = streams;
             if (client != null) {
-                client.close(Duration.ofSeconds(30));
+                // Bounded, so that a service stops in seconds whatever its threads are doing (ShutdownDefaults).
+                if (client.close(CLOSE_TIMEOUT)) {
+                    log.info("Kafka Streams closed");
+                } else {
+                    log.warn("Kafka Streams did not close within {}; stopping anyway (open transactions abort)", CLOSE_TIMEOUT);
+                }
                 if (streamsMetrics != null) {
                     streamsMetrics.close();
                 }

@@ -85,14 +85,14 @@ public class SecurityConfiguration {
 
     /**
      * The allowed origins may call with a bearer token (no cookies: the API is stateless); a preflight is
-     * answered before authentication. What a page may read of an answer: its Location and Retry-After too.
+     * answered before authentication. What a page may read of an answer: its Location, Retry-After and RateLimit fields too.
      */
     private static CorsConfigurationSource corsSource(CorsSettings settings) {
         var cors = new CorsConfiguration();
         cors.setAllowedOrigins(settings.allowedOrigins());
         cors.setAllowedMethods(List.of("GET", "POST", "OPTIONS"));
         cors.setAllowedHeaders(List.of("Authorization", "Content-Type", "Idempotency-Key", "traceparent"));
-        cors.setExposedHeaders(List.of("Location", "Retry-After"));
+        cors.setExposedHeaders(List.of("Location", "Retry-After", "RateLimit", "RateLimit-Policy"));
         cors.setAllowCredentials(false);
         cors.setMaxAge(3600L);
         var source = new UrlBasedCorsConfigurationSource();

@@ -31,6 +31,11 @@ import reactor.core.publisher.Mono;
  * limit is answered {@code 429} problem+json {@code rate-limited} with {@code Retry-After} (whole
  * seconds until the bucket holds a request again) and never reaches the handler.
  *
+ * <p>Every answer on a limited endpoint carries the IETF headers (draft-ietf-httpapi-ratelimit-headers):
+ * {@code RateLimit-Policy: "<limit>";q=<capacity>;w=<period in seconds>} and
+ * {@code RateLimit: "<limit>";r=<requests left>;t=<seconds until the bucket is full again>}; on a 429, {@code r=0}
+ * and {@code t} is the {@code Retry-After}.
+ *
  * <p>Buckets live in this instance's memory: each instance counts the requests it receives, including
  * those another instance forwarded to it as the key's owner (forwarded requests are counted again, so
  * that a client cannot skip the limit by sending the forwarding header itself). Every request is
@@ -48,6 +53,13 @@ public class RateLimiting implements WebFilter, Ordered {
     }
 
     private record Key(String limit, String subject) {
+    }
+
+    /** One take: 0 when allowed, else the milliseconds until one request fits; whole requests left; time to full. */
+    record Taken(long waitMillis, long remaining, long fullInMillis) {
+        boolean allowed() {
+            return waitMillis == 0;
+        }
     }
 
     private final List<Rule> rules;
@@ -84,8 +96,9 @@ public class RateLimiting implements WebFilter, Ordered {
                     if (subject.isEmpty()) {
                         return chain.filter(exchange); // not authenticated: security has answered or will
                     }
-                    var waitMillis = take(rule.get().name(), subject.get());
-                    return waitMillis == 0 ? chain.filter(exchange) : refuse(exchange, rule.get(), waitMillis);
+                    var taken = bucket(rule.get(), subject.get()).take(clock.millis());
+                    headers(exchange, rule.get(), taken);
+                    return taken.allowed() ? chain.filter(exchange) : refuse(exchange, rule.get(), taken.waitMillis());
                 });
     }
 
@@ -96,12 +109,28 @@ public class RateLimiting implements WebFilter, Ordered {
     long take(String name, String subject) {
         var rule = rules.stream().filter(r -> r.name().equals(name)).findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("No rate limit " + name));
+        return bucket(rule, subject).take(clock.millis()).waitMillis();
+    }
+
+    private TokenBucket bucket(Rule rule, String subject) {
         var now = clock.millis();
         if (takes.incrementAndGet() % SWEEP_EVERY == 0) {
             sweep(now);
         }
-        return buckets.computeIfAbsent(new Key(name, subject), k -> new TokenBucket(rule.capacity(), rule.periodMillis(), now))
-                .take(now);
+        return buckets.computeIfAbsent(new Key(rule.name(), subject), k -> new TokenBucket(rule.capacity(), rule.periodMillis(), now));
+    }
+
+    /** The IETF RateLimit-Policy and RateLimit fields (structured-field items named after the limit). */
+    private static void headers(ServerWebExchange exchange, Rule rule, Taken taken) {
+        var headers = exchange.getResponse().getHeaders();
+        var name = "\"" + rule.name() + "\"";
+        headers.set("RateLimit-Policy", name + ";q=" + rule.capacity() + ";w=" + seconds(rule.periodMillis()));
+        headers.set("RateLimit", name + ";r=" + taken.remaining() + ";t="
+                + seconds(taken.allowed() ? taken.fullInMillis() : taken.waitMillis()));
+    }
+
+    private static long seconds(long millis) {
+        return (millis + 999) / 1000;
     }
 
     /** Buckets held now (users active within the last period, per limit). */
@@ -133,7 +162,7 @@ public class RateLimiting implements WebFilter, Ordered {
     }
 
     private Mono<Void> refuse(ServerWebExchange exchange, Rule rule, long waitMillis) {
-        var retryAfter = Math.max(1, (waitMillis + 999) / 1000);
+        var retryAfter = Math.max(1, seconds(waitMillis));
         if (meters != null) {
             meters.counter("rate_limited_requests_total", "limit", rule.name()).increment();
         }
@@ -170,13 +199,14 @@ public class RateLimiting implements WebFilter, Ordered {
             this.updatedAt = now;
         }
 
-        synchronized long take(long now) {
+        synchronized Taken take(long now) {
             refill(now);
             if (level >= periodMillis) {
                 level -= periodMillis;
-                return 0;
+                return new Taken(0, level / periodMillis, (capacity * periodMillis - level + capacity - 1) / capacity);
             }
-            return Math.max(1, (periodMillis - level + capacity - 1) / capacity);
+            return new Taken(Math.max(1, (periodMillis - level + capacity - 1) / capacity), 0,
+                    (capacity * periodMillis - level + capacity - 1) / capacity);
         }
 
         synchronized boolean fullAt(long now) {

@@ -4,15 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
+import market.resale.platform.ManualClock;
 import org.junit.jupiter.api.Test;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
@@ -29,36 +26,7 @@ import reactor.core.publisher.Mono;
 /** Token buckets with time driven by an explicit clock: no sleeps. */
 class RateLimitingTest {
 
-    /** A clock that moves only when told. */
-    static final class ManualClock extends Clock {
-        private final AtomicLong millis = new AtomicLong(1_700_000_000_000L);
-
-        void advance(Duration by) {
-            millis.addAndGet(by.toMillis());
-        }
-
-        @Override
-        public long millis() {
-            return millis.get();
-        }
-
-        @Override
-        public Instant instant() {
-            return Instant.ofEpochMilli(millis());
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-    }
-
-    private final ManualClock clock = new ManualClock();
+    private final ManualClock clock = new ManualClock(Instant.ofEpochMilli(1_700_000_000_000L));
     private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
 
     private RateLimiting limiting(int capacity, Duration per) {
@@ -145,9 +113,31 @@ class RateLimitingTest {
         assertThat(response.getStatusCode()).isEqualTo(HttpStatus.TOO_MANY_REQUESTS);
         assertThat(response.getHeaders().getContentType()).isEqualTo(MediaType.APPLICATION_PROBLEM_JSON);
         assertThat(response.getHeaders().getFirst(HttpHeaders.RETRY_AFTER)).isEqualTo("6");
+        // The IETF fields beside it: the policy (10 per 60 s), none left, one fits again in the Retry-After's 6 s.
+        assertThat(response.getHeaders().getFirst("RateLimit-Policy")).isEqualTo("\"messages\";q=10;w=60");
+        assertThat(response.getHeaders().getFirst("RateLimit")).isEqualTo("\"messages\";r=0;t=6");
         assertThat(response.getBodyAsString().block()).contains("\"code\":\"rate-limited\"", "\"limit\":\"messages\"",
                 "\"status\":429");
         assertThat(meters.counter("rate_limited_requests_total", "limit", "messages").count()).isEqualTo(1.0);
+    }
+
+    @Test
+    void everyAnswerOnALimitedEndpointSaysWhatIsLeftAndWhenTheBucketIsFull() {
+        var limits = limiting(10, Duration.ofMinutes(1));
+        var first = exchange("POST", "/orders/o-1/cancellations", "ann");
+        assertThat(passes(limits, first)).isTrue();
+        assertThat(first.getResponse().getHeaders().getFirst("RateLimit-Policy")).isEqualTo("\"cancellations\";q=10;w=60");
+        assertThat(first.getResponse().getHeaders().getFirst("RateLimit")).isEqualTo("\"cancellations\";r=9;t=6");
+        for (int i = 0; i < 3; i++) {
+            passes(limits, exchange("POST", "/orders/o-1/cancellations", "ann"));
+        }
+        clock.advance(Duration.ofSeconds(3)); // half a request back
+        var fifth = exchange("POST", "/orders/o-1/cancellations", "ann");
+        assertThat(passes(limits, fifth)).isTrue();
+        assertThat(fifth.getResponse().getHeaders().getFirst("RateLimit")).isEqualTo("\"cancellations\";r=5;t=27");
+        var unlimited = exchange("GET", "/orders/o-1/cancellations", "ann");
+        assertThat(passes(limits, unlimited)).isTrue();
+        assertThat(unlimited.getResponse().getHeaders().getFirst("RateLimit")).isNull();
     }
 
     @Test

@@ -31,7 +31,7 @@ public final class Topics {
     /** Partitions of every topic keyed by order or user: the most instances any service can use. */
     public static final int PARTITIONS = 6;
 
-    // Upstream contract (SPEC.md): keyed by orderId.
+    // Upstream contract (docs/contract.md): keyed by orderId.
     public static final Topic<OrderPlaced> ORDER_PLACED =
             new Topic<>("checkout.order-placed", OrderPlaced.class, PARTITIONS, false);
     public static final Topic<CarrierScan> CARRIER_SCANS =
