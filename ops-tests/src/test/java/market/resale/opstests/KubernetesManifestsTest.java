@@ -91,7 +91,8 @@ class KubernetesManifestsTest {
      */
     static final Map<String, Class<? extends HasMetadata>> MODELS = Stream.of(
                     Namespace.class, ConfigMap.class, Secret.class, Service.class, ServiceAccount.class,
-                    Deployment.class, PodDisruptionBudget.class, HorizontalPodAutoscaler.class,
+                    Deployment.class, io.fabric8.kubernetes.api.model.batch.v1.Job.class, PodDisruptionBudget.class,
+                    HorizontalPodAutoscaler.class,
                     ServiceMonitor.class, PodMonitor.class, PrometheusRule.class,
                     Kafka.class, KafkaNodePool.class, KafkaTopic.class, KafkaUser.class)
             .collect(Collectors.toMap(KubernetesManifestsTest::typeOf, c -> c, (a, b) -> a, LinkedHashMap::new));
@@ -335,6 +336,44 @@ class KubernetesManifestsTest {
                 }
             }
         }
+    }
+
+    /**
+     * Schema registration is a deploy step: one Job runs {@code ops-tools register-schemas} against the registry the
+     * services use, with the release's image and a restricted pod like theirs, and the services run with
+     * auto-registration off (they refuse to start while a schema they write is not registered).
+     */
+    @ParameterizedTest(name = "k8s/overlays/{0}")
+    @ValueSource(strings = {"dev", "prod"})
+    void schemasAreRegisteredByAJobAndNeverByAService(String overlay) {
+        var objects = typed(overlay);
+        var job = only(all(objects, io.fabric8.kubernetes.api.model.batch.v1.Job.class));
+        var pod = job.getSpec().getTemplate().getSpec();
+        var container = only(pod.getContainers());
+        assertThat(container.getArgs()).containsExactly("register-schemas", "--registry-url=$(SCHEMA_REGISTRY_URL)");
+        assertThat(container.getEnv()).anySatisfy(e -> {
+            assertThat(e.getName()).isEqualTo("SCHEMA_REGISTRY_URL");
+            assertThat(e.getValueFrom().getConfigMapKeyRef().getName()).startsWith("service-config");
+        });
+        var serviceImage = all(objects, Deployment.class).stream()
+                .filter(d -> d.getMetadata().getName().equals("orders-service")).findFirst().orElseThrow()
+                .getSpec().getTemplate().getSpec().getContainers().get(0).getImage();
+        assertThat(container.getImage()).as("the release's ops-tools")
+                .isEqualTo(serviceImage.replace("orders-service", "ops-tools"));
+        assertThat(pod.getAutomountServiceAccountToken()).isFalse();
+        assertThat(pod.getRestartPolicy()).isEqualTo("OnFailure");
+        assertThat(container.getResources().getLimits()).containsKeys("cpu", "memory");
+        var security = container.getSecurityContext();
+        assertThat(security.getRunAsNonRoot()).isTrue();
+        assertThat(security.getAllowPrivilegeEscalation()).isFalse();
+        assertThat(security.getReadOnlyRootFilesystem()).isTrue();
+        assertThat(security.getCapabilities().getDrop()).contains("ALL");
+        assertThat(mountPaths(container)).contains("/tmp");
+        assertThat(job.getSpec().getTtlSecondsAfterFinished()).as("gone before the next release's apply").isNotNull();
+
+        var config = byName(all(objects, ConfigMap.class)).entrySet().stream()
+                .filter(e -> e.getKey().startsWith("service-config")).findFirst().orElseThrow().getValue().getData();
+        assertThat(config).containsEntry("APP_KAFKA_AUTOREGISTERSCHEMAS", "false");
     }
 
     @ParameterizedTest(name = "k8s/overlays/{0}")

@@ -16,6 +16,9 @@ import tools.jackson.databind.json.JsonMapper;
  *   <li>{@code reconcile [--settle=PT2M]}: prints the report as JSON; exit 0 consistent, 1 violated, 2 still settling.</li>
  *   <li>{@code redrive --dead-letter-topic=<service>.dlt [--key=K] [--partition=P --offset=N] --operator=NAME --reason=TEXT}:
  *   replays dead letters to their source topics once each, with an audit record; prints what it did.</li>
+ *   <li>{@code register-schemas --registry-url=... [--check=true]} (no brokers needed): the deploy step that registers
+ *   the schemas this project writes before the services start with auto-registration off; exit 0 all registered, 1 a
+ *   schema was refused (named, with the registry's answer). {@code --check=true} only looks them up.</li>
  * </ul>
  * Further Kafka client settings (SASL, TLS) come from {@code --kafka.<name>=<value>}, for example
  * {@code --kafka.security.protocol=SASL_SSL}.
@@ -28,10 +31,12 @@ public final class OpsTools {
         System.exit(run(args, System.out, System.err));
     }
 
-    static int run(String[] args, PrintStream out, PrintStream err) throws Exception {
+    /** The command line without exiting: its exit code; what it prints goes to {@code out} and {@code err}. */
+    public static int run(String[] args, PrintStream out, PrintStream err) throws Exception {
         TrustedPackages.register();
-        if (args.length == 0 || !(args[0].equals("reconcile") || args[0].equals("redrive"))) {
+        if (args.length == 0 || !java.util.Set.of("reconcile", "redrive", "register-schemas").contains(args[0])) {
             err.println("usage: ops-tools reconcile|redrive --bootstrap-servers=HOST:PORT --registry-url=URL [options]");
+            err.println("       ops-tools register-schemas --registry-url=URL [--check=true]");
             return 64;
         }
         var options = new HashMap<String, String>();
@@ -41,6 +46,9 @@ public final class OpsTools {
                 return 64;
             }
             options.put(arg.substring(2, arg.indexOf('=')), arg.substring(arg.indexOf('=') + 1));
+        }
+        if (args[0].equals("register-schemas")) {
+            return SchemaRegistration.command(options, out, err);
         }
         var client = new HashMap<String, Object>();
         client.put("bootstrap.servers", required(options, "bootstrap-servers"));

@@ -29,7 +29,11 @@ public class KafkaConfiguration {
 
     @Bean
     SchemaRegistryClient schemaRegistryClient(KafkaSettings settings) {
-        return SchemaRegistryClients.forSettings(settings.registry());
+        var registry = SchemaRegistryClients.forSettings(settings.registry());
+        if (!settings.autoRegisterSchemas()) {
+            SchemaCheck.requireRegistered(registry); // before anything could write: the start fails here
+        }
+        return registry;
     }
 
     @Bean(destroyMethod = "close")

@@ -25,6 +25,10 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param commitWatch        how long an answer waits for this instance's own tasks to show its decision committed before
  *                           the broker is asked for the group's committed offsets, and how often it is asked at most
  *                           ({@link GroupCommitWatch})
+ * @param autoRegisterSchemas whether writers register their schemas on first use (the local stack and tests); false
+ *                           where registration is a deploy step ({@code ops-tools register-schemas}, docker-compose and
+ *                           k8s): the service then checks at start that every schema it writes is registered, and
+ *                           refuses to start otherwise ({@link SchemaCheck})
  * @param client             extra Kafka client settings passed through unchanged (security, tuning)
  */
 @ConfigurationProperties("app.kafka")
@@ -39,6 +43,7 @@ public record KafkaSettings(
         @DefaultValue("false") boolean createTopics,
         @DefaultValue("0") int topicPartitions,
         @DefaultValue("250ms") Duration commitWatch,
+        @DefaultValue("true") boolean autoRegisterSchemas,
         Map<String, String> client) {
 
     public KafkaSettings {
@@ -55,6 +60,7 @@ public record KafkaSettings(
     public RegistrySettings registry() {
         var config = new HashMap<String, Object>(client);
         config.put(RegistrySettings.URL, registryUrl);
+        config.put(RegistrySettings.AUTO_REGISTER, autoRegisterSchemas);
         return RegistrySettings.from(config);
     }
 }

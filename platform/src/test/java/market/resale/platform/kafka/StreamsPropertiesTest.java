@@ -12,7 +12,7 @@ class StreamsPropertiesTest {
 
     private static KafkaSettings settings(Map<String, String> client) {
         return new KafkaSettings("127.0.0.1:9092", "http://127.0.0.1:8085/apis/ccompat/v7", "/tmp/state", "127.0.0.1", 1,
-                Duration.ofMillis(100), 1, false, 0, Duration.ofMillis(20), client);
+                Duration.ofMillis(100), 1, false, 0, Duration.ofMillis(20), true, client);
     }
 
     @Test

@@ -37,6 +37,11 @@ public record Topic<V extends SpecificRecord>(String name, Class<V> valueType, i
         return AvroSerdes.specific(registry, valueType, false);
     }
 
+    /** The schema this project writes the values with (its generated class's). */
+    public org.apache.avro.Schema valueSchema() {
+        return org.apache.avro.specific.SpecificData.get().getSchema(valueType);
+    }
+
     /** The registry subject of the values (default topic-name strategy). */
     public String valueSubject() {
         return name + "-value";

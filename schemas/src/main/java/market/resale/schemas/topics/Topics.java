@@ -121,6 +121,16 @@ public final class Topics {
             , REDRIVE_AUDIT
     );
 
+    /**
+     * The topics this project writes, whose writer schemas the deploy step registers ({@code ops-tools register-schemas})
+     * and a service started with {@code auto.register.schemas=false} checks: every topic but {@code checkout.order-placed},
+     * which only checkout writes (its subject is checkout's). {@code carrier.scans} is in: shipping-service writes the
+     * scans carriers post over HTTP.
+     */
+    public static List<Topic<?>> written() {
+        return ALL.stream().filter(t -> t != ORDER_PLACED).toList();
+    }
+
     /** Application ids of the services; each has one dead-letter topic, {@code <application-id>.dlt}. */
     public static final List<String> APPLICATIONS = List.of("orders-service", "shipping-service", "credits-service",
             "messaging-service", "support-service");
