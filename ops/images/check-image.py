@@ -68,7 +68,12 @@ def run_image(tar, manifest, image, port):
     try:
         for layer in manifest["layers"]:
             with tarfile.open(fileobj=tar.extractfile("blobs/" + layer["digest"].replace(":", "/")), mode="r|*") as files:
-                files.extractall(root, filter="fully_trusted")  # modes as in the image (/tmp is 1777)
+                # Modes as in the image (/tmp is 1777). Pythons before 3.11.4 have no extraction filters and
+                # extract that way anyway.
+                if hasattr(tarfile, "fully_trusted_filter"):
+                    files.extractall(root, filter="fully_trusted")
+                else:
+                    files.extractall(root)
         os.makedirs(proc, exist_ok=True)
         subprocess.run(["mount", "-t", "proc", "proc", proc], check=True)
         env = dict(e.split("=", 1) for e in image.get("Env", []))

@@ -105,6 +105,25 @@ class FreshMachineTest {
     }
 
     @Test
+    void whatAptGetCanBringIsInstalledAsRoot() throws Exception {
+        var bin = basics(null);
+        Files.delete(bin.resolve("id"));
+        script(bin.resolve("id"), "echo 0"); // root
+        // apt-get as the package manager: it "installs" a package by putting its command on the PATH.
+        var log = machine.resolve("apt.log");
+        script(bin.resolve("apt-get"), "echo \"$@\" >> " + log + "\n"
+                + "for p in \"$@\"; do case \"$p\" in wrk|curl) printf '#!/bin/sh\\necho %s\\n' \"$p\" > " + bin + "/\"$p\"; "
+                + "chmod +x " + bin + "/\"$p\";; esac; done");
+
+        var preflight = run(List.of(ROOT.resolve(".mvn/preflight").toString(), "wrk", "curl"), Map.of("PATH", bin.toString()));
+
+        assertThat(preflight.exit()).as(preflight.out() + preflight.err()).isZero();
+        assertThat(preflight.out()).contains("[preflight] installing wrk curl (apt-get)");
+        assertThat(Files.readString(log)).contains("install -y -q wrk curl");
+        assertThat(bin.resolve("wrk")).isExecutable();
+    }
+
+    @Test
     void toolsThatArePresentPass() throws Exception {
         var bin = basics(null);
         script(bin.resolve("wrk"), "echo wrk 4.1.0");
@@ -131,7 +150,7 @@ class FreshMachineTest {
     private Path basics(Path defaultJdk) throws IOException {
         var bin = Files.createDirectories(machine.resolve("bin"));
         for (var tool : List.of("bash", "sh", "sed", "sort", "head", "id", "grep", "env", "dirname", "readlink", "uname",
-                "cat", "printf", "tr")) {
+                "cat", "printf", "tr", "chmod")) {
             var target = Path.of("/usr/bin", tool);
             if (!Files.exists(target)) {
                 target = Path.of("/bin", tool);
