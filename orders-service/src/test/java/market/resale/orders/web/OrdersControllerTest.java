@@ -1,0 +1,214 @@
+package market.resale.orders.web;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.ArgumentMatchers.anyString;
+import static org.mockito.ArgumentMatchers.eq;
+import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.never;
+import static org.mockito.Mockito.verify;
+import static org.mockito.Mockito.when;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import market.resale.orders.config.OrdersSettings;
+import market.resale.orders.domain.Actor;
+import market.resale.orders.domain.Amounts;
+import market.resale.orders.domain.Attempt;
+import market.resale.orders.domain.CancelRequest;
+import market.resale.orders.domain.CancellationPolicy;
+import market.resale.orders.domain.Decision;
+import market.resale.orders.domain.Item;
+import market.resale.orders.domain.Order;
+import market.resale.orders.domain.RejectionCode;
+import market.resale.orders.stream.OrdersTopology;
+import market.resale.platform.ManualClock;
+import market.resale.platform.kafka.CommitWatch;
+import market.resale.platform.kafka.EventPublisher;
+import market.resale.platform.kafka.KeyOwnerRouter;
+import market.resale.platform.kafka.SourceOffset;
+import market.resale.platform.web.CommandFlow;
+import market.resale.platform.web.Forwarder;
+import market.resale.platform.web.OwnerRouting;
+import market.resale.platform.web.ProblemHandling;
+import market.resale.schemas.orders.CancelOrderCommand;
+import market.resale.schemas.topics.Topics;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.mockito.ArgumentCaptor;
+import org.springframework.http.MediaType;
+import org.springframework.security.authentication.TestingAuthenticationToken;
+import org.springframework.test.web.reactive.server.WebTestClient;
+import org.springframework.web.server.WebFilter;
+import reactor.core.publisher.Mono;
+
+/**
+ * The orders API on its own (stores and the publisher stand in for the stream): who sees an order, what a seller is
+ * shown before confirming, and how a cancellation is answered — the committed decision (200 or 409 with its code),
+ * 202 with where to ask while it is not decided or not committed, 422 for a key reused with another body.
+ */
+class OrdersControllerTest {
+
+    static final Instant NOW = Instant.parse("2026-12-07T12:00:00Z");
+    static final String BUYER = "buyer-1";
+    static final String SELLER = "seller-1";
+    static final Duration WINDOW = Duration.ofHours(3);
+
+    private KeyOwnerRouter router;
+    private EventPublisher publisher;
+    private ReadOnlyKeyValueStore<String, Attempt> attempts;
+    private Order order;
+
+    @BeforeEach
+    @SuppressWarnings("unchecked")
+    void setUp() {
+        router = mock(KeyOwnerRouter.class);
+        publisher = mock(EventPublisher.class);
+        ReadOnlyKeyValueStore<String, Order> orders = mock(ReadOnlyKeyValueStore.class);
+        attempts = mock(ReadOnlyKeyValueStore.class);
+        when(router.remoteOwner(anyString(), anyString())).thenReturn(Optional.empty());
+        when(router.<Order>localStore(OrdersTopology.ORDERS_STORE)).thenReturn(orders);
+        when(router.<Attempt>localStore(OrdersTopology.ATTEMPTS_STORE)).thenReturn(attempts);
+        var placedAt = NOW.minus(Duration.ofHours(1)).toEpochMilli();
+        order = Order.placed("o-1", BUYER, SELLER, new Item("l-1", "Denim jacket", "M", "GOOD"),
+                new Amounts(4_500, 700, 300, 0, "USD"), placedAt, placedAt + WINDOW.toMillis());
+        when(orders.get("o-1")).thenReturn(order);
+        when(publisher.publish(eq(Topics.CANCEL_COMMANDS), eq("o-1"), any())).thenReturn(CompletableFuture.completedFuture(
+                new RecordMetadata(new TopicPartition(Topics.CANCEL_COMMANDS.name(), 0), 41, 0, 0, 0, 0)));
+    }
+
+    private WebTestClient client(String userId, String role, CommitWatch commits) {
+        WebFilter authenticated = (exchange, chain) -> chain.filter(exchange.mutate()
+                .principal(Mono.just(new TestingAuthenticationToken(userId, null, "ROLE_" + role))).build());
+        var settings = new OrdersSettings(WINDOW, Duration.ofSeconds(1), 10_000, Duration.ofMillis(200), Duration.ofMinutes(30),
+                Duration.ofDays(7), Duration.ofDays(30), new OrdersSettings.Reputation(Duration.ofDays(90), 0.3, 3));
+        var clock = new ManualClock(NOW);
+        var forwarder = mock(Forwarder.class);
+        var controller = new OrdersController(router, new OwnerRouting(router, forwarder), publisher, settings, clock,
+                new PartyHistory(router, forwarder, settings, clock), new CommandFlow(commits));
+        return WebTestClient.bindToController(controller).controllerAdvice(new ProblemHandling()).webFilter(authenticated).build();
+    }
+
+    private WebTestClient client(String userId, String role) {
+        return client(userId, role, CommitWatch.PROCESSED_IS_COMMITTED);
+    }
+
+    private static String body(Long expectedVersion) {
+        return "{\"reason\":\"CHANGED_MIND\"" + (expectedVersion == null ? "" : ",\"expectedVersion\":" + expectedVersion) + "}";
+    }
+
+    private WebTestClient.ResponseSpec cancel(WebTestClient client, String key, String json) {
+        return client.post().uri("/orders/o-1/cancellations").contentType(MediaType.APPLICATION_JSON)
+                .header("Idempotency-Key", key).bodyValue(json).exchange();
+    }
+
+    private Attempt decided(Actor actor, String actorId, String key, Long expectedVersion, Decision decision) {
+        var fingerprint = CancelRequest.fingerprint(actor, "CHANGED_MIND", null, expectedVersion);
+        var request = new CancelRequest(actorId + ":" + key, actor, actorId, "CHANGED_MIND", expectedVersion, NOW.toEpochMilli(),
+                null, fingerprint, new SourceOffset(Topics.CANCEL_COMMANDS.name(), 0, 41));
+        return Attempt.of(request, decision, NOW.toEpochMilli());
+    }
+
+    @Test
+    void itsBuyerItsSellerAndSupportSeeTheOrderAndNobodyElseLearnsItExists() {
+        client(BUYER, "BUYER").get().uri("/orders/o-1").exchange().expectStatus().isOk()
+                .expectBody().jsonPath("$.status").isEqualTo("PLACED").jsonPath("$.version").isEqualTo(1);
+        client(SELLER, "SELLER").get().uri("/orders/o-1").exchange().expectStatus().isOk();
+        client("agent-1", "SUPPORT").get().uri("/orders/o-1").exchange().expectStatus().isOk();
+        client("buyer-2", "BUYER").get().uri("/orders/o-1").exchange().expectStatus().isNotFound()
+                .expectBody().jsonPath("$.code").isEqualTo("not-found");
+        client(BUYER, "BUYER").get().uri("/orders/o-2").exchange().expectStatus().isNotFound();
+    }
+
+    @Test
+    void aSellerIsShownWhetherAndOnWhatTermsBeforeConfirming() {
+        client(SELLER, "SELLER").get().uri("/orders/o-1/cancellation-eligibility").exchange().expectStatus().isOk()
+                .expectBody().jsonPath("$.allowed").isEqualTo(true).jsonPath("$.version").isEqualTo(1)
+                .jsonPath("$.deadline").doesNotExist();
+    }
+
+    @Test
+    void aCommittedCancellationIsAnswered200AndTheCommandCarriesWhatTheBuyerConfirmed() {
+        var key = "key-00001";
+        var allowed = decided(Actor.BUYER, BUYER, key, 1L, new CancellationPolicy(WINDOW).decide(order,
+                new CancelRequest("c", Actor.BUYER, BUYER, "CHANGED_MIND", 1L, NOW.toEpochMilli(), null)));
+        when(attempts.get(OrdersTopology.attemptKey("o-1", BUYER + ":" + key))).thenReturn(null, allowed);
+
+        cancel(client(BUYER, "BUYER"), key, body(1L)).expectStatus().isOk().expectBody()
+                .jsonPath("$.status").isEqualTo("CANCELLED")
+                .jsonPath("$.commandId").isEqualTo(BUYER + ":" + key)
+                .jsonPath("$.refund.amountCents").isEqualTo(5_500);
+
+        var sent = ArgumentCaptor.forClass(CancelOrderCommand.class);
+        verify(publisher).publish(eq(Topics.CANCEL_COMMANDS), eq("o-1"), sent.capture());
+        assertThat(sent.getValue().getCommandId()).isEqualTo(BUYER + ":" + key); // scoped to the caller
+        assertThat(sent.getValue().getActor().name()).isEqualTo("BUYER");
+        assertThat(sent.getValue().getActorId()).isEqualTo(BUYER);
+        assertThat(sent.getValue().getExpectedVersion()).isEqualTo(1L);
+        assertThat(sent.getValue().getRequestedAt()).isEqualTo(NOW);
+    }
+
+    @Test
+    void aCommittedRefusalIsAProblemWithItsCodeAndTrackingNumber() {
+        var key = "key-00002";
+        var refused = decided(Actor.SELLER, SELLER, key, null, new Decision.Refused(RejectionCode.ALREADY_SHIPPED,
+                "The order has shipped", "1Z999"));
+        when(attempts.get(OrdersTopology.attemptKey("o-1", SELLER + ":" + key))).thenReturn(null, refused);
+
+        cancel(client(SELLER, "SELLER"), key, body(null)).expectStatus().isEqualTo(409).expectBody()
+                .jsonPath("$.code").isEqualTo("already-shipped")
+                .jsonPath("$.trackingNumber").isEqualTo("1Z999")
+                .jsonPath("$.commandId").isEqualTo(SELLER + ":" + key);
+    }
+
+    @Test
+    void aDecisionNotYetCommittedIsNotToldTheCallerIsSentWhereToAsk() {
+        var key = "key-00003";
+        var allowed = decided(Actor.BUYER, BUYER, key, null, new Decision.Allowed(5_500, "USD"));
+        when(attempts.get(OrdersTopology.attemptKey("o-1", BUYER + ":" + key))).thenReturn(null, allowed);
+        CommitWatch notYet = (source, wait) -> Mono.just(false);
+
+        cancel(client(BUYER, "BUYER", notYet), key, body(null)).expectStatus().isAccepted()
+                .expectHeader().valueEquals("Location", "/orders/o-1/cancellations/" + BUYER + ":" + key)
+                .expectBody().jsonPath("$.status").isEqualTo("PENDING");
+        client(BUYER, "BUYER", notYet).get().uri("/orders/o-1/cancellations/" + BUYER + ":" + key).exchange()
+                .expectStatus().isAccepted().expectBody().jsonPath("$.status").isEqualTo("PENDING");
+    }
+
+    @Test
+    void theSameKeyWithAnotherBodyIsRefusedAndNothingIsSent() {
+        var key = "key-00004";
+        var earlier = decided(Actor.BUYER, BUYER, key, null, new Decision.Allowed(5_500, "USD"));
+        when(attempts.get(OrdersTopology.attemptKey("o-1", BUYER + ":" + key))).thenReturn(earlier);
+
+        cancel(client(BUYER, "BUYER"), key, body(1L)).expectStatus().isEqualTo(422)
+                .expectBody().jsonPath("$.code").isEqualTo("idempotency-key-reused");
+        cancel(client(BUYER, "BUYER"), key, body(null)).expectStatus().isOk(); // the same request: the first answer
+        verify(publisher, never()).publish(any(), anyString(), any());
+    }
+
+    @Test
+    void strangersCannotCancelOrAskAboutAnotherCallersCancellation() {
+        cancel(client("buyer-2", "BUYER"), "key-00005", body(null)).expectStatus().isNotFound();
+        verify(publisher, never()).publish(any(), anyString(), any());
+
+        var key = "key-00006";
+        when(attempts.get(OrdersTopology.attemptKey("o-1", BUYER + ":" + key)))
+                .thenReturn(decided(Actor.BUYER, BUYER, key, null, new Decision.Allowed(5_500, "USD")));
+        client(SELLER, "SELLER").get().uri("/orders/o-1/cancellations/" + BUYER + ":" + key).exchange().expectStatus().isNotFound();
+        client(BUYER, "BUYER").get().uri("/orders/o-1/cancellations/" + BUYER + ":" + key).exchange().expectStatus().isOk()
+                .expectBody().jsonPath("$.status").isEqualTo("CANCELLED");
+    }
+
+    @Test
+    void aBodyWithoutAReasonIsABadRequestNamingTheField() {
+        cancel(client(BUYER, "BUYER"), "key-00007", "{\"note\":\"x\"}").expectStatus().isBadRequest()
+                .expectBody().jsonPath("$.code").isEqualTo("invalid-request").jsonPath("$.fields.reason").exists();
+        verify(publisher, never()).publish(any(), anyString(), any());
+    }
+}
