@@ -104,7 +104,7 @@ class StreamFailureTest {
         var counters = new CommittedCounters(meters, CommitWatch.PROCESSED_IS_COMMITTED);
         var applied = new CopyOnWriteArrayList<String>();
         var builder = new StreamsBuilder();
-        Sources.avro(builder, topic, registry, app, meters)
+        Outbound.sinks(Sources.avro(builder, topic, registry, app, meters)
                 .process(() -> new ServiceProcessor<CancelOrderCommand, Outbound>(app, counters) {
                     @Override
                     protected void opened() {
@@ -118,8 +118,7 @@ class StreamFailureTest {
                             applied.add(record.value().getCommandId());
                         }
                     }
-                })
-                .to(Outbound.topicExtractor(), Outbound.produced(registry));
+                }), registry, "refusals", app, List.of());
         Topology topology = builder.build();
         var runner = new StreamsRunner(topology, () -> props(app), event -> { }, meters);
         runner.start();

@@ -1,5 +1,6 @@
 package market.resale.credits.stream;
 
+import java.util.List;
 import io.micrometer.core.instrument.MeterRegistry;
 import market.resale.credits.domain.Account;
 import market.resale.credits.domain.LedgerEntry;
@@ -62,10 +63,10 @@ public final class CreditsTopology {
         var redemptions = Sources.avro(builder, Topics.REDEMPTION_REQUESTS, registry, applicationId, meters)
                 .mapValues(r -> (CreditInput) new CreditInput.Redeem(r), Named.as("as-redeem"));
 
-        refunds.merge(redemptions, Named.as("merge-redemptions"))
-                .process(tracing.traced("credits ledger", () -> new LedgerProcessor(applicationId, counters)), Named.as("ledger"),
-                        ACCOUNTS_STORE, ENTRIES_STORE, CREDITED_ORDERS_STORE, REDEMPTIONS_STORE)
-                .to(Outbound.topicExtractor(), Outbound.produced(registry));
+        Outbound.sinks(refunds.merge(redemptions, Named.as("merge-redemptions"))
+                        .process(tracing.traced("credits ledger", () -> new LedgerProcessor(applicationId, counters)), Named.as("ledger"),
+                                ACCOUNTS_STORE, ENTRIES_STORE, CREDITED_ORDERS_STORE, REDEMPTIONS_STORE),
+                registry, "ledger", applicationId, List.of(Topics.CREDIT_ISSUED, Topics.CREDIT_REDEEMED, Topics.REDEMPTION_REJECTED));
         return builder.build();
     }
 

@@ -159,4 +159,10 @@ class CreditsTopologyTest {
                 .containsExactly("not-deserializable", "not-deserializable", "invalid", "invalid");
         assertThat(issued.readValuesToList()).extracting(CreditIssued::getOrderId).containsExactly("o-7");
     }
+
+    /** The service README shows the topology this code builds, every output a named sink (Topology.describe()). */
+    @org.junit.jupiter.api.Test
+    void theReadmeShowsThisTopology() throws Exception {
+        harness.assertReadmeShowsTopology(java.nio.file.Path.of("README.md"));
+    }
 }

@@ -1,5 +1,6 @@
 package market.resale.messaging.stream;
 
+import java.util.List;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import market.resale.messaging.config.MessagingSettings;
@@ -94,14 +95,15 @@ public final class MessagingTopology {
         var commands = Sources.avro(builder, Topics.CONVERSATION_COMMANDS, registry, applicationId, meters)
                 .mapValues(v -> (ConversationInput) new ConversationInput.Command(v), Named.as("as-command"));
 
-        placed.merge(windowClosed, Named.as("merge-window-closed"))
+        var conversation = placed.merge(windowClosed, Named.as("merge-window-closed"))
                 .merge(shipped, Named.as("merge-shipped"))
                 .merge(cancelled, Named.as("merge-cancelled"))
                 .merge(rejected, Named.as("merge-rejected"))
                 .merge(commands, Named.as("merge-commands"))
                 .process(() -> new ConversationProcessor(settings, applicationId, counters, clock), Named.as("conversation"),
-                        CONVERSATIONS_STORE, MESSAGES_STORE, OUTCOMES_STORE, OUTCOME_EXPIRY_STORE, SELLER_CHECKS_STORE)
-                .to(Outbound.topicExtractor(), Outbound.produced(registry).withName("conversation-out"));
+                        CONVERSATIONS_STORE, MESSAGES_STORE, OUTCOMES_STORE, OUTCOME_EXPIRY_STORE, SELLER_CHECKS_STORE);
+        Outbound.sinks(conversation, registry, "conversation-out", applicationId, List.of(Topics.CONVERSATION_MESSAGES,
+                Topics.SELLER_NON_RESPONSIVE, Topics.NOTIFICATIONS, Topics.CANCEL_COMMANDS));
     }
 
     private static void notices(StreamsBuilder builder, SchemaRegistryClient registry, String applicationId,
@@ -113,8 +115,8 @@ public final class MessagingTopology {
         var cases = Sources.avro(builder, Topics.CASE_EVENTS, registry, applicationId, meters)
                 .flatMap((orderId, e) -> Notices.caseEvent(e).stream().map(MessagingTopology::notice).toList(),
                         Named.as("notice-case-event"));
-        closing.merge(credit, Named.as("merge-credit")).merge(cases, Named.as("merge-cases"))
-                .to(Outbound.topicExtractor(), Outbound.produced(registry).withName("notices-out"));
+        Outbound.sinks(closing.merge(credit, Named.as("merge-credit")).merge(cases, Named.as("merge-cases")),
+                registry, "notices-out", applicationId, List.of(Topics.NOTIFICATIONS));
     }
 
     private static void inbox(StreamsBuilder builder, MessagingSettings settings, SchemaRegistryClient registry, String applicationId,
@@ -132,10 +134,10 @@ public final class MessagingTopology {
                 .mapValues(v -> (InboxInput) new InboxInput.Delivered(v), Named.as("as-delivered"));
         var marks = Sources.avro(builder, Topics.INBOX_COMMANDS, registry, applicationId, meters)
                 .mapValues(v -> (InboxInput) new InboxInput.Command(v), Named.as("as-inbox-command"));
-        delivered.merge(marks, Named.as("merge-inbox-commands"))
+        var inbox = delivered.merge(marks, Named.as("merge-inbox-commands"))
                 .process(tracing.traced("messaging inbox", () -> new InboxProcessor(applicationId, counters, clock, settings)),
-                        Named.as("inbox"), INBOX_STORE, INBOX_INDEX_STORE, INBOX_SUMMARIES_STORE, INBOX_EXPIRY_STORE)
-                .to(Outbound.topicExtractor(), Outbound.produced(registry).withName("inbox-out"));
+                        Named.as("inbox"), INBOX_STORE, INBOX_INDEX_STORE, INBOX_SUMMARIES_STORE, INBOX_EXPIRY_STORE);
+        Outbound.sinks(inbox, registry, "inbox-out", applicationId, List.of());
     }
 
     private static KeyValue<String, Outbound> notice(market.resale.schemas.messaging.Notification notification) {

@@ -221,4 +221,10 @@ class ConversationTopologyTest {
                         org.assertj.core.groups.Tuple.tuple(3L, MessageKind.MESSAGE),
                         org.assertj.core.groups.Tuple.tuple(4L, MessageKind.SYSTEM_NOTE));
     }
+
+    /** The service README shows the topology this code builds, every output a named sink (Topology.describe()). */
+    @Test
+    void theReadmeShowsThisTopology() throws Exception {
+        harness.topology.assertReadmeShowsTopology(java.nio.file.Path.of("README.md"));
+    }
 }

@@ -1,5 +1,6 @@
 package market.resale.orders.stream;
 
+import java.util.List;
 import io.micrometer.core.instrument.MeterRegistry;
 import market.resale.orders.config.OrdersSettings;
 import market.resale.orders.domain.Attempt;
@@ -103,9 +104,9 @@ public final class OrdersTopology {
                         ORDERS_STORE, WINDOW_DEADLINES_STORE, EARLY_SHIPMENTS_STORE, ATTEMPTS_STORE, ATTEMPT_EXPIRY_STORE,
                         EARLY_SHIPMENT_EXPIRY_STORE);
 
-        results.filter((k, v) -> v instanceof Outbound, Named.as("events"))
-                .mapValues(v -> (Outbound) v, Named.as("as-outbound"))
-                .to(Outbound.topicExtractor(), Outbound.produced(registry));
+        Outbound.sinks(results.filter((k, v) -> v instanceof Outbound, Named.as("events"))
+                        .mapValues(v -> (Outbound) v, Named.as("as-outbound")), registry, "decisions", applicationId,
+                List.of(Topics.ORDER_CANCELLED, Topics.CANCELLATION_REJECTED, Topics.WINDOW_CLOSING, Topics.WINDOW_CLOSED));
 
         // Purchases and sales: re-key each changed order by buyer and by seller.
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(PARTY_ORDERS_STORE),

@@ -689,4 +689,10 @@ class OrdersTopologyTest {
         return CancellationWindowClosed.newBuilder().setOrderId(orderId).setBuyerId("buyer-ann").setCause(cause)
                 .setClosedAt(at).build();
     }
+
+    /** The service README shows the topology this code builds, every output a named sink (Topology.describe()). */
+    @org.junit.jupiter.api.Test
+    void theReadmeShowsThisTopology() throws Exception {
+        harness.assertReadmeShowsTopology(java.nio.file.Path.of("README.md"));
+    }
 }

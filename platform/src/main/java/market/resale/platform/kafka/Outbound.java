@@ -9,13 +9,18 @@ import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.Serializer;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.kafka.streams.kstream.Branched;
+import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
-import org.apache.kafka.streams.processor.TopicNameExtractor;
 
 /**
  * A record a processor emits, with the topic it goes to. A decision produces different events
  * (cancelled, rejected, window closed, dead letter) from one processor, in the same transaction as
- * the state change; routing them by value keeps the topology to one sink.
+ * the state change; {@link #sinks} sends each to a named sink of its own topic, so that
+ * {@code Topology.describe()} names every topic a service writes.
  */
 public record Outbound(String topic, Object value, String subjectTopic) {
 
@@ -34,13 +39,28 @@ public record Outbound(String topic, Object value, String subjectTopic) {
         return new Outbound(Topic.deadLetterTopic(applicationId), value, null);
     }
 
-    /** The sink of a topology: each record to its own topic, serialized with the registry. */
-    public static Produced<String, Outbound> produced(SchemaRegistryClient registry) {
-        return Produced.with(Serdes.String(), serde(registry)).withName("outbound");
-    }
-
-    public static TopicNameExtractor<String, Outbound> topicExtractor() {
-        return (key, value, context) -> value.topic();
+    /**
+     * The sinks of a processor's output: one named sink per topic it may write ({@code topics}, and the service's
+     * dead-letter topic), each record to the sink of its topic, serialized with the registry. A record for a topic not
+     * declared here fails the stream thread: what a topology writes is what it says it writes.
+     *
+     * @param name the prefix of the branch and sink names ({@code <name>-to-<topic>})
+     */
+    public static void sinks(KStream<String, Outbound> output, SchemaRegistryClient registry, String name, String applicationId,
+                             List<Topic<?>> topics) {
+        var produced = Produced.with(Serdes.String(), serde(registry));
+        var names = new ArrayList<String>();
+        topics.forEach(t -> names.add(t.name()));
+        names.add(Topic.deadLetterTopic(applicationId));
+        var branches = output.split(Named.as(name + "-"));
+        for (var topic : names) {
+            branches = branches.branch((key, value) -> value.topic().equals(topic),
+                    Branched.<String, Outbound>withConsumer(stream -> stream.to(topic, produced.withName(name + "-to-" + topic)))
+                            .withName("for-" + topic));
+        }
+        branches.defaultBranch(Branched.<String, Outbound>withConsumer(stream -> stream.foreach((key, value) -> {
+            throw new IllegalStateException(name + " wrote to " + value.topic() + ", which is not one of its declared outputs " + names);
+        }, Named.as(name + "-refuse-undeclared"))).withName("undeclared"));
     }
 
     public static Serde<Outbound> serde(SchemaRegistryClient registry) {

@@ -34,6 +34,7 @@ public final class TopologyHarness implements AutoCloseable {
     private final String applicationId;
     private final SchemaRegistryClient registry;
     private final TopologyTestDriver driver;
+    private final Topology topology;
     private final MeterRegistry meters = new SimpleMeterRegistry();
     private Instant wallClock;
 
@@ -49,7 +50,8 @@ public final class TopologyHarness implements AutoCloseable {
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
-        this.driver = new TopologyTestDriver(topology.apply(registry, meters), props, wallClock);
+        this.topology = topology.apply(registry, meters);
+        this.driver = new TopologyTestDriver(this.topology, props, wallClock);
     }
 
     /** Starts the topology built against this harness's registry and meters, with the wall clock at {@code wallClock}. */
@@ -100,6 +102,32 @@ public final class TopologyHarness implements AutoCloseable {
         driver.advanceWallClockTime(Duration.between(wallClock, now));
         wallClock = now;
     }
+
+    /**
+     * The service README shows this topology as {@code Topology.describe()} tells it, between the markers
+     * {@value #BEGIN} and {@value #END}; with {@code -Dtopology.update=true} the section is rewritten instead (commit
+     * the diff). Every output is a named sink ({@code Outbound.sinks}), so the picture names every topic written.
+     */
+    public void assertReadmeShowsTopology(java.nio.file.Path readme) throws java.io.IOException {
+        var described = topology.describe().toString().strip();
+        var section = BEGIN + "\n```text\n" + described + "\n```\n" + END;
+        var text = java.nio.file.Files.readString(readme);
+        var begin = text.indexOf(BEGIN);
+        var end = text.indexOf(END);
+        if (begin < 0 || end < begin) {
+            throw new AssertionError(readme + " has no topology section (" + BEGIN + " ... " + END + ")");
+        }
+        var current = text.substring(begin, end + END.length());
+        if (Boolean.getBoolean("topology.update")) {
+            java.nio.file.Files.writeString(readme, text.replace(current, section));
+        } else if (!current.equals(section)) {
+            throw new AssertionError(readme + " does not show the topology the code builds; rewrite it with "
+                    + "-Dtopology.update=true and commit the diff. The code builds:\n" + described);
+        }
+    }
+
+    static final String BEGIN = "<!-- topology: generated from Topology.describe(), checked by the topology test -->";
+    static final String END = "<!-- /topology -->";
 
     @Override
     public void close() {

@@ -1,5 +1,6 @@
 package market.resale.shipping.stream;
 
+import java.util.List;
 import io.micrometer.core.instrument.MeterRegistry;
 import market.resale.platform.kafka.CommitWatch;
 import market.resale.platform.kafka.CommittedCounters;
@@ -63,9 +64,9 @@ public final class ShippingTopology {
         var cancelled = Sources.avro(builder, Topics.ORDER_CANCELLED, registry, applicationId, meters)
                 .mapValues(v -> (ShipmentInput) new ShipmentInput.Cancelled(v), Named.as("as-cancelled"));
 
-        placed.merge(scans, Named.as("merge-scans")).merge(cancelled, Named.as("merge-cancelled"))
-                .process(tracing.traced("shipping apply", () -> new ShipmentProcessor(policy, settings.unplacedRetention(), applicationId,
-                                counters)), Named.as("apply"), SHIPMENTS_STORE, UNPLACED_EXPIRY_STORE)
-                .to(Outbound.topicExtractor(), Outbound.produced(registry));
+        Outbound.sinks(placed.merge(scans, Named.as("merge-scans")).merge(cancelled, Named.as("merge-cancelled"))
+                        .process(tracing.traced("shipping apply", () -> new ShipmentProcessor(policy, settings.unplacedRetention(),
+                                applicationId, counters)), Named.as("apply"), SHIPMENTS_STORE, UNPLACED_EXPIRY_STORE),
+                registry, "shipments", applicationId, List.of(Topics.ORDER_SHIPPED, Topics.LABEL_VOIDED, Topics.SCAN_CONFLICTS));
     }
 }

@@ -288,4 +288,10 @@ class ShippingTopologyTest {
             assertThat(conflictTopic.isEmpty()).isTrue();
         }
     }
+
+    /** The service README shows the topology this code builds, every output a named sink (Topology.describe()). */
+    @org.junit.jupiter.api.Test
+    void theReadmeShowsThisTopology() throws Exception {
+        harness.assertReadmeShowsTopology(java.nio.file.Path.of("README.md"));
+    }
 }

@@ -1,5 +1,6 @@
 package market.resale.support.stream;
 
+import java.util.List;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.Map;
 import market.resale.platform.kafka.CommitWatch;
@@ -100,7 +101,7 @@ public final class SupportTopology {
         var messages = Sources.avro(builder, Topics.CONVERSATION_MESSAGES, registry, applicationId, meters)
                 .mapValues(v -> (CaseInput) new CaseInput.Message(v), Named.as("as-message"));
 
-        placed.merge(nonResponsive, Named.as("merge-non-responsive"))
+        var decided = placed.merge(nonResponsive, Named.as("merge-non-responsive"))
                 .merge(conflicts, Named.as("merge-conflicts"))
                 .merge(cancelled, Named.as("merge-cancelled"))
                 .merge(refused, Named.as("merge-cancel-refused"))
@@ -108,8 +109,9 @@ public final class SupportTopology {
                 .merge(messages, Named.as("merge-messages"))
                 .process(tracing.traced("support cases", () -> new CaseProcessor(settings, applicationId, counters)), Named.as("cases"),
                         ORDER_CASES_STORE, CASES_STORE, FILES_STORE, OUTCOMES_STORE, OUTCOME_EXPIRY_STORE, FILE_EXPIRY_STORE, MESSAGES_STORE,
-                        MESSAGE_SEQ_STORE)
-                .to(Outbound.topicExtractor(), Outbound.produced(registry));
+                        MESSAGE_SEQ_STORE);
+        Outbound.sinks(decided, registry, "cases", applicationId,
+                List.of(Topics.CASE_EVENTS, Topics.CASE_SUMMARIES, Topics.CANCEL_COMMANDS));
 
         builder.globalTable(Topics.CASE_SUMMARIES.name(),
                 Consumed.with(Serdes.String(), Topics.CASE_SUMMARIES.valueSerde(registry)).withName("read-case-summaries"),

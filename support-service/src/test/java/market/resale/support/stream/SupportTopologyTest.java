@@ -593,4 +593,10 @@ class SupportTopologyTest {
         send(open("c-1", CaseType.COMPLAINT, "Still works"));
         assertThat(events.readValuesToList()).hasSize(1);
     }
+
+    /** The service README shows the topology this code builds, every output a named sink (Topology.describe()). */
+    @org.junit.jupiter.api.Test
+    void theReadmeShowsThisTopology() throws Exception {
+        harness.assertReadmeShowsTopology(java.nio.file.Path.of("README.md"));
+    }
 }
