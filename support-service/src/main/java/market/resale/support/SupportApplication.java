@@ -21,6 +21,12 @@ import org.springframework.context.annotation.Bean;
 @EnableConfigurationProperties({SupportSettings.class, ConsoleSettings.class})
 public class SupportApplication {
 
+    /** The support console's page and its settings need no token: they hold no data (the page calls the API with the agent's). */
+    @Bean
+    market.resale.platform.security.PublicPaths consolePaths() {
+        return new market.resale.platform.security.PublicPaths(java.util.List.of("/console/config", "/console/**"));
+    }
+
     @Bean
     Topology supportTopology(MeterRegistry meters, SupportSettings settings, SchemaRegistryClient registry,
                              @Value("${spring.application.name}") String applicationId, CommitWatch commits,

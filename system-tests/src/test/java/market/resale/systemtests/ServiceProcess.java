@@ -84,6 +84,11 @@ final class ServiceProcess implements AutoCloseable {
         return context.getBean(type);
     }
 
+    /** Every bean of this type the service declares (none: empty). */
+    <T> java.util.List<T> beans(Class<T> type) {
+        return java.util.List.copyOf(context.getBeansOfType(type).values());
+    }
+
     int port() {
         return ((WebServerApplicationContext) context).getWebServer().getPort();
     }

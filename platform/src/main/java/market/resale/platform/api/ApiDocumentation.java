@@ -22,7 +22,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import market.resale.platform.security.SecurityConfiguration;
 import market.resale.platform.web.ApiProblem;
 import market.resale.platform.web.RateLimiting;
 import org.springdoc.core.customizers.OpenApiCustomizer;
@@ -64,7 +63,9 @@ public class ApiDocumentation {
     }
 
     @Bean
-    OpenApiCustomizer platformResponses(RateLimiting rateLimiting, @Value("${app.web.max-body-size:64KB}") DataSize maxBody) {
+    OpenApiCustomizer platformResponses(RateLimiting rateLimiting, @Value("${app.web.max-body-size:64KB}") DataSize maxBody,
+                                        org.springframework.beans.factory.ObjectProvider<market.resale.platform.security.PublicPaths> declared) {
+        var publicPaths = market.resale.platform.security.PublicPaths.all(declared.orderedStream());
         return api -> {
             // Added here, not with the security scheme: springdoc drops schemas nothing refers to before customizers run.
             if (api.getComponents() == null) {
@@ -75,13 +76,12 @@ public class ApiDocumentation {
                 return;
             }
             api.getPaths().forEach((path, item) -> item.readOperationsMap().forEach((method, operation) ->
-                    document(path, method, operation, rateLimiting, maxBody)));
+                    document(path, method, operation, rateLimiting, maxBody, publicPaths.contains(path))));
         };
     }
 
     private static void document(String path, PathItem.HttpMethod method, Operation operation, RateLimiting rateLimiting,
-                                 DataSize maxBody) {
-        var isPublic = SecurityConfiguration.PUBLIC_PATHS.contains(path);
+                                 DataSize maxBody, boolean isPublic) {
         if (!isPublic) {
             operation.setSecurity(List.of(new SecurityRequirement().addList(BEARER)));
         }

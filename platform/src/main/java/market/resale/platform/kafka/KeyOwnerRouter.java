@@ -2,14 +2,12 @@ package market.resale.platform.kafka;
 
 import java.util.Optional;
 import java.util.function.Supplier;
-import market.resale.platform.web.ApiProblem;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KeyQueryMetadata;
 import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
-import org.springframework.http.HttpStatus;
 
 /**
  * Finds which instance owns a key of a state store. Each instance holds only the partitions
@@ -59,9 +57,14 @@ public class KeyOwnerRouter {
         return streams;
     }
 
-    /** The answer while partitions move: a 503 the client retries after a second. */
-    public static ApiProblem unavailable() {
-        return new ApiProblem(HttpStatus.SERVICE_UNAVAILABLE, "rebalancing",
-                "The service is taking over or restoring partitions; retry shortly.").retryAfterSeconds(1);
+    /** Partitions are moving (a rebalance or a restore): the web side answers 503 {@code rebalancing}, retry shortly. */
+    public static final class Rebalancing extends RuntimeException {
+        Rebalancing() {
+            super("The service is taking over or restoring partitions; retry shortly.", null, false, false);
+        }
+    }
+
+    private static Rebalancing unavailable() {
+        return new Rebalancing();
     }
 }

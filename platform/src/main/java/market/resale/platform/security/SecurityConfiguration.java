@@ -38,17 +38,11 @@ import reactor.core.publisher.Mono;
 @EnableConfigurationProperties(CorsSettings.class)
 public class SecurityConfiguration {
 
-    /**
-     * Endpoints anyone may call: the OpenAPI document, and the support console's page and its settings
-     * (support-service; no data: the page calls the API with the agent's token). Everything else but the
-     * actuator's health and metrics needs a bearer token.
-     */
-    public static final List<String> PUBLIC_PATHS = List.of("/v3/api-docs", "/v3/api-docs.yaml", "/v3/api-docs/**",
-            "/console/config", "/console/**");
-
     /** {@code jwtPolicy} first: a configuration without keys or audiences is refused before the decoder is looked up. */
     @Bean
-    SecurityWebFilterChain securityWebFilterChain(ServerHttpSecurity http, OAuth2TokenValidator<Jwt> jwtPolicy, CorsSettings cors) {
+    SecurityWebFilterChain securityWebFilterChain(ServerHttpSecurity http, OAuth2TokenValidator<Jwt> jwtPolicy, CorsSettings cors,
+                                                  org.springframework.beans.factory.ObjectProvider<PublicPaths> publicPaths) {
+        var open = PublicPaths.all(publicPaths.orderedStream());
         return http
                 .cors(spec -> {
                     if (cors.allowedOrigins().isEmpty()) {
@@ -67,7 +61,7 @@ public class SecurityConfiguration {
                 .requestCache(cache -> cache.requestCache(NoOpServerRequestCache.getInstance()))
                 .authorizeExchange(ex -> ex
                         .pathMatchers("/actuator/health/**", "/actuator/health", "/actuator/prometheus", "/actuator/info").permitAll()
-                        .pathMatchers(PUBLIC_PATHS.toArray(String[]::new)).permitAll()
+                        .pathMatchers(open.toArray(String[]::new)).permitAll()
                         .anyExchange().authenticated())
                 .oauth2ResourceServer(rs -> rs
                         .jwt(jwt -> jwt.jwtAuthenticationConverter(SecurityConfiguration::authentication))

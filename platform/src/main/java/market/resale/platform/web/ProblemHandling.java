@@ -106,9 +106,15 @@ public class ProblemHandling {
      * A store read while the stream thread is rebalancing or restoring (stores are looked up lazily,
      * so this surfaces at the read, not when the store is obtained): retry shortly, not a server error.
      */
-    @ExceptionHandler(InvalidStateStoreException.class)
-    ResponseEntity<ProblemDetail> rebalancing(InvalidStateStoreException e, ServerWebExchange exchange) {
-        return apiProblem(KeyOwnerRouter.unavailable(), exchange);
+    @ExceptionHandler({InvalidStateStoreException.class, KeyOwnerRouter.Rebalancing.class})
+    public ResponseEntity<ProblemDetail> rebalancing(RuntimeException e, ServerWebExchange exchange) {
+        return apiProblem(rebalancing(), exchange);
+    }
+
+    /** The answer while partitions move: a 503 the client retries after a second. */
+    public static ApiProblem rebalancing() {
+        return new ApiProblem(HttpStatus.SERVICE_UNAVAILABLE, "rebalancing",
+                "The service is taking over or restoring partitions; retry shortly.").retryAfterSeconds(1);
     }
 
     /**

@@ -9,7 +9,6 @@ import market.resale.platform.kafka.DeadLetters;
 import market.resale.platform.kafka.DueIndex;
 import market.resale.platform.kafka.Outbound;
 import market.resale.platform.kafka.SourceOffset;
-import market.resale.platform.web.OwnerRouting;
 import market.resale.schemas.messaging.ConversationMessage;
 import market.resale.schemas.messaging.SellerNonResponsive;
 import market.resale.schemas.orders.Actor;
@@ -446,7 +445,7 @@ class CaseProcessor extends ServiceProcessor<CaseInput, Outbound> {
             case ADD_STATEMENT -> blank(c.getCaseId()) || blank(c.getText()) ? "a statement takes a case and a text" : null;
             case ADD_MESSAGE -> blank(c.getCaseId()) || blank(c.getMessageId()) ? "a quoted message takes a case and a message id" : null;
             case ADD_FILE -> blank(c.getCaseId()) || c.getFile() == null ? "a file takes a case and the file" : null;
-            case ASSIGN -> blank(c.getCaseId()) || blank(c.getAgentId()) || !c.getAgentId().matches(OwnerRouting.ID)
+            case ASSIGN -> blank(c.getCaseId()) || blank(c.getAgentId()) || !market.resale.platform.Ids.valid(c.getAgentId())
                     ? "an assignment takes a case and an agent id" : null;
             case START_REVIEW, START_MEDIATION -> blank(c.getCaseId()) ? "a move takes a case" : null;
             case RESOLVE -> blank(c.getCaseId()) || c.getResolution() == null
