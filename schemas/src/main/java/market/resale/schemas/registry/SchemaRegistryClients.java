@@ -20,7 +20,12 @@ public final class SchemaRegistryClients {
                 ? InMemorySchemaRegistry.scope(settings.url().substring("mock://".length()))
                 : CLIENTS.computeIfAbsent(settings,
                         s -> new CachingSchemaRegistryClient(new HttpSchemaRegistryClient(s), s.cacheCapacity()));
-        return settings.autoRegister() ? client : new LookupOnly(client);
+        return settings.autoRegister() ? client : lookupOnly(client);
+    }
+
+    /** The client as a writer with {@code auto.register.schemas=false} sees it: it never registers, only looks up. */
+    public static SchemaRegistryClient lookupOnly(SchemaRegistryClient client) {
+        return client instanceof LookupOnly ? client : new LookupOnly(client);
     }
 
     /**
@@ -36,7 +41,7 @@ public final class SchemaRegistryClients {
                 return delegate.lookup(subject, schema);
             } catch (SchemaRegistryException e) {
                 if (e.status() == 404) {
-                    throw new SchemaRegistryException("The schema " + schema.getFullName() + " is not registered under "
+                    throw new SchemaRegistryException("The schema " + schema.getFullName() + " is not registered under subject "
                             + subject + " and " + RegistrySettings.AUTO_REGISTER + " is false: register it first "
                             + "(ops-tools register-schemas, a deploy step) (" + e.getMessage() + ")", 404, e.errorCode(), e);
                 }

@@ -7,7 +7,6 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import market.resale.schemas.registry.SchemaRegistryClient;
 import market.resale.schemas.registry.SchemaRegistryClients;
-import market.resale.schemas.registry.SchemaRegistryException;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericContainer;
 import org.apache.avro.io.BinaryEncoder;
@@ -22,7 +21,7 @@ import org.apache.kafka.common.serialization.Serializer;
  * Writes Avro records in the Confluent wire format, registering the schema under the topic-name
  * strategy's subject ({@code <topic>-value} or {@code <topic>-key}), or with
  * {@code auto.register.schemas=false} only looking up the id it is registered under there (failing
- * when it is not). Works as a plain Kafka
+ * when it is not: {@link SchemaRegistryClients#lookupOnly}). Works as a plain Kafka
  * serializer (configured by class name with {@code schema.registry.url}) and inside Streams serdes.
  */
 public class AvroSerializer<T extends GenericContainer> implements Serializer<T> {
@@ -31,7 +30,6 @@ public class AvroSerializer<T extends GenericContainer> implements Serializer<T>
 
     private SchemaRegistryClient registry;
     private boolean isKey;
-    private boolean autoRegister = true;
     private final Map<Schema, DatumWriter<Object>> writers = new ConcurrentHashMap<>();
     private final ThreadLocal<BinaryEncoder> encoders = new ThreadLocal<>();
 
@@ -50,8 +48,8 @@ public class AvroSerializer<T extends GenericContainer> implements Serializer<T>
             registry = SchemaRegistryClients.forConfig(configs);
         }
         Object auto = configs.get(AUTO_REGISTER);
-        if (auto != null) {
-            autoRegister = Boolean.parseBoolean(auto.toString());
+        if (auto != null && !Boolean.parseBoolean(auto.toString())) {
+            registry = SchemaRegistryClients.lookupOnly(registry); // (forConfig honours it already; a given client too)
         }
     }
 
@@ -65,7 +63,7 @@ public class AvroSerializer<T extends GenericContainer> implements Serializer<T>
         }
         Schema schema = record.getSchema();
         String subject = topic + (isKey ? "-key" : "-value");
-        int id = autoRegister ? register(subject, schema) : lookup(subject, schema);
+        int id = register(subject, schema);
         ByteArrayOutputStream out = new ByteArrayOutputStream(128);
         out.write(WireFormat.MAGIC_BYTE);
         out.writeBytes(ByteBuffer.allocate(4).putInt(id).array());
@@ -84,22 +82,7 @@ public class AvroSerializer<T extends GenericContainer> implements Serializer<T>
         try {
             return registry.register(subject, schema);
         } catch (RuntimeException e) {
-            throw new SerializationException("Could not register the schema of " + schema.getFullName() + " under " + subject + ": " + e.getMessage(), e);
-        }
-    }
-
-    /** With auto-registration off the schema must be registered already, exactly (a deployment step does it). */
-    private int lookup(String subject, Schema schema) {
-        try {
-            return registry.lookup(subject, schema);
-        } catch (SchemaRegistryException e) {
-            if (e.status() == 404) {
-                throw new SerializationException("The schema of " + schema.getFullName() + " is not registered under subject " + subject
-                        + " and " + AUTO_REGISTER + " is false: register it first (" + e.getMessage() + ")", e);
-            }
-            throw new SerializationException("Could not look up the schema of " + schema.getFullName() + " under " + subject + ": " + e.getMessage(), e);
-        } catch (RuntimeException e) {
-            throw new SerializationException("Could not look up the schema of " + schema.getFullName() + " under " + subject + ": " + e.getMessage(), e);
+            throw new SerializationException("No id for the schema of " + schema.getFullName() + " under " + subject + ": " + e.getMessage(), e);
         }
     }
 }
