@@ -1,0 +1,87 @@
+package market.resale.opstests;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import market.resale.schemas.topics.Topics;
+import market.resale.testsupport.ProjectLayout;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The tree shows the system (README "The tree"): the root holds only the groups and the two commands; every module
+ * sits in the group of its kind; the deployable services are exactly the applications of the topic catalogue; and the
+ * paths the Java code asks {@link ProjectLayout} for exist.
+ */
+class TreeLayoutTest {
+
+    static final Path ROOT = ProjectLayout.root();
+
+    static final Set<String> ROOT_ENTRIES = Set.of(".ci", ".gitignore", ".mvn", "README.md", "mvnw", "mvnw.cmd", "pom.xml",
+            "stack", "services", "libs", "tests", "tools", "deploy", "docs");
+
+    /** Each group and the modules it holds: a new module goes in one of them. */
+    static final Map<String, Set<String>> GROUPS = Map.of(
+            "services", Set.copyOf(Topics.APPLICATIONS),
+            "libs", Set.of("schemas", "platform", "test-support"),
+            "tests", Set.of("system-tests", "fault-tests", "benchmarks", "console-tests", "ops-tests"),
+            "tools", Set.of("token-issuer", "demo", "ops-tools", "local-stack"));
+
+    @Test
+    void theRootHoldsOnlyTheGroupsAndTheCommands() throws Exception {
+        var tracked = git("ls-files").stream().map(f -> f.split("/")[0]).collect(Collectors.toSet());
+        assertThat(tracked).as("the repository's root (README \"The tree\")").isEqualTo(ROOT_ENTRIES);
+    }
+
+    @Test
+    void everyModuleSitsInTheGroupOfItsKind() throws IOException {
+        var modules = Pattern.compile("<module>([^<]+)</module>").matcher(Files.readString(ROOT.resolve("pom.xml")))
+                .results().map(m -> m.group(1)).toList();
+        var expected = GROUPS.entrySet().stream().flatMap(g -> g.getValue().stream().map(m -> g.getKey() + "/" + m))
+                .collect(Collectors.toSet());
+        assertThat(modules).as("the root pom's modules").containsExactlyInAnyOrderElementsOf(expected);
+        for (var group : GROUPS.keySet()) {
+            try (Stream<Path> dirs = Files.list(ROOT.resolve(group))) {
+                var found = dirs.filter(d -> Files.isRegularFile(d.resolve("pom.xml"))).map(d -> d.getFileName().toString())
+                        .collect(Collectors.toSet());
+                assertThat(found).as("modules under %s/", group).isEqualTo(GROUPS.get(group));
+            }
+        }
+    }
+
+    @Test
+    void onlyServicesAreDeployedAsServices() throws IOException {
+        try (Stream<Path> manifests = Files.list(ROOT.resolve(ProjectLayout.K8S).resolve("base/services"))) {
+            var deployed = manifests.map(m -> m.getFileName().toString().replace(".yaml", "")).collect(Collectors.toSet());
+            assertThat(deployed).as("deploy/k8s/base/services").isEqualTo(Set.copyOf(Topics.APPLICATIONS));
+        }
+        for (var service : Topics.APPLICATIONS) {
+            assertThat(ProjectLayout.service(ROOT, service).resolve("README.md")).isRegularFile();
+        }
+    }
+
+    @Test
+    void thePathsTheCodeAsksForExist() {
+        for (var path : List.of(ProjectLayout.SERVICES, ProjectLayout.SCHEMAS, ProjectLayout.LOCAL_STACK,
+                ProjectLayout.TOKEN_ISSUER, ProjectLayout.DEPLOY, ProjectLayout.K8S, ProjectLayout.OPS, ProjectLayout.DOCS)) {
+            assertThat(ROOT.resolve(path)).as(path).isDirectory();
+        }
+        assertThat(ROOT.resolve(ProjectLayout.DEPLOY).resolve("docker-compose.yml")).isRegularFile();
+    }
+
+    private static List<String> git(String... args) throws Exception {
+        var command = new java.util.ArrayList<>(List.of("git", "-C", ROOT.toString()));
+        command.addAll(List.of(args));
+        var process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        var out = new String(process.getInputStream().readAllBytes()).lines().toList();
+        assertThat(process.waitFor()).as("git %s: %s", String.join(" ", args), out).isZero();
+        return out;
+    }
+}
