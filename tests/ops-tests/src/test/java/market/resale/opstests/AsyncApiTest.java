@@ -137,8 +137,9 @@ class AsyncApiTest {
     void deadLetterTopicsCarryTheSourceRecordAndEveryDltHeader() throws Exception {
         var document = document();
         var headers = Arrays.stream(DeadLetterHeaders.class.getFields())
-                .filter(f -> Modifier.isStatic(f.getModifiers()) && !f.getName().equals("PREFIX"))
+                .filter(f -> Modifier.isStatic(f.getModifiers()) && f.getType() == String.class && !f.getName().equals("PREFIX"))
                 .map(f -> { try { return (String) f.get(null); } catch (IllegalAccessException e) { throw new IllegalStateException(e); } })
+                .filter(value -> value.startsWith(DeadLetterHeaders.PREFIX))
                 .collect(Collectors.toSet());
         var specs = Topics.specs().stream().collect(Collectors.toMap(Topics.Spec::name, s -> s));
         for (var application : Topics.APPLICATIONS) {
@@ -146,6 +147,8 @@ class AsyncApiTest {
             assertThat(strings(channel.path("tags"), "name")).contains("dead-letter");
             var message = message(document, channel);
             assertThat(message.path("headers").path("properties").propertyNames()).containsExactlyInAnyOrderElementsOf(headers);
+            assertThat(strings(message.path("headers").path("properties").path(DeadLetterHeaders.REASON).path("enum")))
+                    .as("%s reasons", channel.path("address").asString()).containsExactlyElementsOf(DeadLetterHeaders.REASONS);
             assertThat(message.path("payload").path("format").asString()).isEqualTo("binary");
             assertSettings(channel, specs.get(Topic.deadLetterTopic(application)));
         }

@@ -27,12 +27,10 @@ public final class DeadLetters {
     public static final String SOURCE_OFFSET = DeadLetterHeaders.SOURCE_OFFSET;
     public static final String APPLICATION = DeadLetterHeaders.APPLICATION;
 
-    /** Stable reason codes, also the {@code reason} tag of {@code dead_lettered_records_total}. */
-    public static final String NOT_DESERIALIZABLE = "not-deserializable";
-    public static final String UNKNOWN_ORDER = "unknown-order";
-    public static final String INVALID = "invalid";
-    /** The same id again with different content: the first one stands. */
-    public static final String CONFLICTING_DUPLICATE = "conflicting-duplicate";
+    /** The reasons any service gives (the contract's list: {@link DeadLetterHeaders#REASONS}). */
+    public static final String NOT_DESERIALIZABLE = DeadLetterHeaders.NOT_DESERIALIZABLE;
+    public static final String INVALID = DeadLetterHeaders.INVALID;
+    public static final String CONFLICTING_DUPLICATE = DeadLetterHeaders.CONFLICTING_DUPLICATE;
 
     private DeadLetters() {
     }

@@ -32,6 +32,8 @@ public class KafkaConfiguration {
         var registry = SchemaRegistryClients.forSettings(settings.registry());
         if (!settings.autoRegisterSchemas()) {
             SchemaCheck.requireRegistered(registry); // before anything could write: the start fails here
+        } else {
+            SchemaCheck.registerInBackground(registry);
         }
         return registry;
     }

@@ -41,4 +41,26 @@ public final class SchemaCheck {
         }
         log.info("Every schema this service writes is registered ({} subjects)", Topics.written().size());
     }
+
+    /**
+     * Where the service registers its own schemas (the local stack, the tests): registers them now, in the background,
+     * so that the ids are in the client's cache before the first write; a stream transaction then never waits on the
+     * registry for them (a slow registry would otherwise fail the write and replace the thread). Best effort: what
+     * fails here is registered on first use, as before.
+     */
+    public static void registerInBackground(SchemaRegistryClient registry) {
+        Thread.ofVirtual().name("schema-registration").start(() -> {
+            var registered = 0;
+            for (var topic : Topics.written()) {
+                try {
+                    registry.register(topic.valueSubject(), topic.valueSchema());
+                    registered++;
+                } catch (RuntimeException e) {
+                    log.warn("Could not register the schema of {} yet ({}); it is registered on first use", topic.valueSubject(),
+                            e.getMessage());
+                }
+            }
+            log.info("Registered {} of the {} schemas this service writes", registered, Topics.written().size());
+        });
+    }
 }

@@ -17,6 +17,7 @@ public abstract class ServiceProcessor<I, O> implements Processor<String, I, Str
     /** For what is not a count of committed work (timers, gauges). */
     protected final MeterRegistry meters;
     protected ProcessorContext<String, O> context;
+    private ProcessorScope scope;
 
     protected ServiceProcessor(String applicationId, CommittedCounters counters) {
         this.applicationId = applicationId;
@@ -25,9 +26,18 @@ public abstract class ServiceProcessor<I, O> implements Processor<String, I, Str
     }
 
     @Override
+    @SuppressWarnings("unchecked")
     public final void init(ProcessorContext<String, O> context) {
         this.context = context;
+        // Every service processor forwards Outbound values (some declare Object, for the changed state they also forward).
+        this.scope = new ProcessorScope((ProcessorContext<String, ? super Outbound>) (ProcessorContext<String, ?>) context, counters,
+                applicationId);
         opened();
+    }
+
+    /** The context, counters and dead-lettering, for the classes that do this processor's jobs. */
+    protected ProcessorScope scope() {
+        return scope;
     }
 
     /** The stores are there: look them up, schedule the timers. */
@@ -40,10 +50,7 @@ public abstract class ServiceProcessor<I, O> implements Processor<String, I, Str
     }
 
     /** Sends the record as it arrived to the application's dead-letter topic in the same transaction ({@link DeadLetters#forward}). */
-    @SuppressWarnings("unchecked")
     protected void deadLetter(Record<String, ?> record, String reason, String detail) {
-        // Every service processor forwards Outbound values (some declare Object, for the changed state they also forward).
-        DeadLetters.forward((ProcessorContext<String, ? super Outbound>) (ProcessorContext<String, ?>) context, record, applicationId,
-                reason, detail, meters);
+        scope.deadLetter(record, reason, detail);
     }
 }

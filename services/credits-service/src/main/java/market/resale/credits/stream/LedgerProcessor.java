@@ -75,7 +75,7 @@ class LedgerProcessor extends ServiceProcessor<CreditInput, Outbound> {
                 amount, currency, "CANCELLATION:" + c.getReason(), now, account.balance(currency));
         save(account, entry);
         creditedOrders.put(c.getOrderId(), entry.entryId());
-        emit(record, userId, Outbound.to(Topics.CREDIT_ISSUED, CreditIssued.newBuilder()
+        scope().emit(record, userId, Outbound.to(Topics.CREDIT_ISSUED, CreditIssued.newBuilder()
                 .setEntryId(entry.entryId()).setUserId(userId).setOrderId(c.getOrderId())
                 .setCancelCommandId(c.getCommandId()).setAmountCents(amount).setCurrency(currency)
                 .setBalanceAfterCents(entry.balanceAfterCents()).setIssuedAt(Instant.ofEpochMilli(now))
@@ -110,7 +110,7 @@ class LedgerProcessor extends ServiceProcessor<CreditInput, Outbound> {
                 redemptions.put(key, new RedemptionOutcome(r.getRequestId(), r.getUserId(), r.getOrderId(), true, null,
                         r.getAmountCents(), r.getCurrency(), entry.balanceAfterCents(), entry.entryId(), now,
                         SourceOffset.of(context)));
-                emit(record, r.getUserId(), Outbound.to(Topics.CREDIT_REDEEMED, CreditRedeemed.newBuilder()
+                scope().emit(record, r.getUserId(), Outbound.to(Topics.CREDIT_REDEEMED, CreditRedeemed.newBuilder()
                         .setEntryId(entry.entryId()).setRequestId(r.getRequestId()).setUserId(r.getUserId())
                         .setOrderId(r.getOrderId()).setAmountCents(r.getAmountCents()).setCurrency(r.getCurrency())
                         .setBalanceAfterCents(entry.balanceAfterCents()).setRedeemedAt(Instant.ofEpochMilli(now))
@@ -126,7 +126,7 @@ class LedgerProcessor extends ServiceProcessor<CreditInput, Outbound> {
                     case CURRENCY_MISMATCH -> RedemptionRejectionCode.CURRENCY_MISMATCH;
                     case INVALID_AMOUNT -> RedemptionRejectionCode.UNKNOWN;
                 };
-                emit(record, r.getUserId(), Outbound.to(Topics.REDEMPTION_REJECTED, RedemptionRejected.newBuilder()
+                scope().emit(record, r.getUserId(), Outbound.to(Topics.REDEMPTION_REJECTED, RedemptionRejected.newBuilder()
                         .setRequestId(r.getRequestId()).setUserId(r.getUserId()).setCode(code)
                         .setBalanceCents(balance).setRejectedAt(Instant.ofEpochMilli(now)).build()));
                 counters.increment(context, "credit_redemptions_refused_total", "code", refused.code().name());
@@ -144,9 +144,6 @@ class LedgerProcessor extends ServiceProcessor<CreditInput, Outbound> {
         entries.put(CreditsTopology.entryKey(account.userId(), entry.sequence()), entry);
     }
 
-    private void emit(Record<String, CreditInput> record, String key, Outbound outbound) {
-        context.forward(new Record<>(key, outbound, record.timestamp(), record.headers()));
-    }
 
     private void deadLetter(Record<String, CreditInput> record, String detail) {
         deadLetter(record, DeadLetters.INVALID, detail);

@@ -1,18 +1,16 @@
 package market.resale.credits.web;
 
+import market.resale.platform.web.ControllerHarness;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.ArgumentMatchers.anyString;
 import static org.mockito.ArgumentMatchers.eq;
-import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.never;
 import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
 import market.resale.credits.config.CreditsSettings;
 import market.resale.credits.domain.Account;
 import market.resale.credits.domain.RedemptionOutcome;
@@ -20,24 +18,16 @@ import market.resale.credits.stream.CreditsTopology;
 import market.resale.platform.ManualClock;
 import market.resale.platform.kafka.CommitWatch;
 import market.resale.platform.kafka.EventPublisher;
-import market.resale.platform.kafka.KeyOwnerRouter;
 import market.resale.platform.kafka.SourceOffset;
 import market.resale.platform.web.CommandFlow;
-import market.resale.platform.web.Forwarder;
-import market.resale.platform.web.OwnerRouting;
-import market.resale.platform.web.ProblemHandling;
 import market.resale.schemas.credits.RedeemCredit;
 import market.resale.schemas.topics.Topics;
-import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.mockito.ArgumentCaptor;
 import org.springframework.http.MediaType;
-import org.springframework.security.authentication.TestingAuthenticationToken;
 import org.springframework.test.web.reactive.server.WebTestClient;
-import org.springframework.web.server.WebFilter;
 import reactor.core.publisher.Mono;
 
 /**
@@ -50,31 +40,22 @@ class CreditsControllerTest {
     static final Instant NOW = Instant.parse("2026-12-07T12:00:00Z");
     static final String ANN = "buyer-ann";
 
-    private KeyOwnerRouter router;
-    private EventPublisher publisher;
+    private final ControllerHarness harness = new ControllerHarness();
+    private final EventPublisher publisher = harness.publisher;
     private ReadOnlyKeyValueStore<String, RedemptionOutcome> redemptions;
 
     @BeforeEach
-    @SuppressWarnings("unchecked")
     void setUp() {
-        router = mock(KeyOwnerRouter.class);
-        publisher = mock(EventPublisher.class);
-        ReadOnlyKeyValueStore<String, Account> accounts = mock(ReadOnlyKeyValueStore.class);
-        redemptions = mock(ReadOnlyKeyValueStore.class);
-        when(router.remoteOwner(anyString(), anyString())).thenReturn(Optional.empty());
-        when(router.<Account>localStore(CreditsTopology.ACCOUNTS_STORE)).thenReturn(accounts);
-        when(router.<RedemptionOutcome>localStore(CreditsTopology.REDEMPTIONS_STORE)).thenReturn(redemptions);
+        ReadOnlyKeyValueStore<String, Account> accounts = harness.store(CreditsTopology.ACCOUNTS_STORE);
+        redemptions = harness.store(CreditsTopology.REDEMPTIONS_STORE);
         when(accounts.get(ANN)).thenReturn(Account.open(ANN).credit("USD", 5_500).credit("EUR", 100));
-        when(publisher.publish(eq(Topics.REDEMPTION_REQUESTS), eq(ANN), any())).thenReturn(CompletableFuture.completedFuture(
-                new RecordMetadata(new TopicPartition(Topics.REDEMPTION_REQUESTS.name(), 0), 7, 0, 0, 0, 0)));
+        harness.acknowledges(Topics.REDEMPTION_REQUESTS, ANN, 7);
     }
 
     private WebTestClient client(String userId, String role, CommitWatch commits) {
-        WebFilter authenticated = (exchange, chain) -> chain.filter(exchange.mutate()
-                .principal(Mono.just(new TestingAuthenticationToken(userId, null, "ROLE_" + role))).build());
-        var controller = new CreditsController(router, new OwnerRouting(router, mock(Forwarder.class)), publisher,
+        var controller = new CreditsController(harness.router, harness.routing(), publisher,
                 new CreditsSettings(Duration.ofMillis(200), 1_000_000), new ManualClock(NOW), new CommandFlow(commits));
-        return WebTestClient.bindToController(controller).controllerAdvice(new ProblemHandling()).webFilter(authenticated).build();
+        return ControllerHarness.client(userId, role, controller);
     }
 
     private WebTestClient client(String userId, String role) {

@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.time.Instant;
 import market.resale.messaging.domain.Refusal;
 import market.resale.platform.kafka.DeadLetters;
+import market.resale.schemas.topics.DeadLetterHeaders;
 import market.resale.schemas.messaging.ConversationMessage;
 import market.resale.schemas.messaging.MessageKind;
 import market.resale.schemas.messaging.Notification;
@@ -107,7 +108,7 @@ class ConversationTopologyTest {
         assertThat(harness.outcome("o-1", "c-1").refusal()).isEqualTo(Refusal.NOT_A_PARTY);
         assertThat(harness.outcome("o-unknown", "c-2").refusal()).isEqualTo(Refusal.UNKNOWN_ORDER);
         assertThat(harness.deadLetters.readRecordsToList()).extracting(r -> DeadLetters.header(r.headers(), DeadLetters.REASON))
-                .containsExactly(DeadLetters.INVALID, DeadLetters.UNKNOWN_ORDER);
+                .containsExactly(DeadLetters.INVALID, DeadLetterHeaders.UNKNOWN_ORDER);
     }
 
     @Test

@@ -1,5 +1,6 @@
 package market.resale.messaging.web;
 
+import market.resale.platform.web.ControllerHarness;
 import market.resale.platform.kafka.CommitWatch;
 import market.resale.platform.web.CommandFlow;
 
@@ -15,8 +16,6 @@ import static org.mockito.Mockito.when;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
 import market.resale.messaging.MessagingMother;
 import market.resale.platform.ManualClock;
 import market.resale.messaging.config.MessagingSettings;
@@ -28,28 +27,21 @@ import market.resale.messaging.domain.Party;
 import market.resale.messaging.domain.Refusal;
 import market.resale.messaging.stream.MessagingTopology;
 import market.resale.platform.kafka.EventPublisher;
-import market.resale.platform.kafka.KeyOwnerRouter;
-import market.resale.platform.web.Forwarder;
-import market.resale.platform.web.OwnerRouting;
-import market.resale.platform.web.ProblemHandling;
 import market.resale.schemas.topics.Topics;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.http.MediaType;
-import org.springframework.security.authentication.TestingAuthenticationToken;
 import org.springframework.test.web.reactive.server.WebTestClient;
-import org.springframework.web.server.WebFilter;
-import reactor.core.publisher.Mono;
 
 /** Who may read and write an order's conversation, and how a write is answered. */
 class ConversationControllerTest {
 
     private static final Instant NOW = MessagingMother.WINDOW_CLOSED_AT;
 
-    private KeyOwnerRouter router;
-    private EventPublisher publisher;
+    private final ControllerHarness harness = new ControllerHarness();
+    private final EventPublisher publisher = harness.publisher;
     private ReadOnlyKeyValueStore<String, CommandOutcome> outcomes;
     private ReadOnlyKeyValueStore<String, Message> messages;
     private MessagingSettings settings;
@@ -57,31 +49,21 @@ class ConversationControllerTest {
     @BeforeEach
     @SuppressWarnings("unchecked")
     void setUp() {
-        router = mock(KeyOwnerRouter.class);
-        publisher = mock(EventPublisher.class);
-        ReadOnlyKeyValueStore<String, Conversation> conversations = mock(ReadOnlyKeyValueStore.class);
-        outcomes = mock(ReadOnlyKeyValueStore.class);
-        messages = mock(ReadOnlyKeyValueStore.class);
-        when(router.remoteOwner(anyString(), anyString())).thenReturn(Optional.empty());
-        when(router.<Conversation>localStore(MessagingTopology.CONVERSATIONS_STORE)).thenReturn(conversations);
-        when(router.<CommandOutcome>localStore(MessagingTopology.OUTCOMES_STORE)).thenReturn(outcomes);
-        when(router.<Message>localStore(MessagingTopology.MESSAGES_STORE)).thenReturn(messages);
+        ReadOnlyKeyValueStore<String, Conversation> conversations = harness.store(MessagingTopology.CONVERSATIONS_STORE);
+        outcomes = harness.store(MessagingTopology.OUTCOMES_STORE);
+        messages = harness.store(MessagingTopology.MESSAGES_STORE);
         when(messages.prefixScan(anyString(), any())).thenReturn(mock(KeyValueIterator.class));
         when(conversations.get("o-1")).thenReturn(Conversation.start("o-1").placed(BUYER, SELLER).windowClosedNow(true));
-        when(publisher.publish(eq(Topics.CONVERSATION_COMMANDS), eq("o-1"), any())).thenReturn(CompletableFuture.completedFuture(
-                new org.apache.kafka.clients.producer.RecordMetadata(new org.apache.kafka.common.TopicPartition(
-                        Topics.CONVERSATION_COMMANDS.name(), 0), 0, 0, 0, 0, 0)));
+        harness.acknowledges(Topics.CONVERSATION_COMMANDS, "o-1", 0);
         var defaults = MessagingMother.settings();
         settings = new MessagingSettings(defaults.nonResponsive(), Duration.ofMillis(200), 20, 10, defaults.streamHeartbeat(),
                 defaults.outcomeRetention(), defaults.maxEntriesPerOrder(), defaults.maxRequestsPerOrder(), defaults.inboxRetention());
     }
 
     private WebTestClient client(String userId, String role) {
-        WebFilter authenticated = (exchange, chain) -> chain.filter(exchange.mutate()
-                .principal(Mono.just(new TestingAuthenticationToken(userId, null, "ROLE_" + role))).build());
-        var controller = new ConversationController(router, new OwnerRouting(router, mock(Forwarder.class)), publisher, settings,
+        var controller = new ConversationController(harness.router, harness.routing(), publisher, settings,
                 new ManualClock(NOW), new CommandFlow(CommitWatch.PROCESSED_IS_COMMITTED));
-        return WebTestClient.bindToController(controller).controllerAdvice(new ProblemHandling()).webFilter(authenticated).build();
+        return ControllerHarness.client(userId, role, controller);
     }
 
     private WebTestClient.ResponseSpec post(String userId, String role, String path, String json, String key) {

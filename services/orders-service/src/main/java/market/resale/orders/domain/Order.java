@@ -33,21 +33,17 @@ public record Order(String orderId, String buyerId, String sellerId, Item item, 
     }
 
     public Order shipped(Shipment shipment) {
-        return new Order(orderId, buyerId, sellerId, item, amounts, placedAt, OrderStatus.SHIPPED, version + 1,
-                windowClosesAt, false, shipment, cancellation,
-                append(new TimelineEntry(TimelineEntry.SHIPPED, shipment.shippedAt(),
-                        shipment.carrier() + " " + shipment.trackingNumber())), sellerComment);
+        return withStatus(OrderStatus.SHIPPED).withWindowClosed().withShipment(shipment)
+                .withStep(new TimelineEntry(TimelineEntry.SHIPPED, shipment.shippedAt(), shipment.carrier() + " " + shipment.trackingNumber()));
     }
 
     public Order windowExpired(long at) {
-        return new Order(orderId, buyerId, sellerId, item, amounts, placedAt, status, version, windowClosesAt, false,
-                shipment, cancellation, append(new TimelineEntry(TimelineEntry.WINDOW_CLOSED, at, "EXPIRED")), sellerComment);
+        return withWindowClosed().withStep(new TimelineEntry(TimelineEntry.WINDOW_CLOSED, at, "EXPIRED"));
     }
 
     public Order scanAfterCancellation(Shipment scan) {
-        return new Order(orderId, buyerId, sellerId, item, amounts, placedAt, status, version, windowClosesAt, windowOpen,
-                shipment, cancellation, append(new TimelineEntry(TimelineEntry.SCAN_AFTER_CANCELLATION, scan.shippedAt(),
-                scan.carrier() + " " + scan.trackingNumber())), sellerComment);
+        return withStep(new TimelineEntry(TimelineEntry.SCAN_AFTER_CANCELLATION, scan.shippedAt(),
+                scan.carrier() + " " + scan.trackingNumber()));
     }
 
     /**
@@ -67,16 +63,15 @@ public record Order(String orderId, String buyerId, String sellerId, Item item, 
             case Decision.Allowed allowed -> {
                 entries.add(new TimelineEntry(TimelineEntry.CANCELLED, decidedAt,
                         "refund " + allowed.refundCents() + " " + allowed.currency() + " as store credit"));
-                yield new Order(orderId, buyerId, sellerId, item, amounts, placedAt, OrderStatus.CANCELLED, version + 1,
-                        windowClosesAt, false, shipment, new Cancellation(request.commandId(), request.actor(),
-                        request.actorId(), request.reason(), decidedAt, allowed.refundCents(), request.reference()), entries, sellerComment);
+                yield withStatus(OrderStatus.CANCELLED).withWindowClosed().withTimeline(entries)
+                        .withCancellation(new Cancellation(request.commandId(), request.actor(), request.actorId(),
+                                request.reason(), decidedAt, allowed.refundCents(), request.reference()));
             }
             case Decision.Refused refused -> {
                 if (refusalsShown < MAX_REFUSALS_SHOWN) {
                     entries.add(new TimelineEntry(TimelineEntry.CANCEL_REFUSED, decidedAt, refused.code().name()));
                 }
-                yield new Order(orderId, buyerId, sellerId, item, amounts, placedAt, status, version, windowClosesAt,
-                        windowOpen, shipment, cancellation, entries, sellerComment);
+                yield withTimeline(entries);
             }
         };
     }
@@ -96,27 +91,57 @@ public record Order(String orderId, String buyerId, String sellerId, Item item, 
     }
 
     public Order commented(SellerComment comment) {
-        return new Order(orderId, buyerId, sellerId, item, amounts, placedAt, status, version, windowClosesAt, windowOpen,
-                shipment, cancellation, append(new TimelineEntry(TimelineEntry.SELLER_COMMENTED, comment.at(), null)),
-                comment);
+        return withStep(new TimelineEntry(TimelineEntry.SELLER_COMMENTED, comment.at(), null)).withSellerComment(comment);
     }
 
     /** A step reported by another service (credit issued, case opened …): recorded, the version stays. */
     public Order noted(TimelineEntry entry) {
-        if (timeline.contains(entry)) {
-            return this;
-        }
+        return timeline.contains(entry) ? this : withStep(entry);
+    }
+
+    // ------------------------------------------------------------------ with… (the only places an order is copied)
+
+    /** In another status; the version moves on, since what a caller was shown has changed. */
+    public Order withStatus(OrderStatus status) {
+        return new Order(orderId, buyerId, sellerId, item, amounts, placedAt, status, version + 1, windowClosesAt, windowOpen,
+                shipment, cancellation, timeline, sellerComment);
+    }
+
+    /** The buyer's own window is closed (by expiry, shipping or cancellation). */
+    public Order withWindowClosed() {
+        return new Order(orderId, buyerId, sellerId, item, amounts, placedAt, status, version, windowClosesAt, false,
+                shipment, cancellation, timeline, sellerComment);
+    }
+
+    public Order withShipment(Shipment shipment) {
         return new Order(orderId, buyerId, sellerId, item, amounts, placedAt, status, version, windowClosesAt, windowOpen,
-                shipment, cancellation, append(entry), sellerComment);
+                shipment, cancellation, timeline, sellerComment);
+    }
+
+    public Order withCancellation(Cancellation cancellation) {
+        return new Order(orderId, buyerId, sellerId, item, amounts, placedAt, status, version, windowClosesAt, windowOpen,
+                shipment, cancellation, timeline, sellerComment);
+    }
+
+    public Order withTimeline(List<TimelineEntry> timeline) {
+        return new Order(orderId, buyerId, sellerId, item, amounts, placedAt, status, version, windowClosesAt, windowOpen,
+                shipment, cancellation, timeline, sellerComment);
+    }
+
+    public Order withSellerComment(SellerComment sellerComment) {
+        return new Order(orderId, buyerId, sellerId, item, amounts, placedAt, status, version, windowClosesAt, windowOpen,
+                shipment, cancellation, timeline, sellerComment);
+    }
+
+    /** One more step on the timeline. */
+    public Order withStep(TimelineEntry entry) {
+        var entries = new ArrayList<>(timeline);
+        entries.add(entry);
+        return withTimeline(entries);
     }
 
     public enum CommentRefusal {
         NOT_THE_SELLER, NOT_CANCELLED, ALREADY_COMMENTED
     }
 
-    private List<TimelineEntry> append(TimelineEntry entry) {
-        var entries = new ArrayList<>(timeline);
-        entries.add(entry);
-        return entries;
-    }
 }

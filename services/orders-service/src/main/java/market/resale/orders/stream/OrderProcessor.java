@@ -2,12 +2,8 @@ package market.resale.orders.stream;
 
 import java.time.Instant;
 import market.resale.orders.config.OrdersSettings;
-import market.resale.orders.domain.Actor;
-import market.resale.orders.domain.Amounts;
-import market.resale.orders.domain.CancelRequest;
 import market.resale.orders.domain.CancellationPolicy;
 import market.resale.orders.domain.Decision;
-import market.resale.orders.domain.Item;
 import market.resale.orders.domain.Order;
 import market.resale.orders.domain.OrderStatus;
 import market.resale.orders.domain.SellerComment;
@@ -16,7 +12,9 @@ import market.resale.orders.domain.TimelineEntry;
 import market.resale.platform.kafka.CommittedCounters;
 import market.resale.platform.kafka.ServiceProcessor;
 import market.resale.platform.kafka.DeadLetters;
+import market.resale.schemas.topics.DeadLetterHeaders;
 import market.resale.platform.kafka.DueIndex;
+import market.resale.platform.kafka.ExpiringStore;
 import market.resale.orders.domain.Attempt;
 import market.resale.platform.kafka.Outbound;
 import market.resale.platform.kafka.SourceOffset;
@@ -26,8 +24,6 @@ import market.resale.schemas.orders.BuyerCommentCommand;
 import market.resale.schemas.orders.CancellationWindowClosed;
 import market.resale.schemas.orders.CancellationWindowClosing;
 import market.resale.schemas.orders.OrderCancelled;
-import market.resale.schemas.orders.Refund;
-import market.resale.schemas.orders.RejectionCode;
 import market.resale.schemas.orders.WindowClosedCause;
 import market.resale.schemas.support.CaseEvent;
 import market.resale.schemas.topics.Topics;
@@ -58,10 +54,10 @@ class OrderProcessor extends ServiceProcessor<OrderInput, Object> {
     private final OrdersSettings settings;
     private KeyValueStore<String, Order> orders;
     private DueIndex deadlines;
-    private KeyValueStore<String, Shipment> earlyShipments;
-    private KeyValueStore<String, Attempt> attempts;
-    private DueIndex attemptExpiry;
-    private DueIndex earlyShipmentExpiry;
+    /** Shipments that overtook their placement, kept {@code early-shipment-retention}. */
+    private ExpiringStore<Shipment> earlyShipments;
+    /** The answers to commands, kept {@code answer-retention}. */
+    private ExpiringStore<Attempt> attempts;
 
     OrderProcessor(CancellationPolicy policy, OrdersSettings settings, String applicationId, CommittedCounters counters) {
         super(applicationId, counters);
@@ -73,10 +69,10 @@ class OrderProcessor extends ServiceProcessor<OrderInput, Object> {
     protected void opened() {
         this.orders = context.getStateStore(OrdersTopology.ORDERS_STORE);
         this.deadlines = new DueIndex(context.getStateStore(OrdersTopology.WINDOW_DEADLINES_STORE));
-        this.earlyShipments = context.getStateStore(OrdersTopology.EARLY_SHIPMENTS_STORE);
-        this.attempts = context.getStateStore(OrdersTopology.ATTEMPTS_STORE);
-        this.attemptExpiry = new DueIndex(context.getStateStore(OrdersTopology.ATTEMPT_EXPIRY_STORE));
-        this.earlyShipmentExpiry = new DueIndex(context.getStateStore(OrdersTopology.EARLY_SHIPMENT_EXPIRY_STORE));
+        this.earlyShipments = new ExpiringStore<>(context.getStateStore(OrdersTopology.EARLY_SHIPMENTS_STORE),
+                context.getStateStore(OrdersTopology.EARLY_SHIPMENT_EXPIRY_STORE));
+        this.attempts = new ExpiringStore<>(context.getStateStore(OrdersTopology.ATTEMPTS_STORE),
+                context.getStateStore(OrdersTopology.ATTEMPT_EXPIRY_STORE));
         context.schedule(settings.expiryCheckInterval(), PunctuationType.WALL_CLOCK_TIME, now -> {
             closeExpiredWindows(now);
             forgetOldAnswers(now);
@@ -111,8 +107,7 @@ class OrderProcessor extends ServiceProcessor<OrderInput, Object> {
         if (existing != null) {
             // A redelivered placement changes nothing; another placement under the same id (other parties or amounts)
             // is not ours to choose between: the first stands, the other goes to the dead-letter topic for checkout.
-            var amounts = new Amounts(e.getPriceCents(), e.getShippingCents(), e.getTaxCents(), e.getCreditsAppliedCents(),
-                    e.getCurrency());
+            var amounts = OrderRecords.amounts(e);
             if (!existing.buyerId().equals(e.getBuyerId()) || !existing.sellerId().equals(e.getSellerId())
                     || !existing.amounts().equals(amounts)) {
                 deadLetter(record, DeadLetters.CONFLICTING_DUPLICATE, "order " + e.getOrderId()
@@ -128,8 +123,7 @@ class OrderProcessor extends ServiceProcessor<OrderInput, Object> {
         }
         var placedAt = e.getPlacedAt().toEpochMilli();
         var order = Order.placed(e.getOrderId(), e.getBuyerId(), e.getSellerId(),
-                new Item(e.getListingId(), e.getTitle(), e.getSize(), e.getCondition().name()),
-                new Amounts(e.getPriceCents(), e.getShippingCents(), e.getTaxCents(), e.getCreditsAppliedCents(), e.getCurrency()),
+                OrderRecords.item(e), OrderRecords.amounts(e),
                 placedAt, policy.windowClosesAt(placedAt));
         deadlines.add(order.windowClosesAt(), order.orderId());
         var remindAt = order.windowClosesAt() - settings.windowReminder().toMillis();
@@ -159,8 +153,7 @@ class OrderProcessor extends ServiceProcessor<OrderInput, Object> {
             return "buyer and seller must be two different users";
         }
         try {
-            new Amounts(e.getPriceCents(), e.getShippingCents(), e.getTaxCents(), e.getCreditsAppliedCents(), e.getCurrency())
-                    .totalCents();
+            OrderRecords.amounts(e).totalCents();
         } catch (ArithmeticException overflow) {
             return "amounts overflow";
         }
@@ -170,13 +163,13 @@ class OrderProcessor extends ServiceProcessor<OrderInput, Object> {
     private void ship(Record<String, OrderInput> record, OrderInput.Shipped shipped) {
         var e = shipped.event();
         var order = orders.get(record.key());
-        var shipment = new Shipment(e.getTrackingNumber(), e.getCarrier(), e.getShippedAt().toEpochMilli());
+        var shipment = OrderRecords.shipment(e);
         if (order == null) {
             // The carrier's scan can overtake checkout's placement (two upstreams, two topics): the shipment
             // waits here for its order instead of being dead-lettered, and applies when the order is placed.
             if (earlyShipments.get(record.key()) == null) {
-                earlyShipments.put(record.key(), shipment);
-                earlyShipmentExpiry.add(context.currentSystemTimeMs() + settings.earlyShipmentRetention().toMillis(), record.key());
+                earlyShipments.put(record.key(), shipment,
+                        context.currentSystemTimeMs() + settings.earlyShipmentRetention().toMillis());
                 counters.increment(context, "early_shipments_total");
             }
             return;
@@ -205,17 +198,14 @@ class OrderProcessor extends ServiceProcessor<OrderInput, Object> {
         var c = cancel.command();
         var order = orders.get(record.key());
         if (order == null) {
-            deadLetter(record, DeadLetters.UNKNOWN_ORDER, "no order " + record.key());
+            deadLetter(record, DeadLetterHeaders.UNKNOWN_ORDER, "no order " + record.key());
             return;
         }
         var attemptKey = OrdersTopology.attemptKey(order.orderId(), c.getCommandId());
         if (attempts.get(attemptKey) != null) {
             return; // this command was decided already; its answer is on the topic and in the store
         }
-        var actor = Actor.valueOf(c.getActor().name());
-        var request = new CancelRequest(c.getCommandId(), actor, c.getActorId(), c.getReason().name(), c.getExpectedVersion(),
-                c.getRequestedAt().toEpochMilli(), c.getReference(),
-                CancelRequest.fingerprint(actor, c.getReason().name(), c.getNote(), c.getExpectedVersion()), SourceOffset.of(context));
+        var request = OrderRecords.request(c, scope().source());
         var decision = policy.decide(order, request);
         var now = context.currentSystemTimeMs();
         var decided = order.decided(request, decision, now);
@@ -223,22 +213,21 @@ class OrderProcessor extends ServiceProcessor<OrderInput, Object> {
             forgetDeadlines(order);
         }
         save(record, decided);
-        attempts.put(attemptKey, Attempt.of(request, decision, now));
-        attemptExpiry.add(now + settings.answerRetention().toMillis(), attemptKey);
+        attempts.put(attemptKey, Attempt.of(request, decision, now), now + settings.answerRetention().toMillis());
         var at = Instant.ofEpochMilli(now);
         switch (decision) {
-            case Decision.Allowed allowed -> emit(record, Outbound.to(Topics.ORDER_CANCELLED, OrderCancelled.newBuilder()
+            case Decision.Allowed allowed -> scope().emit(record, record.key(), Outbound.to(Topics.ORDER_CANCELLED, OrderCancelled.newBuilder()
                     .setOrderId(order.orderId()).setCommandId(c.getCommandId())
                     .setBuyerId(order.buyerId()).setSellerId(order.sellerId())
                     .setActor(c.getActor()).setActorId(c.getActorId()).setReason(c.getReason())
-                    .setRefund(refund(order))
+                    .setRefund(OrderRecords.refund(order.amounts()))
                     .setPlacedAt(Instant.ofEpochMilli(order.placedAt())).setCancelledAt(at)
                     .setReference(c.getReference())
                     .build()));
-            case Decision.Refused refused -> emit(record, Outbound.to(Topics.CANCELLATION_REJECTED, CancellationRejected.newBuilder()
+            case Decision.Refused refused -> scope().emit(record, record.key(), Outbound.to(Topics.CANCELLATION_REJECTED, CancellationRejected.newBuilder()
                     .setOrderId(order.orderId()).setCommandId(c.getCommandId())
                     .setActor(c.getActor()).setActorId(c.getActorId())
-                    .setCode(RejectionCode.valueOf(refused.code().name()))
+                    .setCode(OrderRecords.code(refused.code()))
                     .setDetail(refused.detail()).setTrackingNumber(refused.trackingNumber())
                     .setRejectedAt(at).setReference(c.getReference())
                     .build()));
@@ -254,7 +243,7 @@ class OrderProcessor extends ServiceProcessor<OrderInput, Object> {
     private void comment(Record<String, OrderInput> record, BuyerCommentCommand c) {
         var order = orders.get(record.key());
         if (order == null) {
-            deadLetter(record, DeadLetters.UNKNOWN_ORDER, "no order " + record.key());
+            deadLetter(record, DeadLetterHeaders.UNKNOWN_ORDER, "no order " + record.key());
             return;
         }
         // The HTTP answer checked the same rule on the same store; this re-check decides a race
@@ -295,12 +284,6 @@ class OrderProcessor extends ServiceProcessor<OrderInput, Object> {
         return reason == null ? CancelReason.OTHER.name() : reason.name();
     }
 
-    private static Refund refund(Order order) {
-        var a = order.amounts();
-        return Refund.newBuilder().setItemCents(a.priceCents()).setShippingCents(a.shippingCents())
-                .setTaxCents(a.taxCents()).setCreditsAppliedCents(a.creditsAppliedCents())
-                .setTotalCents(a.totalCents()).setCurrency(a.currency()).build();
-    }
 
     /** Wall-clock timer: closes the windows whose deadline has passed, oldest first, at most a batch per tick. */
     void closeExpiredWindows(long now) {
@@ -312,10 +295,10 @@ class OrderProcessor extends ServiceProcessor<OrderInput, Object> {
                 continue;
             }
             if (reminder) {
-                emit(new Record<String, OrderInput>(orderId, null, now), Outbound.to(Topics.WINDOW_CLOSING,
+                scope().emit(orderId, Outbound.to(Topics.WINDOW_CLOSING,
                         CancellationWindowClosing.newBuilder().setOrderId(orderId).setBuyerId(order.buyerId())
                                 .setClosesAt(Instant.ofEpochMilli(order.windowClosesAt()))
-                                .setRemindedAt(Instant.ofEpochMilli(now)).build()));
+                                .setRemindedAt(Instant.ofEpochMilli(now)).build()), now);
                 continue;
             }
             var closed = order.windowExpired(order.windowClosesAt());
@@ -327,20 +310,16 @@ class OrderProcessor extends ServiceProcessor<OrderInput, Object> {
 
     /** Wall-clock timer: forgets the answers kept longer than {@code answer-retention}, at most a batch per tick. */
     void forgetOldAnswers(long now) {
-        for (var due : attemptExpiry.takeDue(now, settings.expiryBatch())) {
-            attempts.delete(due.key());
-        }
+        attempts.forgetDue(now, settings.expiryBatch());
         // A shipment whose order never arrived (checkout lost it, or it was dead-lettered): forgotten, and counted.
-        for (var due : earlyShipmentExpiry.takeDue(now, settings.expiryBatch())) {
-            if (earlyShipments.get(due.key()) != null) {
-                earlyShipments.delete(due.key());
-                counters.increment(context, "early_shipments_expired_total");
-            }
+        var lost = earlyShipments.forgetDue(now, settings.expiryBatch());
+        if (lost > 0) {
+            counters.increment(context, "early_shipments_expired_total", lost);
         }
     }
 
     private void closeWindow(Record<String, ?> record, Order order, WindowClosedCause cause, long at) {
-        emit(record, Outbound.to(Topics.WINDOW_CLOSED, CancellationWindowClosed.newBuilder()
+        scope().emit(record, record.key(), Outbound.to(Topics.WINDOW_CLOSED, CancellationWindowClosed.newBuilder()
                 .setOrderId(order.orderId()).setBuyerId(order.buyerId()).setCause(cause)
                 .setClosedAt(Instant.ofEpochMilli(at)).build()));
         counters.increment(context, "window_closures_total", "cause", cause.name());
@@ -351,9 +330,6 @@ class OrderProcessor extends ServiceProcessor<OrderInput, Object> {
         context.forward(new Record<String, Object>(order.orderId(), order, record.timestamp(), record.headers()));
     }
 
-    private void emit(Record<String, ?> record, Outbound outbound) {
-        context.forward(new Record<String, Object>(record.key(), outbound, record.timestamp(), record.headers()));
-    }
 
 
     private void forgetDeadlines(Order order) {

@@ -17,6 +17,7 @@ import market.resale.orders.domain.Attempt;
 import market.resale.orders.domain.CancellationPolicy;
 import market.resale.orders.domain.Order;
 import market.resale.orders.domain.OrderStatus;
+import market.resale.orders.stream.OrderRecords;
 import market.resale.orders.stream.OrdersTopology;
 import market.resale.orders.stream.PartyOrder;
 import market.resale.platform.kafka.EventPublisher;
@@ -140,7 +141,7 @@ public class OrdersController {
             var fingerprint = CancelRequest.fingerprint(actor, body.reason().name(), body.note(), body.expectedVersion());
             var command = CancelOrderCommand.newBuilder()
                     .setCommandId(commandId).setOrderId(orderId)
-                    .setActor(market.resale.schemas.orders.Actor.valueOf(actor.name())).setActorId(caller.userId())
+                    .setActor(OrderRecords.actor(actor)).setActorId(caller.userId())
                     .setReason(body.reason()).setNote(body.note()).setExpectedVersion(body.expectedVersion())
                     .setRequestedAt(clock.instant())
                     .build();

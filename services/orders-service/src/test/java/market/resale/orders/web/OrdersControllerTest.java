@@ -1,5 +1,6 @@
 package market.resale.orders.web;
 
+import market.resale.platform.web.ControllerHarness;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.ArgumentMatchers.anyString;
@@ -11,8 +12,6 @@ import static org.mockito.Mockito.when;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
 import market.resale.orders.config.OrdersSettings;
 import market.resale.orders.domain.Actor;
 import market.resale.orders.domain.Amounts;
@@ -27,24 +26,17 @@ import market.resale.orders.stream.OrdersTopology;
 import market.resale.platform.ManualClock;
 import market.resale.platform.kafka.CommitWatch;
 import market.resale.platform.kafka.EventPublisher;
-import market.resale.platform.kafka.KeyOwnerRouter;
 import market.resale.platform.kafka.SourceOffset;
 import market.resale.platform.web.CommandFlow;
 import market.resale.platform.web.Forwarder;
-import market.resale.platform.web.OwnerRouting;
-import market.resale.platform.web.ProblemHandling;
 import market.resale.schemas.orders.CancelOrderCommand;
 import market.resale.schemas.topics.Topics;
-import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.mockito.ArgumentCaptor;
 import org.springframework.http.MediaType;
-import org.springframework.security.authentication.TestingAuthenticationToken;
 import org.springframework.test.web.reactive.server.WebTestClient;
-import org.springframework.web.server.WebFilter;
 import reactor.core.publisher.Mono;
 
 /**
@@ -59,39 +51,29 @@ class OrdersControllerTest {
     static final String SELLER = "seller-1";
     static final Duration WINDOW = Duration.ofHours(3);
 
-    private KeyOwnerRouter router;
-    private EventPublisher publisher;
+    private final ControllerHarness harness = new ControllerHarness();
+    private final EventPublisher publisher = harness.publisher;
     private ReadOnlyKeyValueStore<String, Attempt> attempts;
     private Order order;
 
     @BeforeEach
-    @SuppressWarnings("unchecked")
     void setUp() {
-        router = mock(KeyOwnerRouter.class);
-        publisher = mock(EventPublisher.class);
-        ReadOnlyKeyValueStore<String, Order> orders = mock(ReadOnlyKeyValueStore.class);
-        attempts = mock(ReadOnlyKeyValueStore.class);
-        when(router.remoteOwner(anyString(), anyString())).thenReturn(Optional.empty());
-        when(router.<Order>localStore(OrdersTopology.ORDERS_STORE)).thenReturn(orders);
-        when(router.<Attempt>localStore(OrdersTopology.ATTEMPTS_STORE)).thenReturn(attempts);
+        ReadOnlyKeyValueStore<String, Order> orders = harness.store(OrdersTopology.ORDERS_STORE);
+        attempts = harness.store(OrdersTopology.ATTEMPTS_STORE);
         var placedAt = NOW.minus(Duration.ofHours(1)).toEpochMilli();
         order = Order.placed("o-1", BUYER, SELLER, new Item("l-1", "Denim jacket", "M", "GOOD"),
                 new Amounts(4_500, 700, 300, 0, "USD"), placedAt, placedAt + WINDOW.toMillis());
         when(orders.get("o-1")).thenReturn(order);
-        when(publisher.publish(eq(Topics.CANCEL_COMMANDS), eq("o-1"), any())).thenReturn(CompletableFuture.completedFuture(
-                new RecordMetadata(new TopicPartition(Topics.CANCEL_COMMANDS.name(), 0), 41, 0, 0, 0, 0)));
+        harness.acknowledges(Topics.CANCEL_COMMANDS, "o-1", 41);
     }
 
     private WebTestClient client(String userId, String role, CommitWatch commits) {
-        WebFilter authenticated = (exchange, chain) -> chain.filter(exchange.mutate()
-                .principal(Mono.just(new TestingAuthenticationToken(userId, null, "ROLE_" + role))).build());
         var settings = new OrdersSettings(WINDOW, Duration.ofSeconds(1), 10_000, Duration.ofMillis(200), Duration.ofMinutes(30),
                 Duration.ofDays(7), Duration.ofDays(30), new OrdersSettings.Reputation(Duration.ofDays(90), 0.3, 3));
         var clock = new ManualClock(NOW);
-        var forwarder = mock(Forwarder.class);
-        var controller = new OrdersController(router, new OwnerRouting(router, forwarder), publisher, settings, clock,
-                new PartyHistory(router, forwarder, settings, clock), new CommandFlow(commits));
-        return WebTestClient.bindToController(controller).controllerAdvice(new ProblemHandling()).webFilter(authenticated).build();
+        var controller = new OrdersController(harness.router, harness.routing(), publisher, settings, clock,
+                new PartyHistory(harness.router, mock(Forwarder.class), settings, clock), new CommandFlow(commits));
+        return ControllerHarness.client(userId, role, controller);
     }
 
     private WebTestClient client(String userId, String role) {

@@ -149,7 +149,7 @@ class ShipmentProcessor extends ServiceProcessor<ShipmentInput, Outbound> {
         }
         shipments.put(shipment.orderId(), shipment);
         for (var event : change.events()) {
-            emit(record, announcement(shipment, event));
+            scope().emit(record, record.key(), announcement(shipment, event));
         }
     }
 
@@ -190,9 +190,6 @@ class ShipmentProcessor extends ServiceProcessor<ShipmentInput, Outbound> {
         return market.resale.schemas.carrier.ScanType.valueOf(type.name());
     }
 
-    private void emit(Record<String, ShipmentInput> record, Outbound outbound) {
-        context.forward(new Record<>(record.key(), outbound, record.timestamp(), record.headers()));
-    }
 
     /** Like an undecodable record's dead letter, it names where it came from, so that it can be re-driven. */
     private void deadLetter(Record<String, ShipmentInput> record, String detail) {

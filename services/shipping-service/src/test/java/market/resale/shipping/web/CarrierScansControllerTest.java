@@ -1,10 +1,10 @@
 package market.resale.shipping.web;
 
+import market.resale.platform.web.ControllerHarness;
 import static market.resale.shipping.ShipmentMother.PLACED_AT;
 import static market.resale.shipping.ShipmentMother.scan;
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.ArgumentMatchers.eq;
-import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.never;
 import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
@@ -13,13 +13,9 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import market.resale.platform.kafka.EventPublisher;
-import market.resale.platform.kafka.KeyOwnerRouter;
-import market.resale.platform.web.Forwarder;
-import market.resale.platform.web.OwnerRouting;
 import market.resale.shipping.domain.Shipment;
 import market.resale.shipping.stream.ShippingTopology;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
-import market.resale.platform.web.ProblemHandling;
 import market.resale.schemas.carrier.ScanType;
 import market.resale.schemas.topics.Topics;
 import market.resale.shipping.config.ShippingSettings;
@@ -28,23 +24,17 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.http.MediaType;
 import org.springframework.test.web.reactive.server.WebTestClient;
-import org.springframework.web.server.WebFilter;
-import reactor.core.publisher.Mono;
 
 /** The carrier webhook: what a carrier may send, and what it hears back. */
 class CarrierScansControllerTest {
 
-    private EventPublisher publisher;
-    private KeyOwnerRouter router;
+    private final ControllerHarness harness = new ControllerHarness();
+    private final EventPublisher publisher = harness.publisher;
 
     @BeforeEach
     @SuppressWarnings("unchecked")
     void setUp() {
-        publisher = mock(EventPublisher.class);
-        router = mock(KeyOwnerRouter.class);
-        ReadOnlyKeyValueStore<String, Shipment> store = mock(ReadOnlyKeyValueStore.class);
-        when(router.remoteOwner(eq(ShippingTopology.SHIPMENTS_STORE), any())).thenReturn(java.util.Optional.empty());
-        when(router.<Shipment>localStore(ShippingTopology.SHIPMENTS_STORE)).thenReturn(store);
+        ReadOnlyKeyValueStore<String, Shipment> store = harness.store(ShippingTopology.SHIPMENTS_STORE);
         // o-2's parcel was scanned by UPS already.
         var policy = new market.resale.shipping.domain.ShipmentPolicy(50, 500);
         var scanned = policy.scanned(policy.placed(Shipment.start("o-2"), "buyer-ann", "seller-bob").shipment(),
@@ -57,13 +47,9 @@ class CarrierScansControllerTest {
     }
 
     private WebTestClient as(String userId, String role, String carrier) {
-        WebFilter authenticated = (exchange, chain) -> chain.filter(exchange.mutate()
-                .principal(Mono.just(market.resale.shipping.ShipmentMother.caller(userId, role, carrier))).build());
-        return WebTestClient.bindToController(new CarrierScansController(publisher,
-                        new ShippingSettings(50, 500, Duration.ofSeconds(1), Duration.ofDays(30)), router, new OwnerRouting(router, mock(Forwarder.class))))
-                .controllerAdvice(new ProblemHandling())
-                .webFilter(authenticated)
-                .build();
+        return ControllerHarness.client(market.resale.shipping.ShipmentMother.caller(userId, role, carrier),
+                new CarrierScansController(publisher, new ShippingSettings(50, 500, Duration.ofSeconds(1), Duration.ofDays(30)),
+                        harness.router, harness.routing()));
     }
 
     private static Map<String, Object> body(String scanType) {

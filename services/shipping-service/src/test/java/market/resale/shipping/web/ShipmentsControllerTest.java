@@ -1,18 +1,13 @@
 package market.resale.shipping.web;
 
+import market.resale.platform.web.ControllerHarness;
 import static market.resale.shipping.ShipmentMother.BUYER;
 import static market.resale.shipping.ShipmentMother.PLACED_AT;
 import static market.resale.shipping.ShipmentMother.SELLER;
 import static market.resale.shipping.ShipmentMother.domainScan;
-import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.when;
 
 import java.util.List;
-import java.util.Optional;
-import market.resale.platform.kafka.KeyOwnerRouter;
-import market.resale.platform.web.Forwarder;
-import market.resale.platform.web.OwnerRouting;
-import market.resale.platform.web.ProblemHandling;
 import market.resale.shipping.domain.ScanType;
 import market.resale.shipping.domain.Shipment;
 import market.resale.shipping.domain.ShipmentPolicy;
@@ -21,23 +16,18 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.test.web.reactive.server.WebTestClient;
-import org.springframework.web.server.WebFilter;
-import reactor.core.publisher.Mono;
 
 /** Who sees an order's shipment: its parties, support and carriers; nobody else learns it exists. */
 class ShipmentsControllerTest {
 
     private static final ShipmentPolicy POLICY = new ShipmentPolicy(50, 500);
 
-    private KeyOwnerRouter router;
+    private final ControllerHarness harness = new ControllerHarness();
 
     @BeforeEach
     @SuppressWarnings("unchecked")
     void setUp() {
-        router = mock(KeyOwnerRouter.class);
-        ReadOnlyKeyValueStore<String, Shipment> store = mock(ReadOnlyKeyValueStore.class);
-        when(router.remoteOwner(ShippingTopology.SHIPMENTS_STORE, "o-1")).thenReturn(Optional.empty());
-        when(router.<Shipment>localStore(ShippingTopology.SHIPMENTS_STORE)).thenReturn(store);
+        ReadOnlyKeyValueStore<String, Shipment> store = harness.store(ShippingTopology.SHIPMENTS_STORE);
         var shipment = POLICY.placed(Shipment.start("o-1"), BUYER, SELLER).shipment();
         shipment = POLICY.scanned(shipment, domainScan("o-1", ScanType.IN_TRANSIT, PLACED_AT.plusSeconds(600)), 0).shipment();
         shipment = POLICY.scanned(shipment, domainScan("o-1", ScanType.ACCEPTED, PLACED_AT.plusSeconds(300)), 0).shipment();
@@ -49,12 +39,8 @@ class ShipmentsControllerTest {
     }
 
     private WebTestClient.ResponseSpec get(String userId, String role, String carrier) {
-        WebFilter authenticated = (exchange, chain) -> chain.filter(exchange.mutate()
-                .principal(Mono.just(market.resale.shipping.ShipmentMother.caller(userId, role, carrier))).build());
-        return WebTestClient.bindToController(new ShipmentsController(router, new OwnerRouting(router, mock(Forwarder.class))))
-                .controllerAdvice(new ProblemHandling())
-                .webFilter(authenticated)
-                .build()
+        return ControllerHarness.client(market.resale.shipping.ShipmentMother.caller(userId, role, carrier),
+                        new ShipmentsController(harness.router, harness.routing()))
                 .get().uri("/orders/o-1/shipment").exchange();
     }
 

@@ -5,12 +5,14 @@ import market.resale.schemas.messaging.ParticipantRole;
 import market.resale.schemas.support.CaseAction;
 import market.resale.schemas.support.CaseEvent;
 import market.resale.schemas.support.CaseOutcome;
+import market.resale.schemas.support.CaseResolution;
 import market.resale.schemas.support.CaseStatus;
 import market.resale.schemas.support.CaseSummary;
 import market.resale.schemas.support.CaseType;
 import market.resale.support.domain.ActorRole;
 import market.resale.support.domain.AuditEntry;
 import market.resale.support.domain.Outcome;
+import market.resale.support.domain.Resolution;
 import market.resale.support.domain.SupportCase;
 
 /** The case as the Avro records other services and the global case table read. */
@@ -23,7 +25,7 @@ public final class CaseRecords {
     public static CaseEvent event(SupportCase c, AuditEntry entry) {
         return CaseEvent.newBuilder()
                 .setEventId(c.caseId() + ":" + entry.sequence()).setCaseId(c.caseId()).setOrderId(c.orderId())
-                .setType(CaseType.valueOf(c.type().name())).setStatus(CaseStatus.valueOf(entry.statusAfter().name()))
+                .setType(type(c.type())).setStatus(CaseStatus.valueOf(entry.statusAfter().name()))
                 .setBuyerId(c.buyerId()).setSellerId(c.sellerId())
                 .setAction(CaseAction.valueOf(entry.action().name()))
                 .setActorId(entry.actorId()).setActorRole(role(entry.actorRole()))
@@ -34,7 +36,7 @@ public final class CaseRecords {
 
     public static CaseSummary summary(SupportCase c) {
         return CaseSummary.newBuilder()
-                .setCaseId(c.caseId()).setOrderId(c.orderId()).setType(CaseType.valueOf(c.type().name()))
+                .setCaseId(c.caseId()).setOrderId(c.orderId()).setType(type(c.type()))
                 .setStatus(CaseStatus.valueOf(c.status().name())).setBuyerId(c.buyerId()).setSellerId(c.sellerId())
                 .setOpenedBy(c.openedBy().id()).setOpenedByRole(role(c.openedBy().role()))
                 .setAssigneeId(c.assigneeId()).setDescription(abbreviate(c.description()))
@@ -63,6 +65,22 @@ public final class CaseRecords {
 
     public static ActorRole role(ParticipantRole role) {
         return ActorRole.valueOf(role.name());
+    }
+
+    public static CaseType type(market.resale.support.domain.CaseType type) {
+        return CaseType.valueOf(type.name());
+    }
+
+    public static market.resale.support.domain.CaseType type(CaseType type) {
+        return market.resale.support.domain.CaseType.valueOf(type.name());
+    }
+
+    public static CaseResolution resolution(Resolution resolution) {
+        return CaseResolution.valueOf(resolution.name());
+    }
+
+    public static Resolution resolution(CaseResolution resolution) {
+        return Resolution.valueOf(resolution.name());
     }
 
     private static CaseOutcome outcome(Outcome outcome) {

@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.List;
 import market.resale.schemas.support.CaseSummary;
 import market.resale.support.domain.ActorRole;
+import market.resale.support.stream.CaseRecords;
 import market.resale.support.domain.AuditEntry;
 import market.resale.support.domain.Evidence;
 import market.resale.support.domain.SupportCase;
@@ -96,7 +97,7 @@ final class CaseViews {
     }
 
     static SummaryView of(CaseSummary s, ActorRole viewer) {
-        var openedBy = ActorRole.valueOf(s.getOpenedByRole().name());
+        var openedBy = CaseRecords.role(s.getOpenedByRole());
         var description = SupportCase.writtenFor(openedBy, viewer, s.getMediationStartedAt() != null) ? s.getDescription() : null;
         return new SummaryView(s.getCaseId(), s.getOrderId(), s.getType().name(), s.getStatus().name(), s.getBuyerId(),
                 s.getSellerId(), new ActorView(s.getOpenedBy(), openedBy),

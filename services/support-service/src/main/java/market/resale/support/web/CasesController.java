@@ -18,7 +18,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.function.Function;
 import market.resale.platform.kafka.KeyOwnerRouter;
 import market.resale.platform.security.Caller;
@@ -28,13 +27,13 @@ import market.resale.platform.web.CommandFlow;
 import market.resale.platform.web.OwnerRouting;
 import market.resale.schemas.orders.CancelReason;
 import market.resale.schemas.support.CaseCommandAction;
-import market.resale.schemas.support.CaseResolution;
 import market.resale.schemas.support.CaseSummary;
 import market.resale.support.domain.ActorRole;
 import market.resale.support.domain.CaseStatus;
 import market.resale.support.domain.CaseType;
 import market.resale.support.domain.CommandOutcome;
 import market.resale.support.domain.Resolution;
+import market.resale.support.stream.CaseRecords;
 import market.resale.support.stream.SupportTopology;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
@@ -135,7 +134,7 @@ public class CasesController {
                         "A " + role.name().toLowerCase() + " cannot open a " + body.type() + " case");
             }
             var command = access.command(commandId, body.orderId(), null, CaseCommandAction.OPEN, caller, role)
-                    .setCaseType(market.resale.schemas.support.CaseType.valueOf(body.type().name()))
+                    .setCaseType(CaseRecords.type(body.type()))
                     .setText(body.description()).build();
             return access.submit(command, outcome -> caseAnswer(outcome, caller, outcome.created() ? HttpStatus.CREATED : HttpStatus.OK));
         });
@@ -311,7 +310,7 @@ public class CasesController {
                                            @RequestHeader(name = "Idempotency-Key", required = false) String idempotencyKey,
                                            Authentication auth, ServerHttpRequest request) {
         return move(caseId, idempotencyKey, auth, request, JSON.writeValueAsBytes(body), CaseCommandAction.RESOLVE,
-                command -> command.setResolution(CaseResolution.valueOf(body.outcome().name())).setText(body.reason())
+                command -> command.setResolution(CaseRecords.resolution(body.outcome())).setText(body.reason())
                         .setCancelReason(body.cancelReason()));
     }
 

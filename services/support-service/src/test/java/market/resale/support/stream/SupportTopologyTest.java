@@ -22,6 +22,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
 import market.resale.platform.kafka.DeadLetters;
+import market.resale.schemas.topics.DeadLetterHeaders;
 import market.resale.platform.kafka.TopologyHarness;
 import market.resale.schemas.RecordMother;
 import market.resale.schemas.checkout.OrderPlaced;
@@ -251,7 +252,7 @@ class SupportTopologyTest {
         conflicts.pipeInput(ORDER_ID, RecordMother.scanConflict().build());
 
         var dead = deadLetters.readRecord();
-        assertThat(DeadLetters.header(dead.headers(), DeadLetters.REASON)).isEqualTo(DeadLetters.UNKNOWN_ORDER);
+        assertThat(DeadLetters.header(dead.headers(), DeadLetters.REASON)).isEqualTo(DeadLetterHeaders.UNKNOWN_ORDER);
         assertThat(events.isEmpty()).isTrue();
     }
 

@@ -1,12 +1,12 @@
 package market.resale.support.web;
 
+import market.resale.platform.web.ControllerHarness;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import static market.resale.support.SupportMother.BUYER;
 import static market.resale.support.SupportMother.PNG;
 import static market.resale.support.SupportMother.SELLER;
 import static org.mockito.ArgumentMatchers.any;
-import static org.mockito.ArgumentMatchers.anyString;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.never;
 import static org.mockito.Mockito.verify;
@@ -16,12 +16,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.ZoneOffset;
 import java.util.Arrays;
-import java.util.Optional;
 import market.resale.platform.kafka.EventPublisher;
 import market.resale.platform.kafka.KeyOwnerRouter;
 import market.resale.platform.web.Forwarder;
-import market.resale.platform.web.OwnerRouting;
-import market.resale.platform.web.ProblemHandling;
 import market.resale.support.SupportMother;
 import market.resale.support.config.SupportSettings;
 import market.resale.support.domain.Actor;
@@ -43,55 +40,43 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.http.MediaType;
-import org.springframework.security.authentication.TestingAuthenticationToken;
 import org.springframework.test.web.reactive.server.WebTestClient;
-import org.springframework.web.server.WebFilter;
-import reactor.core.publisher.Mono;
 
 /** Who may read and move a case over HTTP, and what a file upload hears before anything is stored. */
 class CasesControllerTest {
 
     private static final String CASE_ID = "order-1:DI1";
 
-    private KeyOwnerRouter router;
-    private EventPublisher publisher;
+    private final ControllerHarness harness = new ControllerHarness();
+    private final KeyOwnerRouter router = harness.router;
+    private final EventPublisher publisher = harness.publisher;
     private ReadOnlyKeyValueStore<String, byte[]> files;
 
     @BeforeEach
     @SuppressWarnings("unchecked")
     void setUp() {
-        router = mock(KeyOwnerRouter.class);
-        publisher = mock(EventPublisher.class);
-        when(router.remoteOwner(anyString(), anyString())).thenReturn(Optional.empty());
         var kase = SupportCase.open(CASE_ID, "order-1", CaseType.DISPUTE, BUYER, SELLER, new Actor(BUYER, ActorRole.BUYER),
                 CaseSource.HELP_CENTER, "Not as described", SupportMother.NOW.toEpochMilli());
         kase = ((Change.Applied) kase.addStatement(new Actor(SELLER, ActorRole.SELLER), "It was as described", 1,
                 new CaseLimits(10, 2))).after();
         kase = ((Change.Applied) kase.addFile(new Actor(BUYER, ActorRole.BUYER), new FileInfo("chat.png", "image/png",
                 PNG.length, FileCheck.sha256(PNG)), 2, new CaseLimits(10, 2))).after();
-        ReadOnlyKeyValueStore<String, SupportCase> cases = mock(ReadOnlyKeyValueStore.class);
+        ReadOnlyKeyValueStore<String, SupportCase> cases = harness.store(SupportTopology.CASES_STORE);
         when(cases.get(CASE_ID)).thenReturn(kase);
-        when(router.<SupportCase>localStore(SupportTopology.CASES_STORE)).thenReturn(cases);
-        files = mock(ReadOnlyKeyValueStore.class);
+        files = harness.store(SupportTopology.FILES_STORE);
         when(files.get(SupportTopology.fileKey(CASE_ID, "e2"))).thenReturn(PNG);
-        when(router.<byte[]>localStore(SupportTopology.FILES_STORE)).thenReturn(files);
     }
 
     private WebTestClient as(String userId, String role) {
-        WebFilter authenticated = (exchange, chain) -> chain.filter(exchange.mutate()
-                .principal(Mono.just(new TestingAuthenticationToken(userId, null, "ROLE_" + role))).build());
         var settings = SupportSettings.defaults();
         var clock = Clock.fixed(SupportMother.NOW, ZoneOffset.UTC);
         var access = new CaseAccess(router, publisher, settings, clock,
                 new market.resale.platform.web.CommandFlow(market.resale.platform.kafka.CommitWatch.PROCESSED_IS_COMMITTED));
-        return WebTestClient.bindToController(
-                        new CasesController(router, new OwnerRouting(router, mock(Forwarder.class)), access, clock),
-                        new EvidenceFilesController(access, router, settings, new Forwarder(
-                                org.springframework.web.reactive.function.client.WebClient.builder(), java.time.Duration.ofSeconds(1),
-                                new byte[32], clock)))
-                .controllerAdvice(new ProblemHandling())
-                .webFilter(authenticated)
-                .build();
+        return ControllerHarness.client(userId, role,
+                new CasesController(router, harness.routing(), access, clock),
+                new EvidenceFilesController(access, router, settings, new Forwarder(
+                        org.springframework.web.reactive.function.client.WebClient.builder(), java.time.Duration.ofSeconds(1),
+                        new byte[32], clock)));
     }
 
     @Test
