@@ -76,6 +76,48 @@ class TreeLayoutTest {
         assertThat(ROOT.resolve(ProjectLayout.DEPLOY).resolve("docker-compose.yml")).isRegularFile();
     }
 
+    /**
+     * Inside a service the layers point one way (README "The tree"): {@code domain} imports no Avro record, stream or web
+     * code; {@code stream} imports no web code (its own or the platform's). And the platform knows no service: no import
+     * of a service's package, no service's name in its code (comments aside).
+     */
+    @Test
+    void theLayersPointOneWayAndThePlatformKnowsNoService() throws IOException {
+        var wrong = new java.util.ArrayList<String>();
+        for (var service : Topics.APPLICATIONS) {
+            var sources = ProjectLayout.service(ROOT, service).resolve("src/main/java");
+            try (Stream<Path> files = Files.walk(sources)) {
+                for (var file : files.filter(f -> f.toString().endsWith(".java")).toList()) {
+                    var layer = file.getParent().getFileName().toString();
+                    for (var line : Files.readAllLines(file)) {
+                        if (!line.startsWith("import ")) {
+                            continue;
+                        }
+                        var toWeb = line.matches("import market\\.resale\\.[a-z]+\\.web\\..*");
+                        var toStream = line.matches("import market\\.resale\\.[a-z]+\\.stream\\..*");
+                        var toAvro = line.startsWith("import market.resale.schemas.") && !line.contains(".schemas.topics.");
+                        if (layer.equals("stream") && toWeb || layer.equals("domain") && (toWeb || toStream || toAvro)) {
+                            wrong.add(ROOT.relativize(file) + ": " + line);
+                        }
+                    }
+                }
+            }
+        }
+        var names = Pattern.compile("market\\.resale\\.(orders|shipping|credits|messaging|support)\\.|\"("
+                + String.join("|", Topics.APPLICATIONS) + ")\"");
+        try (Stream<Path> files = Files.walk(ROOT.resolve("libs/platform/src/main/java"))) {
+            for (var file : files.filter(f -> f.toString().endsWith(".java")).toList()) {
+                for (var line : Files.readAllLines(file)) {
+                    var code = line.strip();
+                    if (!code.startsWith("*") && !code.startsWith("/") && names.matcher(code.replaceAll("//.*", "")).find()) {
+                        wrong.add(ROOT.relativize(file) + ": " + code);
+                    }
+                }
+            }
+        }
+        assertThat(wrong).as("imports and names against the layering").isEmpty();
+    }
+
     private static List<String> git(String... args) throws Exception {
         var command = new java.util.ArrayList<>(List.of("git", "-C", ROOT.toString()));
         command.addAll(List.of(args));

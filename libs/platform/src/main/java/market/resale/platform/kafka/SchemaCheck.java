@@ -46,12 +46,14 @@ public final class SchemaCheck {
      * Where the service registers its own schemas (the local stack, the tests): registers them now, in the background,
      * so that the ids are in the client's cache before the first write; a stream transaction then never waits on the
      * registry for them (a slow registry would otherwise fail the write and replace the thread). Best effort: what
-     * fails here is registered on first use, as before.
+     * fails here is registered on first use, as before. The contract's subjects are left to their upstream apps (the
+     * carriers' scans posted over HTTP are registered on first use, after whatever the carriers registered).
      */
     public static void registerInBackground(SchemaRegistryClient registry) {
+        var own = Topics.written().stream().filter(t -> !Topics.contract().contains(t)).toList();
         Thread.ofVirtual().name("schema-registration").start(() -> {
             var registered = 0;
-            for (var topic : Topics.written()) {
+            for (var topic : own) {
                 try {
                     registry.register(topic.valueSubject(), topic.valueSchema());
                     registered++;
@@ -60,7 +62,7 @@ public final class SchemaCheck {
                             e.getMessage());
                 }
             }
-            log.info("Registered {} of the {} schemas this service writes", registered, Topics.written().size());
+            log.info("Registered {} of the {} schemas this service writes to its own subjects", registered, own.size());
         });
     }
 }

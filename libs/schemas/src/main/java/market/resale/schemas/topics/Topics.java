@@ -131,6 +131,11 @@ public final class Topics {
         return ALL.stream().filter(t -> t != ORDER_PLACED).toList();
     }
 
+    /** The upstream contract's topics (docs/contract.md): their subjects are the upstream apps', who register their own schemas. */
+    public static List<Topic<?>> contract() {
+        return List.of(ORDER_PLACED, CARRIER_SCANS);
+    }
+
     /** Application ids of the services; each has one dead-letter topic, {@code <application-id>.dlt}. */
     public static final List<String> APPLICATIONS = List.of("orders-service", "shipping-service", "credits-service",
             "messaging-service", "support-service");

@@ -50,39 +50,33 @@ public record Conversation(String orderId, String buyerId, String sellerId, long
     }
 
     public Conversation placed(String buyer, String seller) {
-        return new Conversation(orderId, buyer, seller, lastSeq, windowClosed, windowExpired, shipped, trackingNumber,
-                cancelled, requests, unanswered, unansweredCount, episode);
+        return withParties(buyer, seller);
     }
 
     /** The buyer's own window closed: it {@code expired} (they may now ask the seller), or the order shipped. */
     public Conversation windowClosedNow(boolean expired) {
-        return new Conversation(orderId, buyerId, sellerId, lastSeq, true, windowExpired || expired, shipped || !expired,
-                trackingNumber, cancelled, requests, unanswered, unansweredCount, episode);
+        return withWindow(true, windowExpired || expired).withShipped(shipped || !expired, trackingNumber);
     }
 
     public Conversation shippedWith(String tracking) {
-        return new Conversation(orderId, buyerId, sellerId, lastSeq, windowClosed, windowExpired, true,
-                tracking == null ? trackingNumber : tracking, cancelled, requests, unanswered, unansweredCount, episode);
+        return withShipped(true, tracking == null ? trackingNumber : tracking);
     }
 
     /** Cancelled: nothing is awaited from the seller any more, and open requests are settled. */
     public Conversation cancelledNow(String detail, long now) {
         var settled = new LinkedHashMap<String, CancellationRequest>();
         requests.forEach((id, r) -> settled.put(id, r.status().open() ? r.cancelled(detail, now) : r));
-        return new Conversation(orderId, buyerId, sellerId, lastSeq, windowClosed, windowExpired, shipped, trackingNumber,
-                true, settled, List.of(), 0, null);
+        return withCancelled().withRequests(settled).withAwaiting(List.of(), 0, null);
     }
 
     public Conversation with(CancellationRequest request) {
         var next = new LinkedHashMap<>(requests);
         next.put(request.requestId(), request);
-        return new Conversation(orderId, buyerId, sellerId, lastSeq, windowClosed, windowExpired, shipped, trackingNumber,
-                cancelled, next, unanswered, unansweredCount, episode);
+        return withRequests(next);
     }
 
     public Conversation withEpisode(Episode next) {
-        return new Conversation(orderId, buyerId, sellerId, lastSeq, windowClosed, windowExpired, shipped, trackingNumber,
-                cancelled, requests, unanswered, unansweredCount, next);
+        return withAwaiting(unanswered, unansweredCount, next);
     }
 
     /** The next entry of this conversation, numbered after the last one. */
@@ -114,8 +108,45 @@ public record Conversation(String orderId, String buyerId, String sellerId, long
             count = 0;
             current = null;
         }
-        return new Conversation(orderId, buyerId, sellerId, message.seq(), windowClosed, windowExpired, shipped,
-                trackingNumber, cancelled, requests, waiting, count, current);
+        return withLastSeq(message.seq()).withAwaiting(waiting, count, current);
+    }
+
+    // ------------------------------------------------------------------ with… (the only places a conversation is copied)
+
+    private Conversation withParties(String buyer, String seller) {
+        return new Conversation(orderId, buyer, seller, lastSeq, windowClosed, windowExpired, shipped, trackingNumber,
+                cancelled, requests, unanswered, unansweredCount, episode);
+    }
+
+    private Conversation withWindow(boolean closed, boolean expired) {
+        return new Conversation(orderId, buyerId, sellerId, lastSeq, closed, expired, shipped, trackingNumber,
+                cancelled, requests, unanswered, unansweredCount, episode);
+    }
+
+    private Conversation withShipped(boolean isShipped, String tracking) {
+        return new Conversation(orderId, buyerId, sellerId, lastSeq, windowClosed, windowExpired, isShipped, tracking,
+                cancelled, requests, unanswered, unansweredCount, episode);
+    }
+
+    private Conversation withCancelled() {
+        return new Conversation(orderId, buyerId, sellerId, lastSeq, windowClosed, windowExpired, shipped, trackingNumber,
+                true, requests, unanswered, unansweredCount, episode);
+    }
+
+    private Conversation withRequests(Map<String, CancellationRequest> next) {
+        return new Conversation(orderId, buyerId, sellerId, lastSeq, windowClosed, windowExpired, shipped, trackingNumber,
+                cancelled, next, unanswered, unansweredCount, episode);
+    }
+
+    private Conversation withLastSeq(long seq) {
+        return new Conversation(orderId, buyerId, sellerId, seq, windowClosed, windowExpired, shipped, trackingNumber,
+                cancelled, requests, unanswered, unansweredCount, episode);
+    }
+
+    /** The entries awaiting the seller (the first kept as quotes), how many there are, and the episode they make. */
+    private Conversation withAwaiting(List<Message> waiting, int count, Episode current) {
+        return new Conversation(orderId, buyerId, sellerId, lastSeq, windowClosed, windowExpired, shipped, trackingNumber,
+                cancelled, requests, waiting, count, current);
     }
 
     public Optional<CancellationRequest> openRequest() {

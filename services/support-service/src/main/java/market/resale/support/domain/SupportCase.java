@@ -139,9 +139,7 @@ public record SupportCase(String caseId, String orderId, CaseType type, CaseStat
         if (status != CaseStatus.IN_REVIEW) {
             return invalid("Mediation starts from review; this case is " + status);
         }
-        var mediating = new SupportCase(caseId, orderId, type, CaseStatus.MEDIATION, buyerId, sellerId, openedBy, source,
-                description, assigneeId, openedAt, at, at, outcome, resolutionReason, pendingCancellation,
-                cancellationAttempts, evidence, audit);
+        var mediating = withStatus(CaseStatus.MEDIATION, outcome).withUpdatedAt(at).withMediationStartedAt(at);
         return new Change.Applied(mediating.record(CaseAction.MEDIATION_STARTED, agent, at, "mediation started", null));
     }
 
@@ -170,8 +168,7 @@ public record SupportCase(String caseId, String orderId, CaseType type, CaseStat
             case ORDER_CANCELLATION -> {
                 var attempt = cancellationAttempts + 1;
                 var pending = new PendingCancellation(cancelCommandId(attempt), cancelReason, agent.id(), reason, at);
-                yield new SupportCase(caseId, orderId, type, status, buyerId, sellerId, openedBy, source, description,
-                        assigneeId, openedAt, at, mediationStartedAt, outcome, reason, pending, attempt, evidence, audit)
+                yield withUpdatedAt(at).withReason(reason).withPendingCancellation(pending, attempt)
                         .record(CaseAction.CANCELLATION_ORDERED, agent, at, "cancellation ordered (" + cancelReason + ")", null);
             }
         });
@@ -182,9 +179,8 @@ public record SupportCase(String caseId, String orderId, CaseType type, CaseStat
         if (status.closed()) {
             return new Change.Unchanged(this);
         }
-        var resolved = new SupportCase(caseId, orderId, type, CaseStatus.RESOLVED, buyerId, sellerId, openedBy, source,
-                description, assigneeId, openedAt, at, mediationStartedAt, Outcome.ORDER_CANCELLED, resolutionReason,
-                null, cancellationAttempts, evidence, audit);
+        var resolved = withStatus(CaseStatus.RESOLVED, Outcome.ORDER_CANCELLED).withUpdatedAt(at)
+                .withPendingCancellation(null, cancellationAttempts);
         return new Change.Applied(resolved.record(CaseAction.CANCELLATION_CARRIED_OUT, Actor.system(), at,
                 "order cancelled by orders-service", null));
     }
@@ -194,9 +190,7 @@ public record SupportCase(String caseId, String orderId, CaseType type, CaseStat
         if (pendingCancellation == null || !pendingCancellation.commandId().equals(commandId)) {
             return new Change.Unchanged(this);
         }
-        var waiting = new SupportCase(caseId, orderId, type, status, buyerId, sellerId, openedBy, source, description,
-                assigneeId, openedAt, at, mediationStartedAt, outcome, resolutionReason, null, cancellationAttempts,
-                evidence, audit);
+        var waiting = withUpdatedAt(at).withPendingCancellation(null, cancellationAttempts);
         return new Change.Applied(waiting.record(CaseAction.CANCELLATION_REFUSED, Actor.system(), at,
                 "cancellation refused by orders-service: " + code + ": " + detail, null));
     }
@@ -304,6 +298,24 @@ public record SupportCase(String caseId, String orderId, CaseType type, CaseStat
         return new SupportCase(caseId, orderId, type, status, buyerId, sellerId, openedBy, source, description, assigneeId,
                 openedAt, updatedAt, mediationStartedAt, outcome, reason, pendingCancellation, cancellationAttempts,
                 evidence, audit);
+    }
+
+    private SupportCase withUpdatedAt(long at) {
+        return new SupportCase(caseId, orderId, type, status, buyerId, sellerId, openedBy, source, description, assigneeId,
+                openedAt, at, mediationStartedAt, outcome, resolutionReason, pendingCancellation, cancellationAttempts,
+                evidence, audit);
+    }
+
+    private SupportCase withMediationStartedAt(long at) {
+        return new SupportCase(caseId, orderId, type, status, buyerId, sellerId, openedBy, source, description, assigneeId,
+                openedAt, updatedAt, at, outcome, resolutionReason, pendingCancellation, cancellationAttempts,
+                evidence, audit);
+    }
+
+    /** The cancellation awaiting orders-service's answer (null: none), and how many this case has ordered. */
+    private SupportCase withPendingCancellation(PendingCancellation pending, int attempts) {
+        return new SupportCase(caseId, orderId, type, status, buyerId, sellerId, openedBy, source, description, assigneeId,
+                openedAt, updatedAt, mediationStartedAt, outcome, resolutionReason, pending, attempts, evidence, audit);
     }
 
     private SupportCase record(CaseAction action, Actor actor, long at, String summary, String evidenceId) {
