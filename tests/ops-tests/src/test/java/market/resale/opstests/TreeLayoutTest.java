@@ -118,6 +118,40 @@ class TreeLayoutTest {
         assertThat(wrong).as("imports and names against the layering").isEmpty();
     }
 
+    /**
+     * Each service converts between its Avro records and its domain in one place, a {@code *Records} class of its
+     * {@code stream} package; and a domain value with many parts is copied only by its own {@code with…} methods.
+     */
+    @Test
+    void avroAndDomainMeetInOneMappingAndValuesChangeThroughTheirWithMethods() throws IOException {
+        var conversion = Pattern.compile("\\b[A-Z]\\w*\\.valueOf\\([^;]*\\.name\\(\\)\\)");
+        var construction = Pattern.compile("new (Order|SupportCase|Conversation)\\(");
+        var wrong = new java.util.ArrayList<String>();
+        var mappings = new java.util.TreeSet<String>();
+        for (var service : Topics.APPLICATIONS) {
+            try (Stream<Path> files = Files.walk(ProjectLayout.service(ROOT, service).resolve("src/main/java"))) {
+                for (var file : files.filter(f -> f.toString().endsWith(".java")).toList()) {
+                    var name = file.getFileName().toString();
+                    var code = Files.readString(file);
+                    if (name.endsWith("Records.java")) {
+                        mappings.add(service + ": " + name);
+                    } else if (conversion.matcher(code).find()) {
+                        wrong.add(ROOT.relativize(file) + ": converts between Avro and domain outside its service's mapping");
+                    }
+                    var built = construction.matcher(code);
+                    while (built.find()) {
+                        if (!name.equals(built.group(1) + ".java")) {
+                            wrong.add(ROOT.relativize(file) + ": builds a " + built.group(1) + " by hand");
+                        }
+                    }
+                }
+            }
+        }
+        assertThat(wrong).isEmpty();
+        assertThat(mappings).as("one mapping per service that maps").containsExactly("messaging-service: MessageRecords.java",
+                "orders-service: OrderRecords.java", "shipping-service: ShipmentRecords.java", "support-service: CaseRecords.java");
+    }
+
     private static List<String> git(String... args) throws Exception {
         var command = new java.util.ArrayList<>(List.of("git", "-C", ROOT.toString()));
         command.addAll(List.of(args));

@@ -97,7 +97,7 @@ class ShipmentProcessor extends ServiceProcessor<ShipmentInput, Outbound> {
                     .log("Scan {} of order {} has a scan type this service does not know; recorded as UNKNOWN", s.getScanId(),
                             s.getOrderId());
         }
-        var change = policy.scanned(current(s.getOrderId()), scan(s), context.currentSystemTimeMs());
+        var change = policy.scanned(current(s.getOrderId()), ShipmentRecords.scan(s), context.currentSystemTimeMs());
         apply(record, change);
         counters.increment(context, "scans_total", "type", s.getScanType().name(), "outcome", change.outcome().name());
     }
@@ -128,10 +128,6 @@ class ShipmentProcessor extends ServiceProcessor<ShipmentInput, Outbound> {
         return null;
     }
 
-    private static Scan scan(CarrierScan s) {
-        return new Scan(s.getScanId(), ScanType.valueOf(s.getScanType().name()), s.getTrackingNumber(), s.getCarrier(),
-                s.getScannedAt().toEpochMilli());
-    }
 
     private Shipment current(String orderId) {
         var shipment = shipments.get(orderId);
@@ -160,7 +156,7 @@ class ShipmentProcessor extends ServiceProcessor<ShipmentInput, Outbound> {
                 counters.increment(context, "orders_shipped_total");
                 yield Outbound.to(Topics.ORDER_SHIPPED, OrderShipped.newBuilder()
                         .setOrderId(shipment.orderId()).setTrackingNumber(scan.trackingNumber()).setCarrier(scan.carrier())
-                        .setScanId(scan.scanId()).setScanType(avro(scan.type()))
+                        .setScanId(scan.scanId()).setScanType(ShipmentRecords.scanType(scan.type()))
                         .setShippedAt(Instant.ofEpochMilli(scan.scannedAt()))
                         .build());
             }
@@ -178,7 +174,7 @@ class ShipmentProcessor extends ServiceProcessor<ShipmentInput, Outbound> {
                 yield Outbound.to(Topics.SCAN_CONFLICTS, ScanConflict.newBuilder()
                         .setOrderId(shipment.orderId()).setScanId(scan.scanId())
                         .setTrackingNumber(scan.trackingNumber()).setCarrier(scan.carrier())
-                        .setScanType(avro(scan.type())).setScannedAt(Instant.ofEpochMilli(scan.scannedAt()))
+                        .setScanType(ShipmentRecords.scanType(scan.type())).setScannedAt(Instant.ofEpochMilli(scan.scannedAt()))
                         .setCancelledAt(Instant.ofEpochMilli(conflict.cancelledAt()))
                         .setDetectedAt(Instant.ofEpochMilli(conflict.detectedAt()))
                         .build());
@@ -186,9 +182,6 @@ class ShipmentProcessor extends ServiceProcessor<ShipmentInput, Outbound> {
         };
     }
 
-    private static market.resale.schemas.carrier.ScanType avro(ScanType type) {
-        return market.resale.schemas.carrier.ScanType.valueOf(type.name());
-    }
 
 
     /** Like an undecodable record's dead letter, it names where it came from, so that it can be re-driven. */
