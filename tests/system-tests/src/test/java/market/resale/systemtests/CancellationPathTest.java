@@ -113,6 +113,36 @@ class CancellationPathTest {
         assertThat(orders2.get("/orders/" + orderId, token).body()).isEqualTo(order1.body());
     }
 
+    /** Issue 19, point 4: an order that cost nothing is cancelled, and its refund completes with nothing moved. */
+    @Test
+    void anOrderThatCostNothingIsCancelledAndItsRefundCompletesWithNothingToRefund() throws Exception {
+        var buyer = "buyer-" + UUID.randomUUID().toString().substring(0, 8);
+        var token = orders1.token(buyer, "BUYER");
+        var orderId = "o-" + UUID.randomUUID();
+        upstream.send(new ProducerRecord<>(Topics.ORDER_PLACED.name(), orderId, OrderPlaced.newBuilder().setOrderId(orderId)
+                .setBuyerId(buyer).setSellerId("seller-" + buyer).setListingId("l-free").setTitle("Free scarf").setSize("OS")
+                .setCondition(ItemCondition.GOOD).setPriceCents(0).setShippingCents(0).setTaxCents(0).setCreditsAppliedCents(0)
+                .setCurrency("USD").setPlacedAt(Instant.now()).build())).get();
+        await().atMost(Duration.ofSeconds(30)).until(() -> orders1.get("/orders/" + orderId, token).status() == 200);
+        var version = orders1.get("/orders/" + orderId, token).body().get("version").asLong();
+
+        var confirmation = orders1.post("/orders/" + orderId + "/cancellations", token,
+                "{\"reason\":\"CHANGED_MIND\",\"expectedVersion\":" + version + "}", Map.of());
+        assertThat(confirmation.status()).isEqualTo(200);
+        assertThat(confirmation.body().at("/refund/amountCents").asLong()).isZero();
+
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            var order = orders1.get("/orders/" + orderId, token).body();
+            assertThat(order.at("/refund/status").asString()).isEqualTo("NOTHING_TO_REFUND");
+            assertThat(order.get("timeline").valueStream().map(t -> t.get("event").asString() + ":" + t.path("detail").asString("")))
+                    .contains("CREDIT_ISSUED:nothing to refund");
+        });
+        var buyerCredit = credits.token(buyer, "BUYER");
+        var ledger = credits.get("/accounts/" + buyer + "/ledger", buyerCredit);
+        assertThat(ledger.status()).isEqualTo(200);
+        assertThat(ledger.body().get("entries")).as("no ledger line for nothing").isEmpty();
+    }
+
     @Test
     void nobodyElseSeesOrCancelsTheOrderOrTheBalance() throws Exception {
         var buyer = "buyer-" + UUID.randomUUID().toString().substring(0, 8);

@@ -55,34 +55,43 @@ class LedgerProcessor extends ServiceProcessor<CreditInput, Outbound> {
         var c = input.cancellation();
         var amount = c.getRefund().getTotalCents();
         var currency = c.getRefund().getCurrency();
-        if (amount <= 0 || currency == null || !currency.matches("[A-Z]{3}")) {
-            deadLetter(record, "refund amount must be positive in an ISO 4217 currency");
+        if (amount < 0 || currency == null || !currency.matches("[A-Z]{3}")) {
+            deadLetter(record, "refund amount must not be negative, in an ISO 4217 currency");
             return;
         }
         if (creditedOrders.get(c.getOrderId()) != null) {
             return; // this order's refund was issued already: a redelivery changes nothing (rule 6)
         }
         var userId = c.getBuyerId();
-        Account account;
-        try {
-            account = account(userId).credit(currency, amount);
-        } catch (ArithmeticException overflow) {
-            deadLetter(record, "the balance would overflow");
-            return;
-        }
+        var entryId = "credit-" + c.getOrderId();
         var now = context.currentSystemTimeMs();
-        var entry = new LedgerEntry("credit-" + c.getOrderId(), account.lastSequence(), EntryType.CREDIT, c.getOrderId(),
-                amount, currency, "CANCELLATION:" + c.getReason(), now, account.balance(currency));
-        save(account, entry);
-        creditedOrders.put(c.getOrderId(), entry.entryId());
+        long balanceAfter;
+        if (amount == 0) {
+            // Nothing was paid (a free listing, or nothing left to refund): the refund completes with nothing moved,
+            // no ledger line, and the order's refund is settled like any other (CreditIssued of 0).
+            balanceAfter = account(userId).balance(currency);
+        } else {
+            Account account;
+            try {
+                account = account(userId).credit(currency, amount);
+            } catch (ArithmeticException overflow) {
+                deadLetter(record, "the balance would overflow");
+                return;
+            }
+            var entry = new LedgerEntry(entryId, account.lastSequence(), EntryType.CREDIT, c.getOrderId(),
+                    amount, currency, "CANCELLATION:" + c.getReason(), now, account.balance(currency));
+            save(account, entry);
+            balanceAfter = entry.balanceAfterCents();
+        }
+        creditedOrders.put(c.getOrderId(), entryId);
         scope().emit(record, userId, Outbound.to(Topics.CREDIT_ISSUED, CreditIssued.newBuilder()
-                .setEntryId(entry.entryId()).setUserId(userId).setOrderId(c.getOrderId())
+                .setEntryId(entryId).setUserId(userId).setOrderId(c.getOrderId())
                 .setCancelCommandId(c.getCommandId()).setAmountCents(amount).setCurrency(currency)
-                .setBalanceAfterCents(entry.balanceAfterCents()).setIssuedAt(Instant.ofEpochMilli(now))
+                .setBalanceAfterCents(balanceAfter).setIssuedAt(Instant.ofEpochMilli(now))
                 .build()));
         counters.increment(context, "credit_issued_total", "currency", currency);
         log.atInfo().addKeyValue("orderId", c.getOrderId()).addKeyValue("userId", userId).addKeyValue("amountCents", amount)
-                .addKeyValue("currency", currency).addKeyValue("entryId", entry.entryId())
+                .addKeyValue("currency", currency).addKeyValue("entryId", entryId)
                 .log("Credit of {} {} cents issued to {} for cancelled order {}", currency, amount, userId, c.getOrderId());
         counters.increment(context, "credit_issued_cents_total", amount, "currency", currency);
         meters.timer("cancellation_to_credit_seconds")

@@ -5,6 +5,7 @@ import static market.resale.credits.CreditMother.CANCELLED_AT;
 import static market.resale.credits.CreditMother.cancelled;
 import static market.resale.credits.CreditMother.redeem;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -80,6 +81,23 @@ class CreditsTopologyTest {
                 .setAmountCents(4_500 + 797 + 360 + 500).setCurrency("USD").setBalanceAfterCents(6_157)
                 .setIssuedAt(CANCELLED_AT).build()));
         assertThat(balance()).isEqualTo(6_157);
+    }
+
+    @Test
+    void anOrderThatCostNothingHasItsRefundCompletedWithNothingMoved() {
+        cancellations.pipeInput("o-1", cancelled("o-1").build()); // 6157 first, so a balance is there to stay unchanged
+        var free = cancelled("o-0").setRefund(market.resale.credits.CreditMother.refund().setItemCents(0).setShippingCents(0)
+                .setTaxCents(0).setCreditsAppliedCents(0).setTotalCents(0).build()).build();
+
+        cancellations.pipeInput("o-0", free);
+        cancellations.pipeInput("o-0", free); // redelivered
+
+        assertThat(issued.readValuesToList()).extracting(CreditIssued::getOrderId, CreditIssued::getAmountCents,
+                CreditIssued::getBalanceAfterCents).containsExactly(tuple("o-1", 6_157L, 6_157L), tuple("o-0", 0L, 6_157L));
+        assertThat(deadLetters.readRecordsToList()).as("nothing to refund is an outcome, not a bad record").isEmpty();
+        assertThat(ledger()).extracting(LedgerEntry::orderId).as("no ledger line for nothing").containsExactly("o-1");
+        assertThat(balance()).isEqualTo(6_157);
+        assertThat(harness.count("credit_issued_total", "currency", "USD")).isEqualTo(2);
     }
 
     @Test

@@ -61,9 +61,9 @@ final class Notices {
 
     static Notification cancellationConfirmed(OrderCancelled cancelled, String recipient) {
         var refund = cancelled.getRefund();
-        var body = recipient.equals(cancelled.getBuyerId())
-                ? money(refund.getTotalCents(), refund.getCurrency()) + " is refunded to you as store credit."
-                : "The buyer is refunded; there is nothing to ship.";
+        var body = !recipient.equals(cancelled.getBuyerId()) ? "The buyer is refunded; there is nothing to ship."
+                : refund.getTotalCents() == 0 ? "The order cost you nothing, so there is nothing to refund."
+                : money(refund.getTotalCents(), refund.getCurrency()) + " is refunded to you as store credit.";
         return builder(Ids.notificationId("order-cancelled", cancelled.getOrderId(), cancelled.getCommandId(), recipient),
                 recipient, NotificationKind.CANCELLATION_CONFIRMED, cancelled.getOrderId(),
                 "Order " + cancelled.getOrderId() + " is cancelled", body, cancelled.getCancelledAt().toEpochMilli())
@@ -80,10 +80,14 @@ final class Notices {
     }
 
     static Notification creditIssued(CreditIssued credit) {
+        var nothing = credit.getAmountCents() == 0;
         return builder(Ids.notificationId("credit-issued", credit.getEntryId(), credit.getUserId()), credit.getUserId(),
                 NotificationKind.CREDIT_ISSUED, credit.getOrderId(),
-                money(credit.getAmountCents(), credit.getCurrency()) + " store credit issued",
-                "For cancelled order " + credit.getOrderId() + ". Your balance is now "
+                nothing ? "Nothing to refund for order " + credit.getOrderId()
+                        : money(credit.getAmountCents(), credit.getCurrency()) + " store credit issued",
+                nothing ? "Cancelled order " + credit.getOrderId() + " cost you nothing, so no credit is added. Your balance "
+                        + "stays " + money(credit.getBalanceAfterCents(), credit.getCurrency()) + "."
+                        : "For cancelled order " + credit.getOrderId() + ". Your balance is now "
                         + money(credit.getBalanceAfterCents(), credit.getCurrency()) + "; it applies to your next purchase.",
                 credit.getIssuedAt().toEpochMilli())
                 .setAmountCents(credit.getAmountCents()).setCurrency(credit.getCurrency()).build();

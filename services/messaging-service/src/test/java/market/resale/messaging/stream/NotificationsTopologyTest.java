@@ -109,6 +109,26 @@ class NotificationsTopologyTest {
     }
 
     @Test
+    void theBuyerOfAnOrderThatCostNothingIsToldThereIsNothingToRefund() {
+        harness.placed.pipeInput("o-1", placed("o-1").build());
+
+        harness.cancelled.pipeInput("o-1", RecordMother.orderCancelled("o-1", RecordMother.CANCELLED_AT)
+                .setRefund(RecordMother.refund().setItemCents(0).setShippingCents(0).setTaxCents(0).setCreditsAppliedCents(0)
+                        .setTotalCents(0).build()).build());
+        harness.credits.pipeInput(BUYER, creditIssued("o-1").setAmountCents(0).setBalanceAfterCents(1_000).build());
+
+        assertThat(harness.notifications.readValuesToList())
+                .extracting(Notification::getUserId, Notification::getKind, Notification::getTitle, Notification::getBody)
+                .containsExactly(
+                        tuple(BUYER, NotificationKind.CANCELLATION_CONFIRMED, "Order o-1 is cancelled",
+                                "The order cost you nothing, so there is nothing to refund."),
+                        tuple(SELLER, NotificationKind.CANCELLATION_CONFIRMED, "Order o-1 is cancelled",
+                                "The buyer is refunded; there is nothing to ship."),
+                        tuple(BUYER, NotificationKind.CREDIT_ISSUED, "Nothing to refund for order o-1",
+                                "Cancelled order o-1 cost you nothing, so no credit is added. Your balance stays 10.00 USD."));
+    }
+
+    @Test
     void aRefusedCancellationIsExplainedToWhoeverAskedForIt() {
         harness.placed.pipeInput("o-1", placed("o-1").build());
 

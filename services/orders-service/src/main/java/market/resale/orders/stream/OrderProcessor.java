@@ -88,7 +88,8 @@ class OrderProcessor extends ServiceProcessor<OrderInput, Object> {
             case OrderInput.Comment comment -> comment(record, comment.command());
             case OrderInput.CaseChanged changed -> caseChanged(record, changed.event());
             case OrderInput.Credited credited -> note(record, credited.orderId(), new TimelineEntry(TimelineEntry.CREDIT_ISSUED,
-                    credited.issuedAt(), credited.amountCents() + " " + credited.currency() + " store credit"));
+                    credited.issuedAt(), credited.amountCents() == 0 ? "nothing to refund"
+                            : credited.amountCents() + " " + credited.currency() + " store credit"));
         }
     }
 

@@ -72,11 +72,12 @@ final class OrderViews {
 
     static OrderView of(Order o) {
         var a = o.amounts();
-        // The refund is due once cancelled, and issued once credits-service says so (its step is on the timeline).
+        // The refund is due once cancelled, and issued once credits-service says so (its step is on the timeline);
+        // an order that cost nothing has nothing to refund, and its refund completes all the same.
         var issued = o.timeline().stream().anyMatch(t -> t.event().equals(TimelineEntry.CREDIT_ISSUED));
         var refund = o.cancellation() == null ? null
-                : new RefundView(issued ? "ISSUED_AS_STORE_CREDIT" : "PENDING", o.cancellation().refundCents(), a.currency(),
-                "STORE_CREDIT");
+                : new RefundView(!issued ? "PENDING" : o.cancellation().refundCents() == 0 ? "NOTHING_TO_REFUND"
+                        : "ISSUED_AS_STORE_CREDIT", o.cancellation().refundCents(), a.currency(), "STORE_CREDIT");
         return new OrderView(o.orderId(), o.buyerId(), o.sellerId(),
                 new ItemView(o.item().listingId(), o.item().title(), o.item().size(), o.item().condition()),
                 new AmountsView(a.priceCents(), a.shippingCents(), a.taxCents(), a.creditsAppliedCents(), a.totalCents(),

@@ -572,6 +572,22 @@ class OrdersTopologyTest {
     }
 
     @Nested
+    class NothingToRefund {
+
+        @Test
+        void aRefundOfNothingIsOnTheTimelineAsNothingToRefund() {
+            place("o-96");
+            commandTopic.pipeInput("o-96", buyerCancels("o-96", PLACED_AT.plusSeconds(60)).build());
+            harness.input(Topics.CREDIT_ISSUED).pipeInput("buyer-ann", CreditIssued.newBuilder().setEntryId("credit-o-96")
+                    .setUserId("buyer-ann").setOrderId("o-96").setCancelCommandId("cmd").setAmountCents(0).setCurrency("USD")
+                    .setBalanceAfterCents(0).setIssuedAt(PLACED_AT.plusSeconds(61)).build());
+
+            assertThat(order("o-96").timeline()).last().extracting(TimelineEntry::event, TimelineEntry::detail)
+                    .containsExactly(TimelineEntry.CREDIT_ISSUED, "nothing to refund");
+        }
+    }
+
+    @Nested
     class BusinessMeters {
 
         @Test
