@@ -1,6 +1,5 @@
 package market.resale.opstools;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -8,7 +7,6 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -21,12 +19,8 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
-import market.resale.schemas.checkout.OrderPlaced;
 import market.resale.schemas.credits.CreditIssued;
-import market.resale.schemas.credits.CreditRedeemed;
-import market.resale.schemas.shipping.ScanConflict;
 import market.resale.schemas.orders.CancelOrderCommand;
-import market.resale.schemas.orders.CancellationRejected;
 import market.resale.schemas.orders.OrderCancelled;
 import market.resale.schemas.registry.SchemaRegistryClient;
 import market.resale.schemas.serde.AvroDeserializer;

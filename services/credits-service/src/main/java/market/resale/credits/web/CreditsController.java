@@ -18,7 +18,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Supplier;
 import market.resale.credits.config.CreditsSettings;
 import market.resale.credits.domain.Account;
 import market.resale.credits.domain.LedgerEntry;

@@ -1,12 +1,10 @@
 package market.resale.shipping.stream;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import market.resale.platform.kafka.CommittedCounters;
 import market.resale.platform.kafka.ServiceProcessor;
 import market.resale.platform.kafka.DeadLetters;
 import market.resale.platform.kafka.Outbound;
-import market.resale.schemas.carrier.CarrierScan;
 import market.resale.schemas.shipping.LabelVoided;
 import market.resale.schemas.shipping.OrderShipped;
 import market.resale.schemas.shipping.ScanConflict;

@@ -3,7 +3,6 @@ package market.resale.support.web;
 import java.net.URI;
 import java.time.Clock;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.function.Function;
 import market.resale.platform.kafka.EventPublisher;
 import market.resale.platform.kafka.KeyOwnerRouter;
