@@ -34,22 +34,23 @@ public final class OrderMother {
                 .setScanId("scan-" + orderId).setScanType(ScanType.ACCEPTED).setShippedAt(at);
     }
 
+    /** The buyer confirms what a placed order showed them (version 1), as they must (rule 7). */
     public static CancelOrderCommand.Builder buyerCancels(String orderId, Instant at) {
         return CancelOrderCommand.newBuilder().setCommandId("cmd-" + orderId + "-" + at.toEpochMilli())
                 .setOrderId(orderId).setActor(Actor.BUYER).setActorId(BUYER).setReason(CancelReason.CHANGED_MIND)
-                .setRequestedAt(at);
+                .setExpectedVersion(1L).setRequestedAt(at);
     }
 
     /** The seller approved the buyer's request {@code requestId} in messaging. */
     public static CancelOrderCommand.Builder sellerApproves(String orderId, Instant at, String requestId) {
         return buyerCancels(orderId, at).setCommandId("request:" + requestId).setActor(Actor.SELLER_APPROVED)
-                .setActorId(SELLER).setReference(requestId);
+                .setActorId(SELLER).setReference(requestId).setExpectedVersion(null);
     }
 
     /** An agent ordered the cancellation as the outcome of case {@code caseId}. */
     public static CancelOrderCommand.Builder supportCancels(String orderId, Instant at, String caseId) {
         return buyerCancels(orderId, at).setCommandId("case:" + caseId).setActor(Actor.SUPPORT).setActorId("agent-ada")
-                .setReason(CancelReason.DISPUTE_RESOLUTION).setReference(caseId);
+                .setReason(CancelReason.DISPUTE_RESOLUTION).setReference(caseId).setExpectedVersion(null);
     }
 
     public static CancelOrderCommand.Builder sellerCancels(String orderId, Instant at) {

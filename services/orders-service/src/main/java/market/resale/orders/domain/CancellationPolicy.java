@@ -1,6 +1,8 @@
 package market.resale.orders.domain;
 
 import java.time.Duration;
+import java.util.List;
+import market.resale.schemas.topics.CancelReasons;
 
 /**
  * Who may cancel an order, and when (SPEC rules 1, 2, 3, 4, 5, 7). The only place these rules live:
@@ -45,8 +47,22 @@ public final class CancellationPolicy {
             return new Decision.Refused(RejectionCode.REQUEST_REQUIRED,
                     "A seller-approved cancellation answers a buyer's cancellation request", null);
         }
+        if (request.expectedVersion() == null && (request.actor() == Actor.BUYER || request.actor() == Actor.SELLER)) {
+            return new Decision.Refused(RejectionCode.CONFIRMATION_REQUIRED, CONFIRMATION_REQUIRED, null);
+        }
+        var allowedReasons = reasons(request.actor());
+        if (!allowedReasons.contains(request.reason())) {
+            return new Decision.Refused(RejectionCode.REASON_NOT_ALLOWED, reasonNotAllowed(request.actor(), request.reason()), null);
+        }
         if (order.status() == OrderStatus.CANCELLED) {
             return new Decision.Refused(RejectionCode.ALREADY_CANCELLED, "The order is already cancelled", null);
+        }
+        // Shipping is the change a buyer or seller most needs to hear of: it names the parcel and the way on (a return).
+        if (order.status() == OrderStatus.SHIPPED && request.actor() != Actor.SUPPORT) {
+            var tracking = order.shipment().trackingNumber();
+            return new Decision.Refused(RejectionCode.ALREADY_SHIPPED,
+                    "The order has shipped (" + order.shipment().carrier() + " tracking " + tracking
+                            + "); it can no longer be cancelled. Start a return once it is delivered.", tracking);
         }
         if (request.expectedVersion() != null && request.expectedVersion() != order.version()) {
             var tracking = order.shipment() == null ? null : order.shipment().trackingNumber();
@@ -55,12 +71,6 @@ public final class CancellationPolicy {
                     : "it changed";
             return new Decision.Refused(RejectionCode.STALE_CONFIRMATION,
                     "The order is not as it was shown: " + what + ". Look at it again before cancelling.", tracking);
-        }
-        if (order.status() == OrderStatus.SHIPPED && request.actor() != Actor.SUPPORT) {
-            var tracking = order.shipment().trackingNumber();
-            return new Decision.Refused(RejectionCode.ALREADY_SHIPPED,
-                    "The order has shipped (" + order.shipment().carrier() + " tracking " + tracking
-                            + "); it can no longer be cancelled. Start a return once it is delivered.", tracking);
         }
         if (request.actor() == Actor.BUYER && request.requestedAt() >= order.windowClosesAt()) {
             return new Decision.Refused(RejectionCode.WINDOW_EXPIRED,
@@ -76,15 +86,37 @@ public final class CancellationPolicy {
      */
     public Eligibility eligibility(Order order, Actor actor, String actorId, long now) {
         var reference = actor == Actor.SUPPORT ? "case" : null;
-        var probe = new CancelRequest("eligibility", actor, actorId, "OTHER", null, now, reference);
+        var probe = new CancelRequest("eligibility", actor, actorId, "OTHER", order.version(), now, reference);
         var decision = decide(order, probe);
         Long deadline = switch (actor) {
             case BUYER -> order.status() == OrderStatus.PLACED ? order.windowClosesAt() : null;
             case SELLER, SUPPORT, SELLER_APPROVED -> null;
         };
         return new Eligibility(order.orderId(), order.version(), decision, deadline, order.amounts().totalCents(),
-                order.amounts().currency(), actor == Actor.BUYER);
+                order.amounts().currency(), actor == Actor.BUYER, reasons(actor));
     }
+
+    /**
+     * The reasons this actor may give (rules 3, 4, 5): a seller-approved cancellation carries the buyer's own reason,
+     * from the request the seller approved.
+     */
+    public static List<String> reasons(Actor actor) {
+        return switch (actor) {
+            case BUYER, SELLER_APPROVED -> CancelReasons.BUYER;
+            case SELLER -> CancelReasons.SELLER;
+            case SUPPORT -> CancelReasons.SUPPORT;
+        };
+    }
+
+    /** The refusal of a reason this actor may not give, naming the ones it may. */
+    public static String reasonNotAllowed(Actor actor, String reason) {
+        return (actor == Actor.SELLER ? "A seller" : actor == Actor.SUPPORT ? "Support" : "A buyer") + " cannot cancel for "
+                + reason + "; the reasons allowed are " + String.join(", ", reasons(actor)) + ".";
+    }
+
+    /** What a buyer or seller is told who confirms without quoting the version they were shown (rule 7). */
+    public static final String CONFIRMATION_REQUIRED = "Look at the order's cancellation eligibility first and confirm with "
+            + "the version it shows (expectedVersion): a cancellation refers to what was shown.";
 
     private static boolean blank(String s) {
         return s == null || s.isBlank();

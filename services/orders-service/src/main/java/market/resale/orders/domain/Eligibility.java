@@ -7,7 +7,8 @@ package market.resale.orders.domain;
  * @param deadline      until when the buyer may cancel on their own; null when no deadline applies
  * @param refundCents   the refund as store credit if cancelled
  * @param affectsRecord whether the cancellation counts on the buyer's cancellation record
+ * @param reasons       the reasons this caller may give
  */
 public record Eligibility(String orderId, long version, Decision decision, Long deadline, long refundCents,
-                          String currency, boolean affectsRecord) {
+                          String currency, boolean affectsRecord, java.util.List<String> reasons) {
 }

@@ -57,7 +57,8 @@ public record Order(String orderId, String buyerId, String sellerId, Item item, 
         var refusalsShown = timeline.stream().filter(t -> t.event().equals(TimelineEntry.CANCEL_REFUSED)).count();
         if (decision.allowed() || refusalsShown < MAX_REFUSALS_SHOWN) {
             entries.add(new TimelineEntry(TimelineEntry.CANCEL_REQUESTED, request.requestedAt(),
-                    request.actor() + " " + request.reason()));
+                    request.actor() + " " + request.reason() + (request.note() == null || request.note().isBlank() ? ""
+                            : ": \"" + request.note().strip() + "\"")));
         }
         return switch (decision) {
             case Decision.Allowed allowed -> {
@@ -65,7 +66,7 @@ public record Order(String orderId, String buyerId, String sellerId, Item item, 
                         "refund " + allowed.refundCents() + " " + allowed.currency() + " as store credit"));
                 yield withStatus(OrderStatus.CANCELLED).withWindowClosed().withTimeline(entries)
                         .withCancellation(new Cancellation(request.commandId(), request.actor(), request.actorId(),
-                                request.reason(), decidedAt, allowed.refundCents(), request.reference()));
+                                request.reason(), decidedAt, allowed.refundCents(), request.reference(), request.note()));
             }
             case Decision.Refused refused -> {
                 if (refusalsShown < MAX_REFUSALS_SHOWN) {

@@ -11,5 +11,9 @@ public enum RejectionCode {
     /** A seller-approved cancellation that does not name the buyer's request it answers. */
     REQUEST_REQUIRED,
     /** A support cancellation that does not name the case it is the outcome of. */
-    CASE_REQUIRED
+    CASE_REQUIRED,
+    /** A buyer or seller confirming without the version they were shown (rule 7). */
+    CONFIRMATION_REQUIRED,
+    /** A reason this actor may not give. */
+    REASON_NOT_ALLOWED
 }

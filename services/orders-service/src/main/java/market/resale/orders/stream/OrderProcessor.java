@@ -223,7 +223,9 @@ class OrderProcessor extends ServiceProcessor<OrderInput, Object> {
                     .setActor(c.getActor()).setActorId(c.getActorId()).setReason(c.getReason())
                     .setRefund(OrderRecords.refund(order.amounts()))
                     .setPlacedAt(Instant.ofEpochMilli(order.placedAt())).setCancelledAt(at)
-                    .setReference(c.getReference())
+                    .setReference(c.getReference()).setNote(blankToNull(c.getNote()))
+                    .setTrackingNumber(order.shipment() == null ? null : order.shipment().trackingNumber())
+                    .setCarrier(order.shipment() == null ? null : order.shipment().carrier())
                     .build()));
             case Decision.Refused refused -> scope().emit(record, record.key(), Outbound.to(Topics.CANCELLATION_REJECTED, CancellationRejected.newBuilder()
                     .setOrderId(order.orderId()).setCommandId(c.getCommandId())
@@ -279,6 +281,10 @@ class OrderProcessor extends ServiceProcessor<OrderInput, Object> {
                 save(record, noted);
             }
         }
+    }
+
+    private static String blankToNull(String text) {
+        return text == null || text.isBlank() ? null : text.strip();
     }
 
     private static String reasonTag(CancelReason reason) {

@@ -33,8 +33,8 @@ public final class OrderRecords {
     /** The command as the policy decides it, marked with what it asked (its fingerprint) and where it was read. */
     public static CancelRequest request(CancelOrderCommand c, SourceOffset source) {
         var actor = actor(c.getActor());
-        return new CancelRequest(c.getCommandId(), actor, c.getActorId(), c.getReason().name(), c.getExpectedVersion(),
-                c.getRequestedAt().toEpochMilli(), c.getReference(),
+        return new CancelRequest(c.getCommandId(), actor, c.getActorId(), c.getReason().name(), c.getNote(),
+                c.getExpectedVersion(), c.getRequestedAt().toEpochMilli(), c.getReference(),
                 CancelRequest.fingerprint(actor, c.getReason().name(), c.getNote(), c.getExpectedVersion()), source);
     }
 

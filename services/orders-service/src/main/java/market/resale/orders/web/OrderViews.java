@@ -62,8 +62,16 @@ final class OrderViews {
     record RecordFigures(int purchases, int buyerInitiatedCancellations, double rate, String period) {
     }
 
+    /**
+     * @param version the version to quote as {@code expectedVersion} when confirming
+     * @param reasons the reasons this caller may give
+     */
     record EligibilityView(String orderId, long version, boolean allowed, String reasonCode, String detail,
-                           String trackingNumber, Instant deadline, Conditions conditions) {
+                           String trackingNumber, Instant deadline, Conditions conditions, List<String> reasons) {
+    }
+
+    /** The reasons each actor may give for a cancellation. */
+    record ReasonsView(List<String> buyer, List<String> seller, List<String> support) {
     }
 
     record CancellationStatus(String commandId, String orderId, String status, String reasonCode, String detail,
@@ -120,10 +128,10 @@ final class OrderViews {
                 warning, figures);
         return switch (e.decision()) {
             case Decision.Allowed allowed -> new EligibilityView(e.orderId(), e.version(), true, null, null, null,
-                    e.deadline() == null ? null : Instant.ofEpochMilli(e.deadline()), conditions);
+                    e.deadline() == null ? null : Instant.ofEpochMilli(e.deadline()), conditions, e.reasons());
             case Decision.Refused refused -> new EligibilityView(e.orderId(), e.version(), false, refused.code().name(),
                     refused.detail(), refused.trackingNumber(),
-                    e.deadline() == null ? null : Instant.ofEpochMilli(e.deadline()), null);
+                    e.deadline() == null ? null : Instant.ofEpochMilli(e.deadline()), null, e.reasons());
         };
     }
 

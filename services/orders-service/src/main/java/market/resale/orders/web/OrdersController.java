@@ -116,15 +116,19 @@ public class OrdersController {
     @Operation(summary = "Cancel the order (buyer within 3 hours of purchase and before the first carrier scan; seller before shipping)",
             description = "Decided by orders-service alone; answered only once the decision is committed. Send an "
                     + "Idempotency-Key: a retry with the same key gets the first answer (kept for 7 days); the same key with "
-                    + "another body is refused. `expectedVersion` (from the eligibility answer) refuses the cancellation if "
-                    + "the order changed since.")
+                    + "another body is refused. Buyers and sellers must quote `expectedVersion` (from the eligibility answer): "
+                    + "the cancellation is refused if the order changed since. Each actor has its own reasons "
+                    + "(GET /cancellation-reasons). The `note` is shown to the other party and on the timeline.")
     @ApiResponse(responseCode = "200", description = "Cancelled; the refund is issued as store credit",
             content = @Content(schema = @Schema(implementation = OrderViews.CancellationStatus.class)))
     @ApiResponse(responseCode = "202", description = "Stored, not decided yet: follow the Location header",
             content = @Content(schema = @Schema(implementation = OrderViews.CancellationStatus.class)))
     @ApiResponse(responseCode = "409", description = "Refused: `window-expired`, `already-shipped` (with `trackingNumber`), "
             + "`already-cancelled`, `stale-confirmation`; `case-required` for support, who cancels through a case's outcome")
-    @ApiResponse(responseCode = "422", description = "`idempotency-key-reused`: the key answered another request")
+    @ApiResponse(responseCode = "422", description = "`idempotency-key-reused`: the key answered another request; "
+            + "`reason-not-allowed`: a reason the caller may not give (`allowedReasons` lists theirs)")
+    @ApiResponse(responseCode = "428", description = "`confirmation-required`: a buyer or seller must quote `expectedVersion`, "
+            + "the version the eligibility answer showed (look, then confirm)")
     @PostMapping(path = "/orders/{orderId}/cancellations", consumes = MediaType.APPLICATION_JSON_VALUE)
     public Mono<ResponseEntity<?>> cancel(@PathVariable String orderId, @Valid @RequestBody CancelBody body,
                                           @RequestHeader(name = "Idempotency-Key", required = false) String idempotencyKey,
@@ -135,6 +139,7 @@ public class OrdersController {
         return routing.answer(OrdersTopology.ORDERS_STORE, OwnerRouting.checkId(orderId), request, JSON.writeValueAsBytes(body), () -> {
             var order = visibleOrder(orderId, caller);
             var actor = actorFor(order, caller);
+            checkConfirmation(orderId, actor, body);
             var fingerprint = CancelRequest.fingerprint(actor, body.reason().name(), body.note(), body.expectedVersion());
             var command = CancelOrderCommand.newBuilder()
                     .setCommandId(commandId).setOrderId(orderId)
@@ -226,6 +231,36 @@ public class OrdersController {
             }
             return Mono.just(ResponseEntity.ok(new OrderViews.Page<>(lines, page, size, hasMore)));
         });
+    }
+
+    @Operation(summary = "The reasons each actor may give for a cancellation (any signed-in user)",
+            description = "A buyer's own reasons (and SELLER_DID_NOT_SHIP once the ship-by deadline has passed), a seller's, "
+                    + "and support's (any). The eligibility answer lists the caller's own.")
+    @ApiResponse(responseCode = "200", description = "The reasons by actor",
+            content = @Content(schema = @Schema(implementation = OrderViews.ReasonsView.class)))
+    @GetMapping("/cancellation-reasons")
+    public Mono<ResponseEntity<?>> reasons() {
+        return Mono.just(ResponseEntity.ok(new OrderViews.ReasonsView(CancellationPolicy.reasons(Actor.BUYER),
+                CancellationPolicy.reasons(Actor.SELLER), CancellationPolicy.reasons(Actor.SUPPORT))));
+    }
+
+    /**
+     * Rule 7 and the reasons by actor, checked before anything is published: a buyer or seller confirms the version
+     * they were shown, with a reason of their own. The stream checks the same again for commands from elsewhere.
+     */
+    private static void checkConfirmation(String orderId, Actor actor, CancelBody body) {
+        if (body.expectedVersion() == null && (actor == Actor.BUYER || actor == Actor.SELLER)) {
+            throw new ApiProblem(HttpStatus.PRECONDITION_REQUIRED, "confirmation-required", CancellationPolicy.CONFIRMATION_REQUIRED)
+                    .with("fields", java.util.Map.of("expectedVersion", "required: the version the eligibility answer showed"))
+                    .with("eligibility", "/orders/" + orderId + "/cancellation-eligibility");
+        }
+        var allowed = CancellationPolicy.reasons(actor);
+        if (!allowed.contains(body.reason().name())) {
+            throw new ApiProblem(HttpStatus.UNPROCESSABLE_CONTENT, "reason-not-allowed",
+                    CancellationPolicy.reasonNotAllowed(actor, body.reason().name()))
+                    .with("fields", java.util.Map.of("reason", "not one of " + String.join(", ", allowed)))
+                    .with("allowedReasons", allowed);
+        }
     }
 
     private ResponseEntity<?> decided(Order order, Attempt attempt) {

@@ -31,12 +31,21 @@ class CancellationPolicyTest {
         return placed().shipped(new Shipment("1Z999", "UPS", PLACED_AT + 60_000));
     }
 
+    /** A buyer or seller confirming what a placed order showed (version 1), with a reason of their own. */
     static CancelRequest request(Actor actor, String actorId, long at) {
-        return request(actor, actorId, at, null, null);
+        return request(actor, actorId, at, actor == Actor.BUYER || actor == Actor.SELLER ? 1L : null, null);
     }
 
     static CancelRequest request(Actor actor, String actorId, long at, Long expectedVersion, String reference) {
-        return new CancelRequest("c-1", actor, actorId, "CHANGED_MIND", expectedVersion, at, reference);
+        return request(actor, actorId, at, expectedVersion, reference, switch (actor) {
+            case BUYER, SELLER_APPROVED -> "CHANGED_MIND";
+            case SELLER -> "ITEM_UNAVAILABLE";
+            case SUPPORT -> "DISPUTE_RESOLUTION";
+        });
+    }
+
+    static CancelRequest request(Actor actor, String actorId, long at, Long expectedVersion, String reference, String reason) {
+        return new CancelRequest("c-1", actor, actorId, reason, expectedVersion, at, reference);
     }
 
     static RejectionCode refusal(Decision decision) {
@@ -90,7 +99,8 @@ class CancellationPolicyTest {
         @EnumSource(value = Actor.class, names = {"BUYER", "SELLER", "SELLER_APPROVED"})
         void closesEveryCancellationButSupportsNamingTheTrackingNumber(Actor actor) {
             var actorId = actor == Actor.BUYER ? BUYER : SELLER;
-            var decision = policy.decide(shipped(), request(actor, actorId, PLACED_AT + 120_000, null, "req-1"));
+            var shown = actor == Actor.SELLER_APPROVED ? null : 2L; // what the shipped order shows
+            var decision = policy.decide(shipped(), request(actor, actorId, PLACED_AT + 120_000, shown, "req-1"));
             assertThat(refusal(decision)).isEqualTo(RejectionCode.ALREADY_SHIPPED);
             var refused = (Decision.Refused) decision;
             assertThat(refused.trackingNumber()).isEqualTo("1Z999");
@@ -99,7 +109,7 @@ class CancellationPolicyTest {
 
         @Test
         void closesTheBuyersWindowEvenInsideItsThreeHours() {
-            assertThat(refusal(policy.decide(shipped(), request(Actor.BUYER, BUYER, PLACED_AT + 120_000))))
+            assertThat(refusal(policy.decide(shipped(), request(Actor.BUYER, BUYER, PLACED_AT + 120_000, 2L, null))))
                     .isEqualTo(RejectionCode.ALREADY_SHIPPED);
         }
 
@@ -150,11 +160,33 @@ class CancellationPolicyTest {
         }
 
         @Test
-        void anOrderThatShippedSinceItWasShownIsRefusedAsStaleNamingTheTracking() {
+        void anOrderThatShippedSinceItWasShownIsRefusedNamingTheParcelAndTheWayOn() {
             var decision = policy.decide(shipped(), request(Actor.BUYER, BUYER, PLACED_AT + 120_000, 1L, null));
+            assertThat(refusal(decision)).isEqualTo(RejectionCode.ALREADY_SHIPPED);
+            assertThat(((Decision.Refused) decision).detail()).contains("tracking 1Z999").contains("return");
+            assertThat(((Decision.Refused) decision).trackingNumber()).isEqualTo("1Z999");
+        }
+
+        @Test
+        void anAgentQuotingAVersionThatShippedSinceIsRefusedAsStaleNamingTheTracking() {
+            var decision = policy.decide(shipped(), request(Actor.SUPPORT, "agent-1", PLACED_AT + 120_000, 1L, "case-1"));
             assertThat(refusal(decision)).isEqualTo(RejectionCode.STALE_CONFIRMATION);
             assertThat(((Decision.Refused) decision).detail()).contains("it shipped (tracking 1Z999)").contains("Look at it again");
             assertThat(((Decision.Refused) decision).trackingNumber()).isEqualTo("1Z999");
+        }
+
+        @ParameterizedTest
+        @EnumSource(value = Actor.class, names = {"BUYER", "SELLER"})
+        void isRequiredOfBuyersAndSellersWhoAreToldToLookFirst(Actor actor) {
+            var decision = policy.decide(placed(), request(actor, actor == Actor.BUYER ? BUYER : SELLER, PLACED_AT, null, null));
+            assertThat(refusal(decision)).isEqualTo(RejectionCode.CONFIRMATION_REQUIRED);
+            assertThat(((Decision.Refused) decision).detail()).contains("eligibility").contains("expectedVersion");
+        }
+
+        @Test
+        void isNotRequiredOfSupportOrOfASellersApprovalOfARequest() {
+            assertThat(policy.decide(placed(), request(Actor.SUPPORT, "agent-1", PLACED_AT, null, "case-1")).allowed()).isTrue();
+            assertThat(policy.decide(placed(), request(Actor.SELLER_APPROVED, SELLER, PLACED_AT, null, "req-1")).allowed()).isTrue();
         }
 
         @Test
@@ -162,6 +194,51 @@ class CancellationPolicyTest {
             var decision = policy.decide(placed(), request(Actor.SELLER, SELLER, PLACED_AT, 7L, null));
             assertThat(refusal(decision)).isEqualTo(RejectionCode.STALE_CONFIRMATION);
             assertThat(((Decision.Refused) decision).detail()).contains("it changed");
+        }
+    }
+
+    @Nested
+    class ReasonsByActor { // rules 3, 4, 5
+
+        @Test
+        void aBuyerCannotGiveTheSystemsOrTheSellersReasons() {
+            for (var reason : new String[] {"SELLER_NON_RESPONSIVE", "DISPUTE_RESOLUTION", "ITEM_UNAVAILABLE", "BUYER_ASKED"}) {
+                var decision = policy.decide(placed(), request(Actor.BUYER, BUYER, PLACED_AT, 1L, null, reason));
+                assertThat(refusal(decision)).as(reason).isEqualTo(RejectionCode.REASON_NOT_ALLOWED);
+                assertThat(((Decision.Refused) decision).detail()).contains(reason).contains("CHANGED_MIND, FOUND_BETTER_PRICE");
+            }
+            for (var reason : CancellationPolicy.reasons(Actor.BUYER)) {
+                assertThat(policy.decide(placed(), request(Actor.BUYER, BUYER, PLACED_AT, 1L, null, reason)).allowed()).as(reason).isTrue();
+            }
+        }
+
+        @Test
+        void aSellerGivesTheSellersReasonsOnly() {
+            assertThat(refusal(policy.decide(placed(), request(Actor.SELLER, SELLER, PLACED_AT, 1L, null, "CHANGED_MIND"))))
+                    .isEqualTo(RejectionCode.REASON_NOT_ALLOWED);
+            assertThat(refusal(policy.decide(placed(), request(Actor.SELLER, SELLER, PLACED_AT, 1L, null, "DISPUTE_RESOLUTION"))))
+                    .isEqualTo(RejectionCode.REASON_NOT_ALLOWED);
+            for (var reason : CancellationPolicy.reasons(Actor.SELLER)) {
+                assertThat(policy.decide(placed(), request(Actor.SELLER, SELLER, PLACED_AT, 1L, null, reason)).allowed()).as(reason).isTrue();
+            }
+        }
+
+        @Test
+        void aSellersApprovalCarriesTheBuyersReasonAndSupportAnyReason() {
+            assertThat(refusal(policy.decide(placed(), request(Actor.SELLER_APPROVED, SELLER, PLACED_AT, null, "req-1",
+                    "DISPUTE_RESOLUTION")))).isEqualTo(RejectionCode.REASON_NOT_ALLOWED);
+            for (var reason : CancellationPolicy.reasons(Actor.SUPPORT)) {
+                assertThat(policy.decide(placed(), request(Actor.SUPPORT, "agent-1", PLACED_AT, null, "case-1", reason)).allowed())
+                        .as(reason).isTrue();
+            }
+            assertThat(CancellationPolicy.reasons(Actor.SUPPORT)).contains("SELLER_NON_RESPONSIVE", "DISPUTE_RESOLUTION");
+        }
+
+        @Test
+        void theEligibilityAnswerListsTheCallersOwn() {
+            assertThat(policy.eligibility(placed(), Actor.BUYER, BUYER, PLACED_AT).reasons()).isEqualTo(CancellationPolicy.reasons(Actor.BUYER))
+                    .doesNotContain("SELLER_NON_RESPONSIVE", "DISPUTE_RESOLUTION");
+            assertThat(policy.eligibility(placed(), Actor.SELLER, SELLER, PLACED_AT).reasons()).contains("ITEM_UNAVAILABLE", "BUYER_ASKED");
         }
     }
 
@@ -177,7 +254,8 @@ class CancellationPolicyTest {
                 case SELLER, SELLER_APPROVED -> SELLER;
                 case SUPPORT -> "agent-1";
             };
-            assertThat(refusal(policy.decide(cancelled, request(actor, actorId, PLACED_AT + 2, null, "ref-1"))))
+            var shown = actor == Actor.BUYER || actor == Actor.SELLER ? 2L : null;
+            assertThat(refusal(policy.decide(cancelled, request(actor, actorId, PLACED_AT + 2, shown, "ref-1"))))
                     .isEqualTo(RejectionCode.ALREADY_CANCELLED);
         }
     }

@@ -20,14 +20,27 @@ class OrderTest {
         var order = placed();
         var late = PLACED_AT + Duration.ofHours(4).toMillis();
         for (int i = 0; i < 500; i++) {
-            var request = new CancelRequest("c-" + i, Actor.BUYER, "buyer-ann", "CHANGED_MIND", null, late + i, null);
+            var request = new CancelRequest("c-" + i, Actor.BUYER, "buyer-ann", "CHANGED_MIND", 1L, late + i, null);
             order = order.decided(request, POLICY.decide(order, request), late + i);
         }
 
         assertThat(order.timeline()).hasSize(1 + 2 * Order.MAX_REFUSALS_SHOWN);
 
-        var bySeller = new CancelRequest("s-1", Actor.SELLER, "seller-sam", "ITEM_UNAVAILABLE", null, late + 600, null);
+        var bySeller = new CancelRequest("s-1", Actor.SELLER, "seller-sam", "ITEM_UNAVAILABLE", 1L, late + 600, null);
         var cancelled = order.decided(bySeller, POLICY.decide(order, bySeller), late + 600);
         assertThat(cancelled.timeline().getLast().event()).isEqualTo(TimelineEntry.CANCELLED);
+    }
+
+    @Test
+    void theNoteOfADirectCancellationIsKeptAndShownOnTheTimeline() {
+        var request = new CancelRequest("s-1", Actor.SELLER, "seller-sam", "ITEM_DAMAGED", "  The zip broke while packing. ",
+                1L, PLACED_AT + 60_000, null, null, null);
+        var cancelled = placed().decided(request, POLICY.decide(placed(), request), PLACED_AT + 61_000);
+
+        assertThat(cancelled.cancellation().note()).isEqualTo("  The zip broke while packing. ");
+        assertThat(cancelled.timeline()).anySatisfy(step -> {
+            assertThat(step.event()).isEqualTo(TimelineEntry.CANCEL_REQUESTED);
+            assertThat(step.detail()).isEqualTo("SELLER ITEM_DAMAGED: \"The zip broke while packing.\"");
+        });
     }
 }

@@ -33,6 +33,7 @@ import market.resale.schemas.credits.CreditIssued;
 import market.resale.schemas.messaging.ParticipantRole;
 import market.resale.schemas.orders.BuyerCommentCommand;
 import market.resale.schemas.orders.CancelOrderCommand;
+import market.resale.schemas.orders.CancelReason;
 import market.resale.schemas.orders.CancellationRejected;
 import market.resale.schemas.orders.CancellationWindowClosed;
 import market.resale.schemas.orders.CancellationWindowClosing;
@@ -110,7 +111,7 @@ class OrdersTopologyTest {
         return OrderCancelled.newBuilder().setOrderId(command.getOrderId()).setCommandId(command.getCommandId())
                 .setBuyerId("buyer-ann").setSellerId("seller-sam").setActor(command.getActor())
                 .setActorId(command.getActorId()).setReason(command.getReason()).setRefund(fullRefund())
-                .setPlacedAt(PLACED_AT).setCancelledAt(at).setReference(command.getReference()).build();
+                .setPlacedAt(PLACED_AT).setCancelledAt(at).setReference(command.getReference()).setNote(command.getNote()).build();
     }
 
     @Nested
@@ -197,6 +198,20 @@ class OrdersTopologyTest {
             assertThat(refusal.getCode()).isEqualTo(RejectionCode.ALREADY_SHIPPED);
             assertThat(refusal.getTrackingNumber()).isEqualTo("1Z999AA10123456784");
             assertThat(refusal.getDetail()).contains("1Z999AA10123456784");
+        }
+
+        @Test
+        void theNoteOfADirectCancellationTravelsWithTheEventAndIsOnTheTimeline() {
+            place("o-14");
+            var command = sellerCancels("o-14", PLACED_AT.plusSeconds(700)).setReason(CancelReason.ITEM_DAMAGED)
+                    .setNote(" Sorry, the zip broke while packing. ").build();
+
+            commandTopic.pipeInput("o-14", command);
+
+            assertThat(cancelledTopic.readValue().getNote()).isEqualTo("Sorry, the zip broke while packing.");
+            assertThat(order("o-14").timeline()).anySatisfy(step ->
+                    assertThat(step.detail()).isEqualTo("SELLER ITEM_DAMAGED: \"Sorry, the zip broke while packing.\""));
+            assertThat(order("o-14").cancellation().note()).contains("zip broke");
         }
 
         @Test
@@ -339,7 +354,7 @@ class OrdersTopologyTest {
         }
 
         @Test
-        void aConfirmationOfAnOrderThatShippedSinceItWasShownIsRefusedAsStale() {
+        void aConfirmationOfAnOrderThatShippedSinceItWasShownIsRefusedNamingTheParcel() {
             place("o-31");
             var shown = order("o-31").version();
             shippedTopic.pipeInput("o-31", shipped("o-31", PLACED_AT.plusSeconds(50)).build());
@@ -347,7 +362,7 @@ class OrdersTopologyTest {
             commandTopic.pipeInput("o-31", buyerCancels("o-31", PLACED_AT.plusSeconds(100)).setExpectedVersion(shown).build());
 
             var refusal = rejectedTopic.readValue();
-            assertThat(refusal.getCode()).isEqualTo(RejectionCode.STALE_CONFIRMATION);
+            assertThat(refusal.getCode()).isEqualTo(RejectionCode.ALREADY_SHIPPED);
             assertThat(refusal.getTrackingNumber()).isEqualTo("1Z999AA10123456784");
             assertThat(order("o-31").status()).isEqualTo(OrderStatus.SHIPPED);
         }
@@ -443,7 +458,9 @@ class OrdersTopologyTest {
             commandTopic.pipeInput("o-70", command);
             commandTopic.pipeInput("o-70", command); // redelivered
 
-            assertThat(cancelledTopic.readValuesToList()).containsExactly(expectedCancellation(command, PLACED_AT));
+            // The parcel was on its way: the event names it, so both parties can be told it comes back.
+            assertThat(cancelledTopic.readValuesToList()).containsExactly(OrderCancelled.newBuilder(expectedCancellation(command, PLACED_AT))
+                    .setTrackingNumber("1Z999AA10123456784").setCarrier("UPS").build());
             assertThat(order("o-70").status()).isEqualTo(OrderStatus.CANCELLED);
         }
 

@@ -81,7 +81,15 @@ class OrdersControllerTest {
     }
 
     private static String body(Long expectedVersion) {
-        return "{\"reason\":\"CHANGED_MIND\"" + (expectedVersion == null ? "" : ",\"expectedVersion\":" + expectedVersion) + "}";
+        return body("CHANGED_MIND", expectedVersion);
+    }
+
+    private static String body(String reason, Long expectedVersion) {
+        return "{\"reason\":\"" + reason + "\"" + (expectedVersion == null ? "" : ",\"expectedVersion\":" + expectedVersion) + "}";
+    }
+
+    private static String reason(Actor actor) {
+        return actor == Actor.SELLER ? "ITEM_UNAVAILABLE" : "CHANGED_MIND";
     }
 
     private WebTestClient.ResponseSpec cancel(WebTestClient client, String key, String json) {
@@ -90,9 +98,9 @@ class OrdersControllerTest {
     }
 
     private Attempt decided(Actor actor, String actorId, String key, Long expectedVersion, Decision decision) {
-        var fingerprint = CancelRequest.fingerprint(actor, "CHANGED_MIND", null, expectedVersion);
-        var request = new CancelRequest(actorId + ":" + key, actor, actorId, "CHANGED_MIND", expectedVersion, NOW.toEpochMilli(),
-                null, fingerprint, new SourceOffset(Topics.CANCEL_COMMANDS.name(), 0, 41));
+        var fingerprint = CancelRequest.fingerprint(actor, reason(actor), null, expectedVersion);
+        var request = new CancelRequest(actorId + ":" + key, actor, actorId, reason(actor), null, expectedVersion,
+                NOW.toEpochMilli(), null, fingerprint, new SourceOffset(Topics.CANCEL_COMMANDS.name(), 0, 41));
         return Attempt.of(request, decision, NOW.toEpochMilli());
     }
 
@@ -138,11 +146,11 @@ class OrdersControllerTest {
     @Test
     void aCommittedRefusalIsAProblemWithItsCodeAndTrackingNumber() {
         var key = "key-00002";
-        var refused = decided(Actor.SELLER, SELLER, key, null, new Decision.Refused(RejectionCode.ALREADY_SHIPPED,
+        var refused = decided(Actor.SELLER, SELLER, key, 1L, new Decision.Refused(RejectionCode.ALREADY_SHIPPED,
                 "The order has shipped", "1Z999"));
         when(attempts.get(OrdersTopology.attemptKey("o-1", SELLER + ":" + key))).thenReturn(null, refused);
 
-        cancel(client(SELLER, "SELLER"), key, body(null)).expectStatus().isEqualTo(409).expectBody()
+        cancel(client(SELLER, "SELLER"), key, body("ITEM_UNAVAILABLE", 1L)).expectStatus().isEqualTo(409).expectBody()
                 .jsonPath("$.code").isEqualTo("already-shipped")
                 .jsonPath("$.trackingNumber").isEqualTo("1Z999")
                 .jsonPath("$.commandId").isEqualTo(SELLER + ":" + key);
@@ -151,11 +159,11 @@ class OrdersControllerTest {
     @Test
     void aDecisionNotYetCommittedIsNotToldTheCallerIsSentWhereToAsk() {
         var key = "key-00003";
-        var allowed = decided(Actor.BUYER, BUYER, key, null, new Decision.Allowed(5_500, "USD"));
+        var allowed = decided(Actor.BUYER, BUYER, key, 1L, new Decision.Allowed(5_500, "USD"));
         when(attempts.get(OrdersTopology.attemptKey("o-1", BUYER + ":" + key))).thenReturn(null, allowed);
         CommitWatch notYet = (source, wait) -> Mono.just(false);
 
-        cancel(client(BUYER, "BUYER", notYet), key, body(null)).expectStatus().isAccepted()
+        cancel(client(BUYER, "BUYER", notYet), key, body(1L)).expectStatus().isAccepted()
                 .expectHeader().valueEquals("Location", "/orders/o-1/cancellations/" + BUYER + ":" + key)
                 .expectBody().jsonPath("$.status").isEqualTo("PENDING");
         client(BUYER, "BUYER", notYet).get().uri("/orders/o-1/cancellations/" + BUYER + ":" + key).exchange()
@@ -165,23 +173,23 @@ class OrdersControllerTest {
     @Test
     void theSameKeyWithAnotherBodyIsRefusedAndNothingIsSent() {
         var key = "key-00004";
-        var earlier = decided(Actor.BUYER, BUYER, key, null, new Decision.Allowed(5_500, "USD"));
+        var earlier = decided(Actor.BUYER, BUYER, key, 1L, new Decision.Allowed(5_500, "USD"));
         when(attempts.get(OrdersTopology.attemptKey("o-1", BUYER + ":" + key))).thenReturn(earlier);
 
-        cancel(client(BUYER, "BUYER"), key, body(1L)).expectStatus().isEqualTo(422)
+        cancel(client(BUYER, "BUYER"), key, body("FOUND_BETTER_PRICE", 1L)).expectStatus().isEqualTo(422)
                 .expectBody().jsonPath("$.code").isEqualTo("idempotency-key-reused");
-        cancel(client(BUYER, "BUYER"), key, body(null)).expectStatus().isOk(); // the same request: the first answer
+        cancel(client(BUYER, "BUYER"), key, body(1L)).expectStatus().isOk(); // the same request: the first answer
         verify(publisher, never()).publish(any(), anyString(), any());
     }
 
     @Test
     void strangersCannotCancelOrAskAboutAnotherCallersCancellation() {
-        cancel(client("buyer-2", "BUYER"), "key-00005", body(null)).expectStatus().isNotFound();
+        cancel(client("buyer-2", "BUYER"), "key-00005", body(1L)).expectStatus().isNotFound();
         verify(publisher, never()).publish(any(), anyString(), any());
 
         var key = "key-00006";
         when(attempts.get(OrdersTopology.attemptKey("o-1", BUYER + ":" + key)))
-                .thenReturn(decided(Actor.BUYER, BUYER, key, null, new Decision.Allowed(5_500, "USD")));
+                .thenReturn(decided(Actor.BUYER, BUYER, key, 1L, new Decision.Allowed(5_500, "USD")));
         client(SELLER, "SELLER").get().uri("/orders/o-1/cancellations/" + BUYER + ":" + key).exchange().expectStatus().isNotFound();
         client(BUYER, "BUYER").get().uri("/orders/o-1/cancellations/" + BUYER + ":" + key).exchange().expectStatus().isOk()
                 .expectBody().jsonPath("$.status").isEqualTo("CANCELLED");
@@ -192,5 +200,36 @@ class OrdersControllerTest {
         cancel(client(BUYER, "BUYER"), "key-00007", "{\"note\":\"x\"}").expectStatus().isBadRequest()
                 .expectBody().jsonPath("$.code").isEqualTo("invalid-request").jsonPath("$.fields.reason").exists();
         verify(publisher, never()).publish(any(), anyString(), any());
+    }
+
+    @Test
+    void aBuyerOrSellerWhoDidNotLookFirstIsToldToAndNothingIsSent() {
+        cancel(client(BUYER, "BUYER"), "key-00008", body(null)).expectStatus().isEqualTo(428)
+                .expectBody().jsonPath("$.code").isEqualTo("confirmation-required")
+                .jsonPath("$.fields.expectedVersion").exists()
+                .jsonPath("$.eligibility").isEqualTo("/orders/o-1/cancellation-eligibility");
+        cancel(client(SELLER, "SELLER"), "key-00009", body("ITEM_UNAVAILABLE", null)).expectStatus().isEqualTo(428);
+        verify(publisher, never()).publish(any(), anyString(), any());
+    }
+
+    @Test
+    void aReasonTheCallerMayNotGiveIsRefusedNamingTheirsAndNothingIsSent() {
+        cancel(client(BUYER, "BUYER"), "key-00010", body("DISPUTE_RESOLUTION", 1L)).expectStatus().isEqualTo(422)
+                .expectBody().jsonPath("$.code").isEqualTo("reason-not-allowed")
+                .jsonPath("$.fields.reason").exists()
+                .jsonPath("$.allowedReasons[0]").isEqualTo("CHANGED_MIND");
+        cancel(client(SELLER, "SELLER"), "key-00011", body("CHANGED_MIND", 1L)).expectStatus().isEqualTo(422)
+                .expectBody().jsonPath("$.allowedReasons").value(reasons -> assertThat(reasons.toString()).contains("ITEM_UNAVAILABLE"));
+        verify(publisher, never()).publish(any(), anyString(), any());
+    }
+
+    @Test
+    void theReasonsAreServedByActorAndTheCallersOwnWithTheEligibility() {
+        client(BUYER, "BUYER").get().uri("/cancellation-reasons").exchange().expectStatus().isOk().expectBody()
+                .jsonPath("$.buyer[0]").isEqualTo("CHANGED_MIND")
+                .jsonPath("$.seller").value(seller -> assertThat(seller.toString()).contains("BUYER_ASKED").doesNotContain("CHANGED_MIND"))
+                .jsonPath("$.support").value(support -> assertThat(support.toString()).contains("DISPUTE_RESOLUTION"));
+        client(SELLER, "SELLER").get().uri("/orders/o-1/cancellation-eligibility").exchange().expectStatus().isOk()
+                .expectBody().jsonPath("$.reasons[0]").isEqualTo("ITEM_UNAVAILABLE");
     }
 }
