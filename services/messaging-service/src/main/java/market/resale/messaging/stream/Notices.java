@@ -59,15 +59,56 @@ final class Notices {
                 at);
     }
 
+    /**
+     * Each party hears what the cancellation means for them: who cancelled and why, what the other party wrote, the
+     * refund, and, when the parcel had already left (only support cancels then), that it comes back and how.
+     */
     static Notification cancellationConfirmed(OrderCancelled cancelled, String recipient) {
         var refund = cancelled.getRefund();
-        var body = !recipient.equals(cancelled.getBuyerId()) ? "The buyer is refunded; there is nothing to ship."
-                : refund.getTotalCents() == 0 ? "The order cost you nothing, so there is nothing to refund."
-                : money(refund.getTotalCents(), refund.getCurrency()) + " is refunded to you as store credit.";
+        var toBuyer = recipient.equals(cancelled.getBuyerId());
+        var shipped = cancelled.getTrackingNumber() != null;
+        var parcel = shipped ? (cancelled.getCarrier() == null ? "" : cancelled.getCarrier() + " ") + "tracking "
+                + cancelled.getTrackingNumber() : null;
+        var body = new StringBuilder(byWhom(cancelled, toBuyer));
+        var fromOther = switch (cancelled.getActor()) {
+            case BUYER -> !toBuyer;
+            case SELLER -> toBuyer;
+            default -> false;
+        };
+        if (fromOther && !blank(cancelled.getNote())) {
+            body.append(" ").append(toBuyer ? "The seller" : "The buyer").append(" wrote: \"")
+                    .append(preview(cancelled.getNote())).append("\"");
+        }
+        body.append(" ");
+        if (toBuyer) {
+            body.append(refund.getTotalCents() == 0 ? "The order cost you nothing, so there is nothing to refund."
+                    : money(refund.getTotalCents(), refund.getCurrency()) + " is refunded to you as store credit.");
+            if (shipped) {
+                body.append(" The parcel (").append(parcel).append(") had already left the seller: it goes back to them. "
+                        + "Refuse it at delivery, or if it reaches you, keep it unopened and send it back as the help-center "
+                        + "case tells you. Your credit stays yours.");
+            }
+        } else {
+            body.append("The buyer is refunded as store credit.");
+            body.append(shipped ? " The parcel (" + parcel + ") had already left you: it comes back to you, returned by the "
+                    + "carrier or by the buyer as the help-center case arranges. You are told when it is scanned back."
+                    : " Do not ship it: any label created for it is voided.");
+        }
         return builder(Ids.notificationId("order-cancelled", cancelled.getOrderId(), cancelled.getCommandId(), recipient),
                 recipient, NotificationKind.CANCELLATION_CONFIRMED, cancelled.getOrderId(),
-                "Order " + cancelled.getOrderId() + " is cancelled", body, cancelled.getCancelledAt().toEpochMilli())
+                "Order " + cancelled.getOrderId() + " is cancelled", body.toString(), cancelled.getCancelledAt().toEpochMilli())
                 .setAmountCents(refund.getTotalCents()).setCurrency(refund.getCurrency()).build();
+    }
+
+    private static String byWhom(OrderCancelled cancelled, boolean toBuyer) {
+        var reason = cancelled.getReason().name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ');
+        return switch (cancelled.getActor()) {
+            case BUYER -> (toBuyer ? "You cancelled it" : "The buyer cancelled it") + " (" + reason + ").";
+            case SELLER -> (toBuyer ? "The seller cancelled it" : "You cancelled it") + " (" + reason + ").";
+            case SELLER_APPROVED -> toBuyer ? "The seller approved your cancellation request." : "You approved the buyer's "
+                    + "cancellation request.";
+            case SUPPORT -> "Support cancelled it as the outcome of a help-center case (" + reason + ").";
+        };
     }
 
     static Notification cancellationRefused(String orderId, String commandId, String recipient, String detail,

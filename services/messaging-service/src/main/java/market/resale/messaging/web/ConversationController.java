@@ -32,6 +32,7 @@ import market.resale.platform.web.OwnerRouting;
 import market.resale.schemas.messaging.ConversationAction;
 import market.resale.schemas.messaging.ConversationCommand;
 import market.resale.schemas.orders.CancelReason;
+import market.resale.schemas.topics.CancelReasons;
 import market.resale.schemas.topics.Topics;
 import org.apache.kafka.common.serialization.Serdes;
 import org.springframework.http.HttpStatus;
@@ -174,12 +175,19 @@ public class ConversationController {
     @ApiResponse(responseCode = "409", description = "Refused: `window-still-open` (with `cancelYourself`), `already-shipped` "
             + "(with `trackingNumber`), `already-cancelled`, `request-pending` (with the open `requestId`), "
             + "`request-limit-reached`, `conversation-limit-reached`")
-    @ApiResponse(responseCode = "422", description = "`idempotency-key-reused`: the key answered another request")
+    @ApiResponse(responseCode = "422", description = "`idempotency-key-reused`: the key answered another request; "
+            + "`reason-not-allowed`: not one of a buyer's reasons (`allowedReasons`)")
     @PostMapping(path = "/orders/{orderId}/cancellation-requests", consumes = MediaType.APPLICATION_JSON_VALUE)
     public Mono<ResponseEntity<?>> requestCancellation(@PathVariable String orderId, @Valid @RequestBody CancellationRequestBody body,
                                                        @RequestHeader(name = "Idempotency-Key", required = false) String idempotencyKey,
                                                        Authentication auth, ServerHttpRequest request) {
         checkNote(body.note());
+        if (!CancelReasons.BUYER.contains(body.reason().name())) {
+            throw new ApiProblem(HttpStatus.UNPROCESSABLE_CONTENT, "reason-not-allowed", "A buyer cannot ask to cancel for "
+                    + body.reason() + "; the reasons allowed are " + String.join(", ", CancelReasons.BUYER) + ".")
+                    .with("fields", java.util.Map.of("reason", "not one of " + String.join(", ", CancelReasons.BUYER)))
+                    .with("allowedReasons", CancelReasons.BUYER);
+        }
         var write = new Write(ConversationAction.REQUEST_CANCELLATION, Party.BUYER, body.note(), body.reason());
         return write(orderId, Caller.of(auth), idempotencyKey, request, body, write,
                 outcome -> ResponseEntity.created(requestUri(orderId, outcome.requestId())).body(requestView(orderId, outcome.requestId())),

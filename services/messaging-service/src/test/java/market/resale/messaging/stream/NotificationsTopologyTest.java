@@ -32,6 +32,7 @@ import market.resale.platform.web.OwnerRouting;
 import market.resale.platform.web.ProblemHandling;
 import market.resale.schemas.RecordMother;
 import market.resale.schemas.messaging.Notification;
+import market.resale.schemas.orders.CancelReason;
 import market.resale.schemas.messaging.NotificationKind;
 import market.resale.schemas.orders.Actor;
 import market.resale.schemas.orders.RejectionCode;
@@ -104,8 +105,43 @@ class NotificationsTopologyTest {
         assertThat(harness.notifications.readValuesToList())
                 .extracting(Notification::getUserId, Notification::getKind, Notification::getBody)
                 .containsExactly(
-                        tuple(BUYER, NotificationKind.CANCELLATION_CONFIRMED, "61.57 USD is refunded to you as store credit."),
-                        tuple(SELLER, NotificationKind.CANCELLATION_CONFIRMED, "The buyer is refunded; there is nothing to ship."));
+                        tuple(BUYER, NotificationKind.CANCELLATION_CONFIRMED,
+                                "You cancelled it (changed mind). 61.57 USD is refunded to you as store credit."),
+                        tuple(SELLER, NotificationKind.CANCELLATION_CONFIRMED, "The buyer cancelled it (changed mind). The "
+                                + "buyer is refunded as store credit. Do not ship it: any label created for it is voided."));
+    }
+
+    @Test
+    void whatTheOneWhoCancelledWroteReachesTheOtherParty() {
+        harness.placed.pipeInput("o-1", placed("o-1").build());
+
+        harness.cancelled.pipeInput("o-1", RecordMother.orderCancelled("o-1", RecordMother.CANCELLED_AT).setActor(Actor.SELLER)
+                .setActorId(SELLER).setReason(CancelReason.ITEM_DAMAGED).setNote("The zip broke while packing, sorry.").build());
+
+        assertThat(harness.notifications.readValuesToList())
+                .extracting(Notification::getUserId, Notification::getBody)
+                .containsExactly(
+                        tuple(BUYER, "The seller cancelled it (item damaged). The seller wrote: \"The zip broke while packing, "
+                                + "sorry.\" 61.57 USD is refunded to you as store credit."),
+                        tuple(SELLER, "You cancelled it (item damaged). The buyer is refunded as store credit. Do not ship it: "
+                                + "any label created for it is voided."));
+    }
+
+    @Test
+    void whenSupportCancelsAnOrderThatShippedBothAreToldTheParcelComesBackAndHow() {
+        harness.placed.pipeInput("o-1", placed("o-1").build());
+
+        harness.cancelled.pipeInput("o-1", RecordMother.orderCancelled("o-1", RecordMother.CANCELLED_AT).setActor(Actor.SUPPORT)
+                .setActorId("agent-ada").setReason(CancelReason.DISPUTE_RESOLUTION).setReference("case-1")
+                .setTrackingNumber("1Z999").setCarrier("UPS").build());
+
+        var notices = harness.notifications.readValuesToList();
+        assertThat(notices).extracting(Notification::getUserId).containsExactly(BUYER, SELLER);
+        assertThat(notices.get(0).getBody()).startsWith("Support cancelled it as the outcome of a help-center case")
+                .contains("61.57 USD is refunded to you as store credit").contains("UPS tracking 1Z999")
+                .contains("goes back to them").contains("Refuse it at delivery").doesNotContain("nothing to ship");
+        assertThat(notices.get(1).getBody()).contains("UPS tracking 1Z999").contains("comes back to you")
+                .contains("scanned back").doesNotContain("Do not ship");
     }
 
     @Test
@@ -121,9 +157,10 @@ class NotificationsTopologyTest {
                 .extracting(Notification::getUserId, Notification::getKind, Notification::getTitle, Notification::getBody)
                 .containsExactly(
                         tuple(BUYER, NotificationKind.CANCELLATION_CONFIRMED, "Order o-1 is cancelled",
-                                "The order cost you nothing, so there is nothing to refund."),
+                                "You cancelled it (changed mind). The order cost you nothing, so there is nothing to refund."),
                         tuple(SELLER, NotificationKind.CANCELLATION_CONFIRMED, "Order o-1 is cancelled",
-                                "The buyer is refunded; there is nothing to ship."),
+                                "The buyer cancelled it (changed mind). The buyer is refunded as store credit. Do not ship it: "
+                                        + "any label created for it is voided."),
                         tuple(BUYER, NotificationKind.CREDIT_ISSUED, "Nothing to refund for order o-1",
                                 "Cancelled order o-1 cost you nothing, so no credit is added. Your balance stays 10.00 USD."));
     }

@@ -158,6 +158,16 @@ class ConversationControllerTest {
                 .expectStatus().isBadRequest().expectBody().jsonPath("$.code").isEqualTo("invalid-idempotency-key");
         verify(publisher, never()).publish(any(), anyString(), any());
     }
+
+    @Test
+    void aBuyerAsksTheSellerOnlyForABuyersReason() {
+        for (var reason : new String[] {"SELLER_NON_RESPONSIVE", "DISPUTE_RESOLUTION", "ITEM_UNAVAILABLE"}) {
+            post(BUYER, "BUYER", "/orders/o-1/cancellation-requests", "{\"reason\":\"" + reason + "\"}", null)
+                    .expectStatus().isEqualTo(422).expectBody().jsonPath("$.code").isEqualTo("reason-not-allowed")
+                    .jsonPath("$.fields.reason").exists().jsonPath("$.allowedReasons[0]").isEqualTo("CHANGED_MIND");
+        }
+        verify(publisher, never()).publish(any(), anyString(), any());
+    }
     @Test
     void aKeyUsedForAnotherRequestIsRefusedInsteadOfAnsweredWithTheOthersAnswer() {
         // the seller approved r-1 with key-00003, and wrote a message with key-00004

@@ -5,15 +5,21 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import market.resale.schemas.topics.CancelReasons;
 
 /**
  * Buyer records and seller signals (rule 9, §1.3, §9). Both are computed over the orders placed in
  * the last {@code period} (90 days by default): an order placed exactly {@code period} ago is out.
  * Counting a cohort of orders (rather than cancellations by date) keeps the rate between 0 and 1.
  *
- * <p>A buyer's {@code rate} counts only the cancellations the buyer asked for (their own, and the
- * ones a seller approved at their request): a seller or support cancelling is not held against the
- * buyer, though the breakdown shows every cancellation by reason and actor.
+ * <p>A buyer's {@code rate} counts only the cancellations the buyer asked for (their own, the ones a
+ * seller approved at their request or made saying the buyer asked): a seller or support cancelling is
+ * not held against the buyer, nor is a buyer's cancellation of an order the seller did not ship in
+ * time; the breakdown shows every cancellation by reason and actor.
+ *
+ * <p>A seller's {@code cancellationRate} counts only the cancellations the seller caused (rule 15, as
+ * marketplaces' seller standards do): its own (unless the buyer asked), missed ship-by deadlines, and
+ * support cases decided against it. The buyers' own cancellations are shown by actor, not held against it.
  */
 public final class Reputation {
 
@@ -38,8 +44,13 @@ public final class Reputation {
                               Map<Actor, Integer> byActor, List<Comment> comments) {
     }
 
+    /**
+     * @param cancellations             every cancellation of a sale in the period, whoever made it
+     * @param sellerCausedCancellations those the seller caused ({@link #sellerCaused})
+     * @param cancellationRate          seller-caused cancellations over sales
+     */
     public record SellerSignals(String sellerId, long since, long until, int sales, int cancellations,
-                                double cancellationRate, Map<Actor, Integer> byActor, int shippedSales,
+                                int sellerCausedCancellations, double cancellationRate, Map<Actor, Integer> byActor, int shippedSales,
                                 Long medianTimeToFirstScanMillis, Double averageRating, String ratingNote) {
     }
 
@@ -62,7 +73,7 @@ public final class Reputation {
                 cancelled++;
                 byReason.merge(order.cancelReason(), 1, Integer::sum);
                 byActor.merge(order.cancelledBy(), 1, Integer::sum);
-                if (order.cancelledBy() == Actor.BUYER || order.cancelledBy() == Actor.SELLER_APPROVED) {
+                if (buyerInitiated(order.cancelledBy(), order.cancelReason())) {
                     buyerInitiated++;
                 }
             }
@@ -74,7 +85,7 @@ public final class Reputation {
 
     public SellerSignals seller(String sellerId, Iterable<OrderFact> sales, long now) {
         var since = now - period.toMillis();
-        int count = 0, cancelled = 0;
+        int count = 0, cancelled = 0, caused = 0;
         var byActor = new TreeMap<Actor, Integer>();
         var timesToShip = new ArrayList<Long>();
         for (var order : sales) {
@@ -85,13 +96,36 @@ public final class Reputation {
             if (order.status() == OrderStatus.CANCELLED) {
                 cancelled++;
                 byActor.merge(order.cancelledBy(), 1, Integer::sum);
+                if (sellerCaused(order.cancelledBy(), order.cancelReason())) {
+                    caused++;
+                }
             }
             if (order.shippedAt() != null) {
                 timesToShip.add(order.shippedAt() - order.placedAt());
             }
         }
-        return new SellerSignals(sellerId, since, now, count, cancelled, ratio(cancelled, count), byActor,
+        return new SellerSignals(sellerId, since, now, count, cancelled, caused, ratio(caused, count), byActor,
                 timesToShip.size(), median(timesToShip), null, NO_RATINGS_FEED);
+    }
+
+    /** Whether the buyer asked for this cancellation: it then counts on the buyer's record. */
+    public static boolean buyerInitiated(Actor by, String reason) {
+        return switch (by) {
+            case BUYER -> !CancelReasons.SELLER_DID_NOT_SHIP.equals(reason);
+            case SELLER_APPROVED -> true;
+            case SELLER -> CancelReasons.BUYER_ASKED.equals(reason);
+            case SUPPORT -> false;
+        };
+    }
+
+    /** Whether the seller caused this cancellation: it then counts against the seller's rate. */
+    public static boolean sellerCaused(Actor by, String reason) {
+        return switch (by) {
+            case SELLER -> !CancelReasons.BUYER_ASKED.equals(reason);
+            case BUYER -> CancelReasons.SELLER_DID_NOT_SHIP.equals(reason);
+            case SUPPORT -> CancelReasons.DECIDED_AGAINST_SELLER.contains(reason) || CancelReasons.SELLER_DID_NOT_SHIP.equals(reason);
+            case SELLER_APPROVED -> false;
+        };
     }
 
     /** Whether the eligibility answer warns this buyer before they cancel: enough purchases, and a rate above the threshold. */

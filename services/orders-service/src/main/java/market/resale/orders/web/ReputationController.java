@@ -67,8 +67,14 @@ public class ReputationController {
     public record CommentView(String orderId, String sellerId, String text, Instant at) {
     }
 
+    /**
+     * @param cancellations             every cancellation of a sale, whoever made it ({@code byActor})
+     * @param sellerCausedCancellations the seller's own (unless the buyer asked), missed ship-by deadlines, cases decided
+     *                                  against the seller
+     * @param cancellationRate          seller-caused cancellations over sales
+     */
     public record SellerSignalsView(String sellerId, Duration period, Instant since, Instant until, int sales,
-                                    int cancellations, double cancellationRate, Map<Actor, Integer> byActor,
+                                    int cancellations, int sellerCausedCancellations, double cancellationRate, Map<Actor, Integer> byActor,
                                     int shippedSales, Duration medianTimeToFirstScan, Double averageRating,
                                     String ratingNote) {
     }
@@ -122,7 +128,7 @@ public class ReputationController {
             var s = reputation.seller(sellerId, history.facts(PartyOrder.SELLER, sellerId), clock.millis());
             return Mono.just(ResponseEntity.ok(new SellerSignalsView(s.sellerId(), reputation.period(),
                     Instant.ofEpochMilli(s.since()), Instant.ofEpochMilli(s.until()), s.sales(), s.cancellations(),
-                    s.cancellationRate(), s.byActor(), s.shippedSales(),
+                    s.sellerCausedCancellations(), s.cancellationRate(), s.byActor(), s.shippedSales(),
                     s.medianTimeToFirstScanMillis() == null ? null : Duration.ofMillis(s.medianTimeToFirstScanMillis()),
                     s.averageRating(), s.ratingNote())));
         });

@@ -111,12 +111,35 @@ class ReputationTest {
 
             assertThat(signals.sales()).isEqualTo(5);
             assertThat(signals.cancellations()).isEqualTo(2);
+            assertThat(signals.sellerCausedCancellations()).isEqualTo(2);
             assertThat(signals.cancellationRate()).isEqualTo(0.4);
             assertThat(signals.byActor()).isEqualTo(Map.of(Actor.SUPPORT, 1, Actor.SELLER, 1));
             assertThat(signals.shippedSales()).isEqualTo(4);
             assertThat(signals.medianTimeToFirstScanMillis()).isEqualTo(7 * hour); // (4 h + 10 h) / 2 of 2, 4, 10, 30
             assertThat(signals.averageRating()).isNull();
             assertThat(signals.ratingNote()).isEqualTo(Reputation.NO_RATINGS_FEED);
+        }
+
+        @Test
+        void theRateCountsOnlyTheCancellationsTheSellerCaused() {
+            var sales = List.of(
+                    cancelled("s-1", daysAgo(1), Actor.BUYER, "CHANGED_MIND"),                // the buyer's own
+                    cancelled("s-2", daysAgo(2), Actor.SELLER_APPROVED, "ORDERED_BY_MISTAKE"), // asked by the buyer
+                    cancelled("s-3", daysAgo(3), Actor.SELLER, "BUYER_ASKED"),                // asked by the buyer
+                    cancelled("s-4", daysAgo(4), Actor.SELLER, "ITEM_UNAVAILABLE"),           // the seller's
+                    cancelled("s-5", daysAgo(5), Actor.BUYER, "SELLER_DID_NOT_SHIP"),         // a missed ship-by
+                    cancelled("s-6", daysAgo(6), Actor.SUPPORT, "SELLER_NON_RESPONSIVE"),     // decided against the seller
+                    cancelled("s-7", daysAgo(7), Actor.SUPPORT, "OTHER"),                     // not against the seller
+                    kept("s-8", daysAgo(8)), kept("s-9", daysAgo(9)), kept("s-10", daysAgo(10)));
+
+            var signals = REPUTATION.seller("seller-sam", sales, NOW.toEpochMilli());
+
+            assertThat(signals.cancellations()).isEqualTo(7);
+            assertThat(signals.sellerCausedCancellations()).isEqualTo(3);
+            assertThat(signals.cancellationRate()).isEqualTo(0.3);
+            // and the other way round: a buyer is not held to what the seller caused
+            var record = REPUTATION.buyer("buyer-ann", sales, NOW.toEpochMilli());
+            assertThat(record.buyerInitiatedCancellations()).isEqualTo(3);
         }
 
         @Test
