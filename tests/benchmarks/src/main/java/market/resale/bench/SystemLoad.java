@@ -265,7 +265,8 @@ final class SystemLoad implements AutoCloseable {
                 .timeout(Duration.ofSeconds(30))
                 .header("Authorization", "Bearer " + tokens.get(order.buyer))
                 .header("Content-Type", "application/json").header("Idempotency-Key", key)
-                .POST(HttpRequest.BodyPublishers.ofString("{\"reason\":\"CHANGED_MIND\"}")).build();
+                // The buyer confirms what checkout showed them: a placed order is version 1 (rule 7 requires the version).
+                .POST(HttpRequest.BodyPublishers.ofString("{\"reason\":\"CHANGED_MIND\",\"expectedVersion\":1}")).build();
         http.sendAsync(request, HttpResponse.BodyHandlers.ofString()).whenComplete((response, error) -> {
             int status = error != null ? -2 : response.statusCode();
             boolean retry = status == -2 || status == 404 || status == 429 || status == 503;

@@ -111,7 +111,7 @@ class FaultTest {
             }
             var asked = java.time.Instant.now();
             var told = orders.parallelStream().collect(java.util.stream.Collectors.toMap(o -> o.id, o -> load.post("orders-service",
-                    "/orders/" + o.id + "/cancellations", o.buyer, "cancel-" + o.id, "{\"reason\":\"CHANGED_MIND\"}")));
+                    "/orders/" + o.id + "/cancellations", o.buyer, "cancel-" + o.id, "{\"reason\":\"CHANGED_MIND\",\"expectedVersion\":1}")));
             orders.forEach(o -> load.scan(o.id, asked.minusSeconds(1)));
             load.flush();
             // orders-service has the scan (after the cancellation it decided, if it decided it): the order is shipped, or

@@ -242,7 +242,7 @@ final class Load implements AutoCloseable {
         if (order.cancels()) {
             var key = "cancel-" + order.id;
             start(order, new Step("cancel", "orders-service", "/orders/" + order.id + "/cancellations", order.buyer, key,
-                    "{\"reason\":\"CHANGED_MIND\"}", answer -> {
+                    "{\"reason\":\"CHANGED_MIND\",\"expectedVersion\":1}", answer -> {
                         order.cancelCommandId = order.buyer + ":" + key;
                         return null;
                     }), order.plan == 5 ? 1_200 : 500);

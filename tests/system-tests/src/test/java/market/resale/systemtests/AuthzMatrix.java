@@ -181,13 +181,14 @@ final class AuthzMatrix {
                 get("/orders/{orderId}/cancellation-eligibility").call("/orders/{order}/cancellation-eligibility").hidden()
                         .grant("200", BO, SO, AGENT),
                 post("/orders/{orderId}/cancellations").call("/orders/{ownOrder}/cancellations")
-                        .json("{\"reason\":\"CHANGED_MIND\",\"note\":\"authorization matrix\"}").hidden()
+                        .json("{\"reason\":\"OTHER\",\"note\":\"authorization matrix\",\"expectedVersion\":1}").hidden()
                         .grant("2xx", BO, SO).grant("409", AGENT)
                         .note("each owner cancels an order of their own, within the window; support: `409 case-required` "
                                 + "(support cancels through a case)"),
                 get("/orders/{orderId}/cancellations/{commandId}").call("/orders/{order:cancelled}/cancellations/{cancelCommand}")
                         .hidden().grant("200", BO, AGENT)
                         .note("the buyer's cancellation: its submitter and support; the seller is a party but not its submitter"),
+                get("/cancellation-reasons").everyoneSignedIn("200").note("the reasons each actor may give"),
                 get("/purchases").grant("200", BO, BX).note("the caller's own purchases"),
                 get("/sales").grant("200", SO, SX).note("the caller's own sales"),
                 get("/buyers/{buyerId}/record").call("/buyers/{buyer}/record").hidden().grant("200", BO, SO, AGENT)

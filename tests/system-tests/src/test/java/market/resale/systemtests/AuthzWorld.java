@@ -171,7 +171,7 @@ final class AuthzWorld {
         // A cancelled order: the buyer's cancellation (its command id), the buyer's credit.
         var key = "authz-cancel-" + run;
         var cancelled = ordersService.post("/orders/" + orders.get("cancelled") + "/cancellations", b,
-                "{\"reason\":\"CHANGED_MIND\"}", Map.of("Idempotency-Key", key));
+                "{\"reason\":\"CHANGED_MIND\",\"expectedVersion\":1}", Map.of("Idempotency-Key", key));
         assertThat(cancelled.status()).as("seed: cancel").isIn(200, 202);
         cancelCommand = buyer + ":" + key;
         await().atMost(WAIT).until(() -> "CANCELLED".equals(

@@ -156,9 +156,9 @@ class CancellationPathTest {
             var seen = instance.get("/orders/" + orderId, stranger);
             assertThat(seen.status()).isEqualTo(404);
             assertThat(seen.contentType()).startsWith("application/problem+json");
-            assertThat(instance.post("/orders/" + orderId + "/cancellations", stranger, "{\"reason\":\"OTHER\"}", Map.of())
+            assertThat(instance.post("/orders/" + orderId + "/cancellations", stranger, "{\"reason\":\"OTHER\",\"expectedVersion\":1}", Map.of())
                     .status()).isEqualTo(404);
-            assertThat(instance.post("/orders/" + orderId + "/cancellations", otherSeller, "{\"reason\":\"OTHER\"}", Map.of())
+            assertThat(instance.post("/orders/" + orderId + "/cancellations", otherSeller, "{\"reason\":\"OTHER\",\"expectedVersion\":1}", Map.of())
                     .status()).isEqualTo(404);
             assertThat(instance.get("/orders/" + orderId, null).status()).isEqualTo(401);
         }
@@ -192,10 +192,10 @@ class CancellationPathTest {
         // Confirm half the cancellations on each instance: each gets its decision, whoever owns the order.
         for (int i = 0; i < orderIds.size(); i++) {
             var instance = i % 2 == 0 ? orders1 : orders2;
-            var answer = instance.post("/orders/" + orderIds.get(i) + "/cancellations", token, "{\"reason\":\"ORDERED_BY_MISTAKE\"}", Map.of());
+            var answer = instance.post("/orders/" + orderIds.get(i) + "/cancellations", token, "{\"reason\":\"ORDERED_BY_MISTAKE\",\"expectedVersion\":1}", Map.of());
             assertThat(answer.status()).as("cancel %s on %s", orderIds.get(i), instance).isEqualTo(200);
         }
-        var again = orders2.post("/orders/" + orderIds.get(0) + "/cancellations", token, "{\"reason\":\"OTHER\"}", Map.of());
+        var again = orders2.post("/orders/" + orderIds.get(0) + "/cancellations", token, "{\"reason\":\"OTHER\",\"expectedVersion\":1}", Map.of());
         assertThat(again.status()).isEqualTo(409);
         assertThat(again.body().get("code").asString()).isEqualTo("already-cancelled");
         // Purchases are indexed by buyer through a repartition topic: they follow shortly after the decision.
@@ -206,7 +206,7 @@ class CancellationPathTest {
     }
 
     @Test
-    void aCarrierScanShipsTheOrderAndAConfirmationOfWhatWasShownBeforeIsRefusedAsStale() throws Exception {
+    void aCarrierScanShipsTheOrderAndAConfirmationOfWhatWasShownBeforeIsRefusedNamingTheParcel() throws Exception {
         var buyer = "buyer-" + UUID.randomUUID().toString().substring(0, 8);
         var token = orders1.token(buyer, "BUYER");
         var orderId = placeOrder(buyer);
@@ -221,14 +221,17 @@ class CancellationPathTest {
         await().atMost(Duration.ofSeconds(30)).until(() ->
                 "SHIPPED".equals(orders2.get("/orders/" + orderId, token).body().get("status").asString()));
 
-        var stale = orders2.post("/orders/" + orderId + "/cancellations", token,
-                "{\"reason\":\"CHANGED_MIND\",\"expectedVersion\":" + shown + "}", Map.of());
-        assertThat(stale.status()).isEqualTo(409);
-        assertThat(stale.contentType()).startsWith("application/problem+json");
-        assertThat(stale.body().get("code").asString()).isEqualTo("stale-confirmation");
+        // Rule 7: a confirmation refers to what was shown; without it the buyer is told to look first, and nothing is sent.
+        var unconfirmed = orders1.post("/orders/" + orderId + "/cancellations", token, "{\"reason\":\"CHANGED_MIND\"}", Map.of());
+        assertThat(unconfirmed.status()).isEqualTo(428);
+        assertThat(unconfirmed.contentType()).startsWith("application/problem+json");
+        assertThat(unconfirmed.body().get("code").asString()).isEqualTo("confirmation-required");
+        assertThat(unconfirmed.body().at("/fields/expectedVersion").isMissingNode()).isFalse();
 
-        var refused = orders1.post("/orders/" + orderId + "/cancellations", token, "{\"reason\":\"CHANGED_MIND\"}", Map.of());
+        var refused = orders2.post("/orders/" + orderId + "/cancellations", token,
+                "{\"reason\":\"CHANGED_MIND\",\"expectedVersion\":" + shown + "}", Map.of());
         assertThat(refused.status()).isEqualTo(409);
+        assertThat(refused.contentType()).startsWith("application/problem+json");
         assertThat(refused.body().get("code").asString()).isEqualTo("already-shipped");
         assertThat(refused.body().get("trackingNumber").asString()).isEqualTo("1Z-" + orderId);
         assertThat(shipping.get("/orders/" + orderId + "/shipment", token).body().get("trackingNumber").asString())
@@ -268,7 +271,7 @@ class CancellationPathTest {
         var token = orders1.token(buyer, "BUYER");
         var orderId = placeOrder(buyer);
         await().atMost(Duration.ofSeconds(30)).until(() -> orders1.get("/orders/" + orderId, token).status() == 200);
-        assertThat(orders1.post("/orders/" + orderId + "/cancellations", token, "{\"reason\":\"CHANGED_MIND\"}", Map.of())
+        assertThat(orders1.post("/orders/" + orderId + "/cancellations", token, "{\"reason\":\"CHANGED_MIND\",\"expectedVersion\":1}", Map.of())
                 .status()).isEqualTo(200);
         var creditToken = credits.token(buyer, "BUYER");
         await().atMost(Duration.ofSeconds(30)).until(() ->
@@ -325,9 +328,9 @@ class CancellationPathTest {
         assertThat(reusedRedemption.status()).isEqualTo(422);
         assertThat(reusedRedemption.body().get("code").asString()).isEqualTo("idempotency-key-reused");
         var cancelKey = Map.of("Idempotency-Key", "cancel-again-1");
-        assertThat(orders1.post("/orders/" + orderId + "/cancellations", token, "{\"reason\":\"CHANGED_MIND\"}", cancelKey)
+        assertThat(orders1.post("/orders/" + orderId + "/cancellations", token, "{\"reason\":\"CHANGED_MIND\",\"expectedVersion\":1}", cancelKey)
                 .status()).as("already cancelled").isIn(202, 409);
-        var reusedCancel = orders1.post("/orders/" + orderId + "/cancellations", token, "{\"reason\":\"ORDERED_BY_MISTAKE\"}",
+        var reusedCancel = orders1.post("/orders/" + orderId + "/cancellations", token, "{\"reason\":\"ORDERED_BY_MISTAKE\",\"expectedVersion\":1}",
                 cancelKey);
         assertThat(reusedCancel.status()).isEqualTo(422);
         assertThat(reusedCancel.body().get("code").asString()).isEqualTo("idempotency-key-reused");
@@ -348,7 +351,7 @@ class CancellationPathTest {
         var token = orders1.token(buyer, "BUYER");
         var orderId = placeOrder(buyer);
         await().atMost(Duration.ofSeconds(30)).until(() -> orders1.get("/orders/" + orderId, token).status() == 200);
-        orders1.post("/orders/" + orderId + "/cancellations", token, "{\"reason\":\"FOUND_BETTER_PRICE\"}", Map.of());
+        orders1.post("/orders/" + orderId + "/cancellations", token, "{\"reason\":\"FOUND_BETTER_PRICE\",\"expectedVersion\":1}", Map.of());
 
         // Counted once the decision's transaction committed (CommittedCounters), which the answer also waits for.
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(

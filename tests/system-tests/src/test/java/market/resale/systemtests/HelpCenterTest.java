@@ -262,7 +262,7 @@ class HelpCenterTest {
     void aScanAfterCancellationOpensADisputeWhoseMediationBothPartiesSeeAndAnAgentResolves() throws Exception {
         var people = People.fresh();
         var orderId = placeOrder(people, Instant.now());
-        assertThat(orders.post("/orders/" + orderId + "/cancellations", people.buyerToken(), "{\"reason\":\"CHANGED_MIND\"}",
+        assertThat(orders.post("/orders/" + orderId + "/cancellations", people.buyerToken(), "{\"reason\":\"CHANGED_MIND\",\"expectedVersion\":1}",
                 Map.of()).status()).isEqualTo(200);
         scan(orderId, ScanType.ACCEPTED);
 
@@ -360,7 +360,7 @@ class HelpCenterTest {
         var third = placeOrder(people, Instant.now());
         for (var orderId : List.of(first, second)) {
             assertThat(orders.post("/orders/" + orderId + "/cancellations", people.buyerToken(),
-                    "{\"reason\":\"FOUND_BETTER_PRICE\"}", Map.of()).status()).isEqualTo(200);
+                    "{\"reason\":\"FOUND_BETTER_PRICE\",\"expectedVersion\":1}", Map.of()).status()).isEqualTo(200);
         }
 
         var record = awaitBody(orders, "/buyers/" + people.buyer() + "/record", people.buyerToken(),

@@ -165,7 +165,7 @@ class HttpFuzzTest {
         var statuses = new ArrayList<Integer>();
         FuzzClient.Answer refused = null;
         for (int i = 1; i <= 40; i++) {
-            var answer = post(orders, "/orders/rl-not-yours-" + RUN + "-" + i + "/cancellations", token, "{\"reason\":\"CHANGED_MIND\"}");
+            var answer = post(orders, "/orders/rl-not-yours-" + RUN + "-" + i + "/cancellations", token, "{\"reason\":\"CHANGED_MIND\",\"expectedVersion\":1}");
             statuses.add(answer.status());
             if (answer.status() == 429 && refused == null) {
                 refused = answer;
@@ -178,7 +178,7 @@ class HttpFuzzTest {
         assertThat(Long.parseLong(refused.header("Retry-After"))).isPositive();
         // Per user: another buyer is not limited by this one's bucket.
         assertThat(post(orders, "/orders/rl-not-yours-" + RUN + "-0/cancellations", orders.token("rl-other-" + RUN, "BUYER"),
-                "{\"reason\":\"CHANGED_MIND\"}").status()).isEqualTo(404);
+                "{\"reason\":\"CHANGED_MIND\",\"expectedVersion\":1}").status()).isEqualTo(404);
         System.out.println("Rate limit: cancellation request " + (statuses.indexOf(429) + 1) + " was the first answered 429, Retry-After "
                 + refused.header("Retry-After") + " s");
     }
@@ -206,7 +206,7 @@ class HttpFuzzTest {
         var strangerToken = orders.token("fz-stranger-" + RUN, "BUYER");
         var g = placeOrder("fz-g-" + RUN, gb, gs, Instant.now().minus(Duration.ofHours(4)));
         var g2 = placeOrder("fz-g2-" + RUN, gb, gs, Instant.now());
-        assertThat(orders.post("/orders/" + g2 + "/cancellations", gbToken, "{\"reason\":\"CHANGED_MIND\"}", Map.of()).status())
+        assertThat(orders.post("/orders/" + g2 + "/cancellations", gbToken, "{\"reason\":\"CHANGED_MIND\",\"expectedVersion\":1}", Map.of()).status())
                 .isEqualTo(200);
         await().atMost(WAIT).until(() -> credits.get("/accounts/" + gb + "/ledger", gbToken).body().get("entries").size() == 1);
         assertThat(post(messaging, "/orders/" + g + "/conversation/messages", gbToken, "{\"text\":\"Is it still available?\"}")
@@ -494,7 +494,7 @@ class HttpFuzzTest {
         var first = byPartition.firstEntry().getValue();
         var last = byPartition.lastEntry().getValue();
         assertThat(openCase(first, sellerToken)).isNotBlank();
-        assertThat(orders.post("/orders/" + last + "/cancellations", buyerToken, "{\"reason\":\"CHANGED_MIND\"}", Map.of())
+        assertThat(orders.post("/orders/" + last + "/cancellations", buyerToken, "{\"reason\":\"CHANGED_MIND\",\"expectedVersion\":1}", Map.of())
                 .status()).isEqualTo(200);
         await().atMost(WAIT).until(() -> credits.get("/accounts/" + buyer + "/ledger", buyerToken).body().get("entries").size() == 1);
         assertThat(services.values()).allMatch(ServiceProcess::ready);

@@ -302,7 +302,7 @@ class SchemaEvolutionTest {
                 .until(() -> orders.get("/orders/" + orderId, token).status() == 200);
         var shown = orders.get("/orders/" + orderId, token).body();
         assertThat(shown.get("status").asString()).as(orderId).isEqualTo("PLACED");
-        var answer = orders.post("/orders/" + orderId + "/cancellations", token, "{\"reason\":\"CHANGED_MIND\"}", Map.of());
+        var answer = orders.post("/orders/" + orderId + "/cancellations", token, "{\"reason\":\"CHANGED_MIND\",\"expectedVersion\":1}", Map.of());
         assertThat(answer.status()).as("cancel %s: %s", orderId, answer.body()).isEqualTo(200);
         assertThat(answer.body().get("status").asString()).isEqualTo("CANCELLED");
         cancelled.add(orderId);

@@ -141,7 +141,7 @@ class TracingTest {
                 && orders2.get("/orders/" + orderId, token).status() == 200);
 
         var traceId = traceId();
-        var cancelled = orders.post("/orders/" + orderId + "/cancellations", token, "{\"reason\":\"CHANGED_MIND\"}",
+        var cancelled = orders.post("/orders/" + orderId + "/cancellations", token, "{\"reason\":\"CHANGED_MIND\",\"expectedVersion\":1}",
                 Map.of("traceparent", traceparent(traceId), "Idempotency-Key", UUID.randomUUID().toString()));
         assertThat(cancelled.status()).as(cancelled.body().toString()).isIn(200, 202);
 
@@ -190,7 +190,7 @@ class TracingTest {
     void aProblemAnswerNamesTheTraceOfItsRequest() throws Exception {
         var token = orders.token("trace-stranger", "BUYER");
         var traceId = traceId();
-        var notFound = orders.post("/orders/no-such-order/cancellations", token, "{\"reason\":\"CHANGED_MIND\"}",
+        var notFound = orders.post("/orders/no-such-order/cancellations", token, "{\"reason\":\"CHANGED_MIND\",\"expectedVersion\":1}",
                 Map.of("traceparent", traceparent(traceId), "Idempotency-Key", UUID.randomUUID().toString()));
         assertThat(notFound.status()).isEqualTo(404);
         assertThat(notFound.body().get("traceId").asString()).isEqualTo(traceId);
@@ -208,7 +208,7 @@ class TracingTest {
         assertThat(metrics.body()).contains("http_server_requests_seconds_count").doesNotContain("trace_id=");
 
         // Without a traceparent the service starts a trace of its own and still names it.
-        var fresh = orders.post("/orders/no-such-order/cancellations", token, "{\"reason\":\"CHANGED_MIND\"}",
+        var fresh = orders.post("/orders/no-such-order/cancellations", token, "{\"reason\":\"CHANGED_MIND\",\"expectedVersion\":1}",
                 Map.of("Idempotency-Key", UUID.randomUUID().toString()));
         assertThat(fresh.body().get("traceId").asString()).matches("[0-9a-f]{32}");
     }

@@ -100,7 +100,7 @@ public final class Demo {
         heading("2. The buyer tries to cancel an order placed more than 3 hours ago");
         var late = placeOrder(Instant.now().minus(Duration.ofHours(3)).minusSeconds(60), 2_000, 500, 160, 0);
         await("orders", "GET", "/orders/" + late, buyerToken, null, r -> r.status() == 200);
-        var refusedLate = call("orders", "POST", "/orders/" + late + "/cancellations", buyerToken, "{\"reason\":\"CHANGED_MIND\"}");
+        var refusedLate = lookThenCancel(late, buyerToken, "CHANGED_MIND", null);
         show("refusal", refusedLate);
         expect(refusedLate.status() == 409 && "window-expired".equals(refusedLate.body().get("code").asString()),
                 "refused: window-expired");
@@ -115,7 +115,7 @@ public final class Demo {
                 r -> r.status() == 200 && "SHIPPED".equals(r.body().get("status").asString()));
         step("order %s is %s (tracking %s)", shipped, shippedOrder.body().get("status").asString(),
                 shippedOrder.body().at("/shipment/trackingNumber").asString());
-        var refusedShipped = call("orders", "POST", "/orders/" + shipped + "/cancellations", buyerToken, "{\"reason\":\"CHANGED_MIND\"}");
+        var refusedShipped = lookThenCancel(shipped, buyerToken, "CHANGED_MIND", null);
         show("refusal", refusedShipped);
         expect(refusedShipped.status() == 409 && "already-shipped".equals(refusedShipped.body().get("code").asString())
                 && refusedShipped.body().get("detail").asString().contains("TRK-" + shipped), "refused: already-shipped, names the tracking number");
@@ -124,12 +124,15 @@ public final class Demo {
         heading("4. The seller cancels an unshipped order placed 5 hours ago");
         var sellerCancel = placeOrder(Instant.now().minus(Duration.ofHours(5)), 1_800, 400, 0, 0);
         await("orders", "GET", "/orders/" + sellerCancel, sellerToken, null, r -> r.status() == 200);
-        var bySeller = call("orders", "POST", "/orders/" + sellerCancel + "/cancellations", sellerToken, "{\"reason\":\"ITEM_UNAVAILABLE\"}");
+        var bySeller = lookThenCancel(sellerCancel, sellerToken, "ITEM_UNAVAILABLE", "Sorry, it sold in my shop this morning.");
         show("seller's cancellation", bySeller);
         expect(bySeller.status() == 200 && "CANCELLED".equals(bySeller.body().get("status").asString()), "the seller's cancellation is applied");
         var afterSeller = await("credits", "GET", "/accounts/" + buyer, buyerToken, null,
                 r -> r.body().at("/balances/0/amountCents").asLong() == 6_157 + 2_200);
         show("buyer's store credit", afterSeller);
+        var told = await("messaging", "GET", "/notifications?size=100", buyerToken, null, r -> r.status() == 200
+                && r.body().get("notifications").toString().contains("Sorry, it sold in my shop this morning."));
+        expect(told.status() == 200, "the buyer's notice carries the seller's note");
 
         // 5. Credit is never paid out as cash.
         heading("5. The buyer asks to cash out the credit");
@@ -197,7 +200,7 @@ public final class Demo {
         heading("8. The parcel is scanned after the cancellation: a dispute, mediated by support (§7.2)");
         var orderId = placeOrder(Instant.now(), 3_900, 650, 310, 0);
         await("orders", "GET", "/orders/" + orderId, buyerToken, null, r -> r.status() == 200);
-        var cancelled = call("orders", "POST", "/orders/" + orderId + "/cancellations", buyerToken, "{\"reason\":\"CHANGED_MIND\"}");
+        var cancelled = lookThenCancel(orderId, buyerToken, "CHANGED_MIND", null);
         show("buyer's cancellation", cancelled);
         scan(orderId, ScanType.LABEL_CREATED);
         scan(orderId, ScanType.ACCEPTED);
@@ -339,6 +342,22 @@ public final class Demo {
         } while (System.nanoTime() < deadline);
         expect(false, method + " " + path + " reached the expected state (last answer " + last + ")");
         return last;
+    }
+
+    /**
+     * Rule 7, as an app does it: look at the eligibility (what the caller is shown, its version), then confirm quoting
+     * that version, with a reason of the caller's own and an optional note for the other party.
+     */
+    private Response lookThenCancel(String orderId, String token, String reason, String note) throws Exception {
+        var shown = call("orders", "GET", "/orders/" + orderId + "/cancellation-eligibility", token, null);
+        step("shown: allowed=%s%s (version %d)", shown.body().get("allowed").asBoolean(),
+                shown.body().path("reasonCode").isString() ? ", " + shown.body().get("reasonCode").asString() : "",
+                shown.body().get("version").asLong());
+        var body = JSON.createObjectNode().put("reason", reason).put("expectedVersion", shown.body().get("version").asLong());
+        if (note != null) {
+            body.put("note", note);
+        }
+        return call("orders", "POST", "/orders/" + orderId + "/cancellations", token, body.toString());
     }
 
     private Response call(String service, String method, String path, String token, String body) throws Exception {
