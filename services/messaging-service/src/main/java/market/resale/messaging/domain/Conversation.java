@@ -62,6 +62,29 @@ public record Conversation(String orderId, String buyerId, String sellerId, long
         return withShipped(true, tracking == null ? trackingNumber : tracking);
     }
 
+    /**
+     * Shipped: requests still waiting for the seller end (the order can no longer be cancelled by them); one the seller
+     * approved stays open until orders-service answers it.
+     */
+    public Conversation shippedNow(String tracking, long now) {
+        var settled = new LinkedHashMap<String, CancellationRequest>();
+        requests.forEach((id, r) -> settled.put(id, r.status() == RequestStatus.PENDING ? r.closedByShipping(tracking, now) : r));
+        return shippedWith(tracking).withRequests(settled);
+    }
+
+    /** The requests that wait for the seller. */
+    public List<CancellationRequest> pendingRequests() {
+        return requests.values().stream().filter(r -> r.status() == RequestStatus.PENDING).toList();
+    }
+
+    /** The seller was reported non-responsive: the requests waiting for them show it. */
+    public Conversation escalated(String episodeId, long now) {
+        var next = new LinkedHashMap<String, CancellationRequest>();
+        requests.forEach((id, r) -> next.put(id, r.status() == RequestStatus.PENDING && r.escalatedAt() == null
+                ? r.escalated(episodeId, now) : r));
+        return withRequests(next);
+    }
+
     /** Cancelled: nothing is awaited from the seller any more, and open requests are settled. */
     public Conversation cancelledNow(String detail, long now) {
         var settled = new LinkedHashMap<String, CancellationRequest>();

@@ -9,7 +9,9 @@ public enum RequestStatus {
     /** The order was cancelled (by this request's approval or otherwise). */
     CANCELLED,
     /** The seller approved but orders-service refused the cancellation (it shipped first, for instance). */
-    REFUSED;
+    REFUSED,
+    /** The order shipped before the seller answered: the request ended without a cancellation. */
+    CLOSED;
 
     /** Still open: another request for the same order would compete with it. */
     public boolean open() {

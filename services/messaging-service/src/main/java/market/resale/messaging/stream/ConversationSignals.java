@@ -64,10 +64,32 @@ final class ConversationSignals {
         book.notify(record, Notices.windowClosed(e));
     }
 
+    /**
+     * The order shipped: a request still waiting for the seller ends (both parties are told, and the conversation says
+     * so); a redelivered or later scan changes nothing.
+     */
     void shipped(Record<String, ?> record, OrderShipped e) {
-        var conversation = book.load(record.key());
-        if (!conversation.shipped() || conversation.trackingNumber() == null) {
-            book.save(conversation, conversation.shippedWith(e.getTrackingNumber()), clock.millis());
+        var before = book.load(record.key());
+        var waiting = before.pendingRequests();
+        if (before.shipped() && before.trackingNumber() != null && waiting.isEmpty()) {
+            return;
+        }
+        var now = clock.millis();
+        var after = before.shippedNow(e.getTrackingNumber(), now);
+        for (var request : waiting) {
+            var closed = after.requests().get(request.requestId());
+            if (after.known()) {
+                after = book.append(record, after, after.next(SYSTEM_SENDER, Party.SYSTEM, EntryKind.SYSTEM_NOTE,
+                        "The cancellation request is closed: " + closed.outcomeDetail(), null, request.requestId(), now));
+            }
+            scope.count("cancellation_requests_settled_total", "outcome", RequestStatus.CLOSED.name());
+        }
+        book.save(before, after, now);
+        for (var request : waiting) {
+            for (var recipient : distinct(before.buyerId(), before.sellerId())) {
+                book.notify(record, Notices.requestClosed(after.requests().get(request.requestId()), recipient,
+                        recipient.equals(before.buyerId()), e.getShippedAt().toEpochMilli()));
+            }
         }
     }
 

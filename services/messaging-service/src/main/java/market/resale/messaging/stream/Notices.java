@@ -59,6 +59,17 @@ final class Notices {
                 at);
     }
 
+    static Notification requestClosed(CancellationRequest request, String recipient, boolean toBuyer, long at) {
+        return notice(Ids.notificationId("request-closed", request.requestId(), recipient), recipient,
+                NotificationKind.CANCELLATION_REQUEST_CLOSED, request.orderId(),
+                toBuyer ? "Your cancellation request for order " + request.orderId() + " is closed: the order shipped"
+                        : "The buyer's cancellation request for order " + request.orderId() + " is closed: the order shipped",
+                toBuyer ? request.outcomeDetail()
+                        : "You shipped it before answering the request" + (request.trackingNumber() == null ? ""
+                        : " (tracking " + request.trackingNumber() + ")") + "; nothing more to answer. The buyer may start a "
+                        + "return once it is delivered.", at);
+    }
+
     /**
      * Each party hears what the cancellation means for them: who cancelled and why, what the other party wrote, the
      * refund, and, when the parcel had already left (only support cancels then), that it comes back and how.

@@ -45,7 +45,8 @@ final class SellerChecks {
                 book.put(conversation.withEpisode(episode.checkingAt(null)));
                 continue;
             }
-            book.put(conversation.withEpisode(episode.asReported()));
+            // The requests waiting for this seller show that they were escalated (rule 4: support takes it up).
+            book.put(conversation.withEpisode(episode.asReported()).escalated(episode.episodeId(), now));
             var unanswered = conversation.unanswered().stream().limit(settings.nonResponsive().quoted()).map(MessageRecords::quoted).toList();
             scope.emit(orderId, Outbound.to(Topics.SELLER_NON_RESPONSIVE, SellerNonResponsive.newBuilder()
                     .setOrderId(orderId).setBuyerId(conversation.buyerId()).setSellerId(conversation.sellerId())

@@ -24,8 +24,16 @@ final class Views {
     record Outcome(String code, String detail, String trackingNumber, Instant at) {
     }
 
+    /**
+     * @param status     PENDING (the seller has not answered), APPROVED (orders-service deciding), DECLINED, CANCELLED,
+     *                   REFUSED (orders-service refused it), CLOSED (the order shipped before the seller answered)
+     * @param escalation set when the seller was reported non-responsive while the request waited
+     */
     record RequestView(String requestId, String orderId, String status, String reason, String note, Instant requestedAt,
-                       Instant answeredAt, String answerNote, String cancelCommandId, Outcome outcome) {
+                       Instant answeredAt, String answerNote, String cancelCommandId, Outcome outcome, Escalation escalation) {
+    }
+
+    record Escalation(Instant at, String detail) {
     }
 
     /** An order's cancellation requests as the controller writes them (a map), named for the API document. */
@@ -59,7 +67,8 @@ final class Views {
                 : new Outcome(r.outcomeCode(), r.outcomeDetail(), r.trackingNumber(), Instant.ofEpochMilli(r.resolvedAt()));
         return new RequestView(r.requestId(), r.orderId(), r.status().name(), r.reason(), r.note(),
                 Instant.ofEpochMilli(r.requestedAt()), r.answeredAt() == null ? null : Instant.ofEpochMilli(r.answeredAt()),
-                r.answerNote(), r.cancelCommandId(), outcome);
+                r.answerNote(), r.cancelCommandId(), outcome,
+                r.escalatedAt() == null ? null : new Escalation(Instant.ofEpochMilli(r.escalatedAt()), r.escalation()));
     }
 
     static NotificationView of(InboxEntry e) {

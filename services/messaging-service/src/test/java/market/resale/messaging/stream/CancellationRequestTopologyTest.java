@@ -94,6 +94,33 @@ class CancellationRequestTopologyTest {
     }
 
     @Test
+    void aRequestTheSellerHasNotAnsweredEndsWhenTheOrderShipsAndBothAreTold() {
+        asked("o-1");
+        harness.messages.readValuesToList();
+        harness.notifications.readValuesToList();
+
+        harness.shipped.pipeInput("o-1", shipped("o-1").build());
+        harness.shipped.pipeInput("o-1", shipped("o-1").build()); // redelivered: nothing more
+
+        var request = harness.conversation("o-1").requests().get(REQUEST_ID);
+        assertThat(request.status()).isEqualTo(RequestStatus.CLOSED);
+        assertThat(request.outcomeCode()).isEqualTo("ALREADY_SHIPPED");
+        assertThat(request.trackingNumber()).isEqualTo(TRACKING_NUMBER);
+        assertThat(request.outcomeDetail()).contains(TRACKING_NUMBER).contains("before the seller answered").contains("return");
+        assertThat(harness.notifications.readValuesToList())
+                .extracting(Notification::getUserId, Notification::getKind)
+                .containsExactly(tuple(BUYER, NotificationKind.CANCELLATION_REQUEST_CLOSED),
+                        tuple(SELLER, NotificationKind.CANCELLATION_REQUEST_CLOSED));
+        assertThat(harness.messages.readValuesToList()).extracting(ConversationMessage::getKind, ConversationMessage::getText)
+                .singleElement().satisfies(note -> assertThat(note.toList()).first().isEqualTo(MessageKind.SYSTEM_NOTE));
+        assertThat(harness.topology.count("cancellation_requests_settled_total", "outcome", "CLOSED")).isEqualTo(1);
+
+        // The seller's late approval is refused: the request is no longer pending.
+        harness.send(approve("o-1", "approve-1", REQUEST_ID).build());
+        assertThat(harness.outcome("o-1", "approve-1").refusal()).isEqualTo(Refusal.REQUEST_NOT_PENDING);
+    }
+
+    @Test
     void aCancelledOrderIsRefused() {
         harness.placedAndWindowExpired("o-1");
         harness.cancelled.pipeInput("o-1", RecordMother.orderCancelled("o-1", WINDOW_CLOSED_AT).setActor(Actor.SELLER)

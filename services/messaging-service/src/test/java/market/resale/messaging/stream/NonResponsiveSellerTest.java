@@ -79,6 +79,23 @@ class NonResponsiveSellerTest {
     }
 
     @Test
+    void anUnansweredRequestShowsItsEscalation() {
+        harness.at(FIRST);
+        harness.send(request("o-1", "ask-1").build());
+        buyerWrites("c-2", "Hello? Please answer", SECOND);
+        var requestId = Ids.requestId("o-1", "ask-1");
+        assertThat(harness.conversation("o-1").requests().get(requestId).escalatedAt()).isNull();
+
+        harness.at(DEADLINE.plusSeconds(1));
+
+        assertThat(harness.nonResponsive.readValuesToList()).hasSize(1);
+        var escalated = harness.conversation("o-1").requests().get(requestId);
+        assertThat(escalated.status().name()).isEqualTo("PENDING"); // the seller may still answer; support now decides too
+        assertThat(escalated.escalatedAt()).isEqualTo(DEADLINE.plusSeconds(1).toEpochMilli());
+        assertThat(escalated.escalation()).contains("non-responsive").contains("NON_RESPONSIVE_SELLER");
+    }
+
+    @Test
     void aSellerReplyBeforeTheDeadlineEndsTheEpisodeAndRecordsTheResponseTime() {
         buyerWrites("c-1", "When will it ship?", FIRST);
         buyerWrites("c-2", "Hello?", SECOND);
