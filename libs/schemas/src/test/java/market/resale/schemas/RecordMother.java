@@ -180,6 +180,7 @@ public final class RecordMother {
             Map.entry(CreditRedeemed.class, () -> creditRedeemed().build()),
             Map.entry(RedemptionRejected.class, () -> redemptionRejected().build()),
             Map.entry(CancellationWindowClosing.class, () -> cancellationWindowClosing().build()),
+            Map.entry(market.resale.schemas.orders.ShipByDue.class, () -> shipByDue().build()),
             Map.entry(BuyerCommentCommand.class, () -> buyerCommentCommand().build()),
             Map.entry(ConversationMessage.class, () -> conversationMessage().build()),
             Map.entry(SellerNonResponsive.class, () -> sellerNonResponsive().build()),
@@ -207,6 +208,12 @@ public final class RecordMother {
                     .setBuyerId(BUYER_ID).setSellerId(SELLER_ID).setOpenedBy("support-service")
                     .setOpenedByRole(ParticipantRole.SYSTEM).setDescription("A scan after the cancellation")
                     .setOpenedAt(CANCELLED_AT.plusSeconds(601)).setUpdatedAt(CANCELLED_AT.plusSeconds(601)).build()));
+
+    public static market.resale.schemas.orders.ShipByDue.Builder shipByDue() {
+        return market.resale.schemas.orders.ShipByDue.newBuilder().setOrderId(ORDER_ID).setBuyerId(BUYER_ID)
+                .setSellerId(SELLER_ID).setStage(market.resale.schemas.orders.ShipByStage.REMINDER)
+                .setShipBy(PLACED_AT.plus(java.time.Duration.ofDays(7))).setAt(PLACED_AT.plus(java.time.Duration.ofDays(6)));
+    }
 
     public static CancellationWindowClosing.Builder cancellationWindowClosing() {
         return CancellationWindowClosing.newBuilder().setOrderId(ORDER_ID).setBuyerId(BUYER_ID)

@@ -51,7 +51,7 @@ class TopicCatalogueTest {
                     Set.of(Topics.ORDER_PLACED, Topics.ORDER_SHIPPED, Topics.CANCEL_COMMANDS, Topics.BUYER_COMMENT_COMMANDS,
                             Topics.CASE_EVENTS, Topics.CREDIT_ISSUED),
                     Set.of(Topics.ORDER_CANCELLED, Topics.CANCELLATION_REJECTED, Topics.WINDOW_CLOSED, Topics.WINDOW_CLOSING,
-                            Topics.CANCEL_COMMANDS, Topics.BUYER_COMMENT_COMMANDS)),
+                            Topics.SHIP_BY, Topics.CANCEL_COMMANDS, Topics.BUYER_COMMENT_COMMANDS)),
             "shipping-service", new Access(
                     Set.of(Topics.ORDER_PLACED, Topics.CARRIER_SCANS, Topics.ORDER_CANCELLED),
                     Set.of(Topics.ORDER_SHIPPED, Topics.LABEL_VOIDED, Topics.SCAN_CONFLICTS, Topics.CARRIER_SCANS)),
@@ -59,7 +59,7 @@ class TopicCatalogueTest {
                     Set.of(Topics.ORDER_CANCELLED, Topics.REDEMPTION_REQUESTS),
                     Set.of(Topics.CREDIT_ISSUED, Topics.CREDIT_REDEEMED, Topics.REDEMPTION_REJECTED, Topics.REDEMPTION_REQUESTS)),
             "messaging-service", new Access(
-                    Set.of(Topics.ORDER_PLACED, Topics.WINDOW_CLOSED, Topics.WINDOW_CLOSING, Topics.ORDER_SHIPPED,
+                    Set.of(Topics.ORDER_PLACED, Topics.WINDOW_CLOSED, Topics.WINDOW_CLOSING, Topics.SHIP_BY, Topics.ORDER_SHIPPED,
                             Topics.ORDER_CANCELLED, Topics.CANCELLATION_REJECTED, Topics.CREDIT_ISSUED, Topics.CASE_EVENTS,
                             Topics.CONVERSATION_COMMANDS, Topics.INBOX_COMMANDS, Topics.NOTIFICATIONS),
                     Set.of(Topics.CONVERSATION_MESSAGES, Topics.SELLER_NON_RESPONSIVE, Topics.NOTIFICATIONS,

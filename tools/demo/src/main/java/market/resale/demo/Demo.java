@@ -144,6 +144,7 @@ public final class Demo {
         nonResponsiveSeller();
         dispute();
         complaint();
+        shipByDeadline();
 
         heading(failures == 0 ? "All scenarios behaved as the guide says." : failures + " scenario check(s) failed.");
     }
@@ -264,6 +265,29 @@ public final class Demo {
             entries += orderId.equals(e.get("orderId").asString()) ? 1 : 0;
         }
         expect(entries == 1, "exactly one credit (6420 cents) for the order");
+        var parcel = await("messaging", "GET", "/notifications?size=100", buyerToken, null, r -> r.status() == 200
+                && r.body().get("notifications").toString().contains("had already left the seller"));
+        expect(parcel.status() == 200, "the buyer is told the parcel on its way goes back, and how");
+    }
+
+    /** Rule 13: a seller who has not shipped within 7 days; the buyer cancels without asking, and it counts against the seller. */
+    private void shipByDeadline() throws Exception {
+        heading("10. The seller has not shipped 7 days after the purchase; the buyer cancels without asking (rule 13)");
+        var orderId = placeOrder(Instant.now().minus(Duration.ofDays(8)), 2_500, 500, 200, 0);
+        var shown = await("orders", "GET", "/orders/" + orderId + "/cancellation-eligibility", buyerToken, null,
+                r -> r.status() == 200 && r.body().get("allowed").asBoolean());
+        show("eligibility past the ship-by deadline", shown);
+        expect(shown.body().get("reasons").toString().contains("SELLER_DID_NOT_SHIP")
+                && shown.body().get("shipBy") != null, "the buyer is shown the ship-by deadline and SELLER_DID_NOT_SHIP");
+        var cancelled = lookThenCancel(orderId, buyerToken, "SELLER_DID_NOT_SHIP", "Nothing shipped after a week.");
+        show("buyer's cancellation", cancelled);
+        expect(cancelled.status() == 200 && "CANCELLED".equals(cancelled.body().get("status").asString()),
+                "cancelled without the seller");
+        var signals = await("orders", "GET", "/sellers/" + seller + "/signals", buyerToken, null,
+                r -> r.status() == 200 && r.body().get("sellerCausedCancellations").asInt() >= 2);
+        show("the seller's signals", signals);
+        // Scenario 4's ITEM_UNAVAILABLE and this missed deadline; the buyer's own and the approved request do not count.
+        expect(signals.body().get("sellerCausedCancellations").asInt() == 2, "the missed deadline counts against the seller");
     }
 
     private static boolean contains(JsonNode items, String field, String value) {

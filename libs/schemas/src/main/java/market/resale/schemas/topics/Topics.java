@@ -16,6 +16,7 @@ import market.resale.schemas.orders.CancellationRejected;
 import market.resale.schemas.orders.CancellationWindowClosed;
 import market.resale.schemas.orders.CancellationWindowClosing;
 import market.resale.schemas.orders.OrderCancelled;
+import market.resale.schemas.orders.ShipByDue;
 import market.resale.schemas.shipping.LabelVoided;
 import market.resale.schemas.shipping.OrderShipped;
 import market.resale.schemas.shipping.ScanConflict;
@@ -48,6 +49,8 @@ public final class Topics {
             new Topic<>("orders.window-closed", CancellationWindowClosed.class, PARTITIONS, false);
     public static final Topic<CancellationWindowClosing> WINDOW_CLOSING =
             new Topic<>("orders.window-closing", CancellationWindowClosing.class, PARTITIONS, false);
+    public static final Topic<ShipByDue> SHIP_BY =
+            new Topic<>("orders.ship-by", ShipByDue.class, PARTITIONS, false);
     public static final Topic<BuyerCommentCommand> BUYER_COMMENT_COMMANDS =
             new Topic<>("orders.buyer-comment-commands", BuyerCommentCommand.class, PARTITIONS, false);
 
@@ -107,7 +110,7 @@ public final class Topics {
 
     public static final List<Topic<?>> ALL = List.of(
             ORDER_PLACED, CARRIER_SCANS,
-            CANCEL_COMMANDS, ORDER_CANCELLED, CANCELLATION_REJECTED, WINDOW_CLOSED, WINDOW_CLOSING, BUYER_COMMENT_COMMANDS,
+            CANCEL_COMMANDS, ORDER_CANCELLED, CANCELLATION_REJECTED, WINDOW_CLOSED, WINDOW_CLOSING, SHIP_BY, BUYER_COMMENT_COMMANDS,
             ORDER_SHIPPED, LABEL_VOIDED, SCAN_CONFLICTS,
             REDEMPTION_REQUESTS, CREDIT_ISSUED, CREDIT_REDEEMED, REDEMPTION_REJECTED,
             CONVERSATION_MESSAGES, SELLER_NON_RESPONSIVE, NOTIFICATIONS,

@@ -115,7 +115,11 @@ public final class MessagingTopology {
         var cases = Sources.avro(builder, Topics.CASE_EVENTS, registry, applicationId, meters)
                 .flatMap((orderId, e) -> Notices.caseEvent(e).stream().map(MessagingTopology::notice).toList(),
                         Named.as("notice-case-event"));
-        Outbound.sinks(closing.merge(credit, Named.as("merge-credit")).merge(cases, Named.as("merge-cases")),
+        var shipBy = Sources.avro(builder, Topics.SHIP_BY, registry, applicationId, meters)
+                .flatMap((orderId, e) -> Notices.shipBy(e).stream().map(MessagingTopology::notice).toList(),
+                        Named.as("notice-ship-by"));
+        Outbound.sinks(closing.merge(credit, Named.as("merge-credit")).merge(cases, Named.as("merge-cases"))
+                        .merge(shipBy, Named.as("merge-ship-by")),
                 registry, "notices-out", applicationId, List.of(Topics.NOTIFICATIONS));
     }
 

@@ -14,6 +14,7 @@ import market.resale.schemas.messaging.NotificationKind;
 import market.resale.schemas.orders.CancellationWindowClosed;
 import market.resale.schemas.orders.CancellationWindowClosing;
 import market.resale.schemas.orders.OrderCancelled;
+import market.resale.schemas.orders.ShipByDue;
 import market.resale.schemas.orders.WindowClosedCause;
 import market.resale.schemas.support.CaseAction;
 import market.resale.schemas.support.CaseStatus;
@@ -161,6 +162,32 @@ final class Notices {
                 NotificationKind.WINDOW_CLOSED, closed.getOrderId(),
                 "Your cancellation window for order " + closed.getOrderId() + " has closed", body,
                 closed.getClosedAt().toEpochMilli());
+    }
+
+    /**
+     * Rule 13: the seller is reminded a day before the ship-by deadline; once it passed unshipped, the buyer hears they
+     * may cancel without asking, and the seller that the buyer may.
+     */
+    static List<Notification> shipBy(ShipByDue due) {
+        var id = due.getOrderId();
+        var at = due.getAt().toEpochMilli();
+        return switch (due.getStage()) {
+            case REMINDER -> List.of(notice(Ids.notificationId("ship-by-reminder", id, due.getSellerId()), due.getSellerId(),
+                    NotificationKind.SHIP_BY_REMINDER, id, "Ship order " + id + " by " + due.getShipBy(),
+                    "If it has not shipped by then, the buyer may cancel it without asking you, and the cancellation "
+                            + "counts against your seller record.", at));
+            case PASSED -> List.of(
+                    notice(Ids.notificationId("ship-by-passed", id, due.getBuyerId()), due.getBuyerId(),
+                            NotificationKind.SHIP_BY_PASSED, id, "Order " + id + " has not shipped in time",
+                            "The seller was to ship it by " + due.getShipBy() + ". You may cancel it now (reason "
+                                    + "SELLER_DID_NOT_SHIP) for a full refund as store credit; it does not count on your record.",
+                            at),
+                    notice(Ids.notificationId("ship-by-passed", id, due.getSellerId()), due.getSellerId(),
+                            NotificationKind.SHIP_BY_PASSED, id, "Order " + id + " missed its ship-by deadline",
+                            "It was to ship by " + due.getShipBy() + ". The buyer may now cancel it without asking you; "
+                                    + "ship it at once if you still can.", at));
+            default -> List.of();
+        };
     }
 
     /** Both parties hear of every step of a case about their order. */

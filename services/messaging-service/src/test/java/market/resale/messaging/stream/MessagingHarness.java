@@ -49,6 +49,7 @@ final class MessagingHarness implements AutoCloseable {
     final TestInputTopic<String, CancellationRejected> rejected;
     final TestInputTopic<String, CreditIssued> credits;
     final TestInputTopic<String, CaseEvent> cases;
+    final TestInputTopic<String, market.resale.schemas.orders.ShipByDue> shipBy;
     final TestInputTopic<String, ConversationCommand> commands;
     final TestInputTopic<String, InboxCommand> inboxCommands;
     final TestOutputTopic<String, ConversationMessage> messages;
@@ -72,6 +73,7 @@ final class MessagingHarness implements AutoCloseable {
         rejected = topology.input(Topics.CANCELLATION_REJECTED);
         credits = topology.input(Topics.CREDIT_ISSUED);
         cases = topology.input(Topics.CASE_EVENTS);
+        shipBy = topology.input(Topics.SHIP_BY);
         commands = topology.input(Topics.CONVERSATION_COMMANDS);
         inboxCommands = topology.input(Topics.INBOX_COMMANDS);
         messages = topology.output(Topics.CONVERSATION_MESSAGES);

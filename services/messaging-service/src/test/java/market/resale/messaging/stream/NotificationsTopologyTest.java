@@ -112,6 +112,23 @@ class NotificationsTopologyTest {
     }
 
     @Test
+    void theSellerIsRemindedOfTheShipByDeadlineAndOnceItPassedBothAreToldTheBuyerMayCancel() {
+        var reminder = RecordMother.shipByDue().setOrderId("o-1").build();
+        harness.shipBy.pipeInput("o-1", reminder);
+        harness.shipBy.pipeInput("o-1", reminder); // redelivered: the same notice, kept once by the inbox
+        harness.shipBy.pipeInput("o-1", RecordMother.shipByDue().setOrderId("o-1")
+                .setStage(market.resale.schemas.orders.ShipByStage.PASSED).build());
+
+        var notices = harness.notifications.readValuesToList();
+        assertThat(notices).extracting(Notification::getUserId, Notification::getKind).containsExactly(
+                tuple(SELLER, NotificationKind.SHIP_BY_REMINDER), tuple(SELLER, NotificationKind.SHIP_BY_REMINDER),
+                tuple(BUYER, NotificationKind.SHIP_BY_PASSED), tuple(SELLER, NotificationKind.SHIP_BY_PASSED));
+        assertThat(notices.get(0).getNotificationId()).isEqualTo(notices.get(1).getNotificationId());
+        assertThat(notices.get(0).getTitle()).contains(reminder.getShipBy().toString());
+        assertThat(notices.get(2).getBody()).contains("SELLER_DID_NOT_SHIP").contains("does not count on your record");
+    }
+
+    @Test
     void whatTheOneWhoCancelledWroteReachesTheOtherParty() {
         harness.placed.pipeInput("o-1", placed("o-1").build());
 

@@ -14,6 +14,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *                            however many cancellations the order gets in between
  * @param earlyShipmentRetention how long a shipment whose order has not been placed waits for its placement before it
  *                            is forgotten (an order that never arrives)
+ * @param shipBy              how long after placedAt the seller has to ship; past it the buyer may cancel with
+ *                            SELLER_DID_NOT_SHIP (rule 13)
+ * @param shipByReminder      how long before the ship-by deadline the seller is reminded (0: no reminder)
  * @param reputation          the buyer record and seller signals (rule 9)
  */
 @ConfigurationProperties("app.orders")
@@ -25,7 +28,14 @@ public record OrdersSettings(
         @DefaultValue("30m") Duration windowReminder,
         @DefaultValue("7d") Duration answerRetention,
         @DefaultValue("30d") Duration earlyShipmentRetention,
+        @DefaultValue("7d") Duration shipBy,
+        @DefaultValue("1d") Duration shipByReminder,
         @DefaultValue Reputation reputation) {
+
+    /** The cancellation rules with these settings' numbers. */
+    public market.resale.orders.domain.CancellationPolicy policy() {
+        return new market.resale.orders.domain.CancellationPolicy(buyerWindow, shipBy);
+    }
 
     /**
      * @param period           the look-back of records and signals

@@ -20,14 +20,33 @@ import market.resale.schemas.topics.CancelReasons;
  */
 public final class CancellationPolicy {
 
+    /** Rule 13's default: a seller has 7 days from placedAt to ship. */
+    public static final Duration DEFAULT_SHIP_BY = Duration.ofDays(7);
+
     private final Duration buyerWindow;
+    private final Duration shipBy;
 
     public CancellationPolicy(Duration buyerWindow) {
+        this(buyerWindow, DEFAULT_SHIP_BY);
+    }
+
+    public CancellationPolicy(Duration buyerWindow, Duration shipBy) {
         this.buyerWindow = buyerWindow;
+        this.shipBy = shipBy;
     }
 
     public long windowClosesAt(long placedAt) {
         return placedAt + buyerWindow.toMillis();
+    }
+
+    /** When an order placed at {@code placedAt} must have shipped (rule 13). */
+    public long shipBy(long placedAt) {
+        return placedAt + shipBy.toMillis();
+    }
+
+    /** The order's ship-by deadline: its own, or today's setting for an order stored before it had one. */
+    public long shipBy(Order order) {
+        return order.shipBy() != null ? order.shipBy() : shipBy(order.placedAt());
     }
 
     public Decision decide(Order order, CancelRequest request) {
@@ -72,6 +91,16 @@ public final class CancellationPolicy {
             return new Decision.Refused(RejectionCode.STALE_CONFIRMATION,
                     "The order is not as it was shown: " + what + ". Look at it again before cancelling.", tracking);
         }
+        if (request.actor() == Actor.BUYER && CancelReasons.SELLER_DID_NOT_SHIP.equals(request.reason())) {
+            // Rule 13: past the ship-by deadline the buyer cancels without the seller, whatever their own window says.
+            var deadline = shipBy(order);
+            if (request.requestedAt() < deadline) {
+                return new Decision.Refused(RejectionCode.SHIP_BY_NOT_PASSED, "The seller has until "
+                        + java.time.Instant.ofEpochMilli(deadline) + " to ship; if the order has not shipped by then, you can "
+                        + "cancel it with SELLER_DID_NOT_SHIP.", null);
+            }
+            return new Decision.Allowed(order.amounts().totalCents(), order.amounts().currency());
+        }
         if (request.actor() == Actor.BUYER && request.requestedAt() >= order.windowClosesAt()) {
             return new Decision.Refused(RejectionCode.WINDOW_EXPIRED,
                     "The " + buyerWindow.toHours() + "-hour cancellation window closed; you can ask the seller to cancel.",
@@ -86,14 +115,20 @@ public final class CancellationPolicy {
      */
     public Eligibility eligibility(Order order, Actor actor, String actorId, long now) {
         var reference = actor == Actor.SUPPORT ? "case" : null;
-        var probe = new CancelRequest("eligibility", actor, actorId, "OTHER", order.version(), now, reference);
+        var unshipped = order.status() == OrderStatus.PLACED;
+        // Past the ship-by deadline a buyer is shown the cancellation rule 13 allows, which does not count on their record.
+        var sellerLate = actor == Actor.BUYER && unshipped && now >= shipBy(order);
+        var probe = new CancelRequest("eligibility", actor, actorId, sellerLate ? CancelReasons.SELLER_DID_NOT_SHIP : "OTHER",
+                order.version(), now, reference);
         var decision = decide(order, probe);
         Long deadline = switch (actor) {
-            case BUYER -> order.status() == OrderStatus.PLACED ? order.windowClosesAt() : null;
+            case BUYER -> unshipped ? order.windowClosesAt() : null;
             case SELLER, SUPPORT, SELLER_APPROVED -> null;
         };
+        var reasons = actor != Actor.BUYER ? reasons(actor) : sellerLate ? List.of(CancelReasons.SELLER_DID_NOT_SHIP)
+                : CancelReasons.BUYER;
         return new Eligibility(order.orderId(), order.version(), decision, deadline, order.amounts().totalCents(),
-                order.amounts().currency(), actor == Actor.BUYER, reasons(actor));
+                order.amounts().currency(), actor == Actor.BUYER && !sellerLate, reasons, unshipped ? shipBy(order) : null);
     }
 
     /**
@@ -102,11 +137,16 @@ public final class CancellationPolicy {
      */
     public static List<String> reasons(Actor actor) {
         return switch (actor) {
-            case BUYER, SELLER_APPROVED -> CancelReasons.BUYER;
+            case BUYER -> BUYER_REASONS;
+            case SELLER_APPROVED -> CancelReasons.BUYER;
             case SELLER -> CancelReasons.SELLER;
             case SUPPORT -> CancelReasons.SUPPORT;
         };
     }
+
+    /** A buyer's own reasons, and the one rule 13 gives once the ship-by deadline has passed. */
+    private static final List<String> BUYER_REASONS = java.util.stream.Stream.concat(CancelReasons.BUYER.stream(),
+            java.util.stream.Stream.of(CancelReasons.SELLER_DID_NOT_SHIP)).toList();
 
     /** The refusal of a reason this actor may not give, naming the ones it may. */
     public static String reasonNotAllowed(Actor actor, String reason) {

@@ -10,10 +10,12 @@ import java.util.List;
  * @param windowClosesAt when the buyer's own cancellation window ends (placedAt + window)
  * @param windowOpen     false once the window closed, by expiry, shipping or cancellation
  * @param sellerComment  the seller's comment on the buyer's profile about this cancelled order (rule 9: at most one)
+ * @param shipBy         when the seller must have shipped (placedAt + ship-by, rule 13); null for an order stored before
+ *                       the rule, which then follows today's setting
  */
 public record Order(String orderId, String buyerId, String sellerId, Item item, Amounts amounts, long placedAt,
                     OrderStatus status, long version, long windowClosesAt, boolean windowOpen, Shipment shipment,
-                    Cancellation cancellation, List<TimelineEntry> timeline, SellerComment sellerComment) {
+                    Cancellation cancellation, List<TimelineEntry> timeline, SellerComment sellerComment, Long shipBy) {
 
     /** Refused attempts shown on the timeline; later ones are still answered and published. */
     static final int MAX_REFUSALS_SHOWN = 10;
@@ -24,8 +26,13 @@ public record Order(String orderId, String buyerId, String sellerId, Item item, 
 
     public static Order placed(String orderId, String buyerId, String sellerId, Item item, Amounts amounts, long placedAt,
                                long windowClosesAt) {
+        return placed(orderId, buyerId, sellerId, item, amounts, placedAt, windowClosesAt, null);
+    }
+
+    public static Order placed(String orderId, String buyerId, String sellerId, Item item, Amounts amounts, long placedAt,
+                               long windowClosesAt, Long shipBy) {
         return new Order(orderId, buyerId, sellerId, item, amounts, placedAt, OrderStatus.PLACED, 1, windowClosesAt, true,
-                null, null, List.of(new TimelineEntry(TimelineEntry.PLACED, placedAt, null)), null);
+                null, null, List.of(new TimelineEntry(TimelineEntry.PLACED, placedAt, null)), null, shipBy);
     }
 
     public boolean isParty(String userId) {
@@ -35,6 +42,11 @@ public record Order(String orderId, String buyerId, String sellerId, Item item, 
     public Order shipped(Shipment shipment) {
         return withStatus(OrderStatus.SHIPPED).withWindowClosed().withShipment(shipment)
                 .withStep(new TimelineEntry(TimelineEntry.SHIPPED, shipment.shippedAt(), shipment.carrier() + " " + shipment.trackingNumber()));
+    }
+
+    /** The seller missed the ship-by deadline (rule 13): on the timeline; the buyer may now cancel without asking. */
+    public Order shipByMissed(long at) {
+        return withStep(new TimelineEntry(TimelineEntry.SHIP_BY_MISSED, at, null));
     }
 
     public Order windowExpired(long at) {
@@ -105,33 +117,33 @@ public record Order(String orderId, String buyerId, String sellerId, Item item, 
     /** In another status; the version moves on, since what a caller was shown has changed. */
     public Order withStatus(OrderStatus status) {
         return new Order(orderId, buyerId, sellerId, item, amounts, placedAt, status, version + 1, windowClosesAt, windowOpen,
-                shipment, cancellation, timeline, sellerComment);
+                shipment, cancellation, timeline, sellerComment, shipBy);
     }
 
     /** The buyer's own window is closed (by expiry, shipping or cancellation). */
     public Order withWindowClosed() {
         return new Order(orderId, buyerId, sellerId, item, amounts, placedAt, status, version, windowClosesAt, false,
-                shipment, cancellation, timeline, sellerComment);
+                shipment, cancellation, timeline, sellerComment, shipBy);
     }
 
     public Order withShipment(Shipment shipment) {
         return new Order(orderId, buyerId, sellerId, item, amounts, placedAt, status, version, windowClosesAt, windowOpen,
-                shipment, cancellation, timeline, sellerComment);
+                shipment, cancellation, timeline, sellerComment, shipBy);
     }
 
     public Order withCancellation(Cancellation cancellation) {
         return new Order(orderId, buyerId, sellerId, item, amounts, placedAt, status, version, windowClosesAt, windowOpen,
-                shipment, cancellation, timeline, sellerComment);
+                shipment, cancellation, timeline, sellerComment, shipBy);
     }
 
     public Order withTimeline(List<TimelineEntry> timeline) {
         return new Order(orderId, buyerId, sellerId, item, amounts, placedAt, status, version, windowClosesAt, windowOpen,
-                shipment, cancellation, timeline, sellerComment);
+                shipment, cancellation, timeline, sellerComment, shipBy);
     }
 
     public Order withSellerComment(SellerComment sellerComment) {
         return new Order(orderId, buyerId, sellerId, item, amounts, placedAt, status, version, windowClosesAt, windowOpen,
-                shipment, cancellation, timeline, sellerComment);
+                shipment, cancellation, timeline, sellerComment, shipBy);
     }
 
     /** One more step on the timeline. */

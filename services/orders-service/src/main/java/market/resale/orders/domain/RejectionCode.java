@@ -15,5 +15,7 @@ public enum RejectionCode {
     /** A buyer or seller confirming without the version they were shown (rule 7). */
     CONFIRMATION_REQUIRED,
     /** A reason this actor may not give. */
-    REASON_NOT_ALLOWED
+    REASON_NOT_ALLOWED,
+    /** SELLER_DID_NOT_SHIP before the ship-by deadline has passed (rule 13). */
+    SHIP_BY_NOT_PASSED
 }

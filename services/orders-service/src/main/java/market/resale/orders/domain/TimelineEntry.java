@@ -14,4 +14,5 @@ public record TimelineEntry(String event, long at, String detail) {
     public static final String CREDIT_ISSUED = "CREDIT_ISSUED";
     public static final String CASE_OPENED = "CASE_OPENED";
     public static final String CASE_RESOLVED = "CASE_RESOLVED";
+    public static final String SHIP_BY_MISSED = "SHIP_BY_MISSED";
 }

@@ -24,6 +24,8 @@ import market.resale.schemas.orders.BuyerCommentCommand;
 import market.resale.schemas.orders.CancellationWindowClosed;
 import market.resale.schemas.orders.CancellationWindowClosing;
 import market.resale.schemas.orders.OrderCancelled;
+import market.resale.schemas.orders.ShipByDue;
+import market.resale.schemas.orders.ShipByStage;
 import market.resale.schemas.orders.WindowClosedCause;
 import market.resale.schemas.support.CaseEvent;
 import market.resale.schemas.topics.Topics;
@@ -49,6 +51,9 @@ class OrderProcessor extends ServiceProcessor<OrderInput, Object> {
 
     /** A reminder sorts with the deadlines by its own time; the suffix tells it apart (order ids never contain '|'). */
     private static final String REMINDER_SUFFIX = "|remind";
+    /** The seller's reminder a day before the ship-by deadline, and the deadline itself (rule 13). */
+    private static final String SHIP_BY_REMINDER_SUFFIX = "|shipby-remind";
+    private static final String SHIP_BY_SUFFIX = "|shipby";
 
     private final CancellationPolicy policy;
     private final OrdersSettings settings;
@@ -125,11 +130,17 @@ class OrderProcessor extends ServiceProcessor<OrderInput, Object> {
         var placedAt = e.getPlacedAt().toEpochMilli();
         var order = Order.placed(e.getOrderId(), e.getBuyerId(), e.getSellerId(),
                 OrderRecords.item(e), OrderRecords.amounts(e),
-                placedAt, policy.windowClosesAt(placedAt));
+                placedAt, policy.windowClosesAt(placedAt), policy.shipBy(placedAt));
         deadlines.add(order.windowClosesAt(), order.orderId());
         var remindAt = order.windowClosesAt() - settings.windowReminder().toMillis();
         if (settings.windowReminder().isPositive() && remindAt > order.placedAt()) {
             deadlines.add(remindAt, order.orderId() + REMINDER_SUFFIX);
+        }
+        deadlines.add(order.shipBy(), order.orderId() + SHIP_BY_SUFFIX);
+        var shipByRemindAt = order.shipBy() - settings.shipByReminder().toMillis();
+        // An order that arrives with its reminder time already behind it (checkout was late) is not reminded of.
+        if (settings.shipByReminder().isPositive() && shipByRemindAt > Math.max(order.placedAt(), context.currentSystemTimeMs())) {
+            deadlines.add(shipByRemindAt, order.orderId() + SHIP_BY_REMINDER_SUFFIX);
         }
         save(record, order);
         var early = earlyShipments.get(order.orderId());
@@ -292,27 +303,51 @@ class OrderProcessor extends ServiceProcessor<OrderInput, Object> {
     }
 
 
-    /** Wall-clock timer: closes the windows whose deadline has passed, oldest first, at most a batch per tick. */
+    /**
+     * Wall-clock timer: runs the order deadlines that have passed, oldest first, at most a batch per tick: the buyer's
+     * window closes (and its reminder before), the ship-by deadline passes (and the seller's reminder before). Each
+     * applies only to an order still placed: shipping or a cancellation makes it moot.
+     */
     void closeExpiredWindows(long now) {
         for (var due : deadlines.takeDue(now, settings.expiryBatch())) {
-            var reminder = due.key().endsWith(REMINDER_SUFFIX);
-            var orderId = reminder ? due.key().substring(0, due.key().length() - REMINDER_SUFFIX.length()) : due.key();
+            var bar = due.key().indexOf('|');
+            var orderId = bar < 0 ? due.key() : due.key().substring(0, bar);
+            var kind = bar < 0 ? "" : due.key().substring(bar);
             var order = orders.get(orderId);
-            if (order == null || !order.windowOpen() || order.status() != OrderStatus.PLACED) {
+            if (order == null || order.status() != OrderStatus.PLACED) {
                 continue;
             }
-            if (reminder) {
-                scope().emit(orderId, Outbound.to(Topics.WINDOW_CLOSING,
-                        CancellationWindowClosing.newBuilder().setOrderId(orderId).setBuyerId(order.buyerId())
-                                .setClosesAt(Instant.ofEpochMilli(order.windowClosesAt()))
-                                .setRemindedAt(Instant.ofEpochMilli(now)).build()), now);
-                continue;
+            switch (kind) {
+                case REMINDER_SUFFIX -> {
+                    if (order.windowOpen()) {
+                        scope().emit(orderId, Outbound.to(Topics.WINDOW_CLOSING,
+                                CancellationWindowClosing.newBuilder().setOrderId(orderId).setBuyerId(order.buyerId())
+                                        .setClosesAt(Instant.ofEpochMilli(order.windowClosesAt()))
+                                        .setRemindedAt(Instant.ofEpochMilli(now)).build()), now);
+                    }
+                }
+                case SHIP_BY_REMINDER_SUFFIX -> shipByDue(order, ShipByStage.REMINDER, now);
+                case SHIP_BY_SUFFIX -> {
+                    var record = new Record<String, OrderInput>(orderId, null, now);
+                    save(record, order.shipByMissed(policy.shipBy(order)));
+                    shipByDue(order, ShipByStage.PASSED, now);
+                    counters.increment(context, "ship_by_missed_total");
+                }
+                default -> {
+                    if (order.windowOpen()) {
+                        var record = new Record<String, OrderInput>(orderId, null, now);
+                        save(record, order.windowExpired(order.windowClosesAt()));
+                        closeWindow(record, order, WindowClosedCause.EXPIRED, order.windowClosesAt());
+                    }
+                }
             }
-            var closed = order.windowExpired(order.windowClosesAt());
-            var record = new Record<String, OrderInput>(orderId, null, now);
-            save(record, closed);
-            closeWindow(record, order, WindowClosedCause.EXPIRED, order.windowClosesAt());
         }
+    }
+
+    private void shipByDue(Order order, ShipByStage stage, long now) {
+        scope().emit(order.orderId(), Outbound.to(Topics.SHIP_BY, ShipByDue.newBuilder().setOrderId(order.orderId())
+                .setBuyerId(order.buyerId()).setSellerId(order.sellerId()).setStage(stage)
+                .setShipBy(Instant.ofEpochMilli(policy.shipBy(order))).setAt(Instant.ofEpochMilli(now)).build()), now);
     }
 
     /** Wall-clock timer: forgets the answers kept longer than {@code answer-retention}, at most a batch per tick. */
@@ -342,5 +377,9 @@ class OrderProcessor extends ServiceProcessor<OrderInput, Object> {
     private void forgetDeadlines(Order order) {
         deadlines.remove(order.windowClosesAt(), order.orderId());
         deadlines.remove(order.windowClosesAt() - settings.windowReminder().toMillis(), order.orderId() + REMINDER_SUFFIX);
+        if (order.shipBy() != null) {
+            deadlines.remove(order.shipBy(), order.orderId() + SHIP_BY_SUFFIX);
+            deadlines.remove(order.shipBy() - settings.shipByReminder().toMillis(), order.orderId() + SHIP_BY_REMINDER_SUFFIX);
+        }
     }
 }

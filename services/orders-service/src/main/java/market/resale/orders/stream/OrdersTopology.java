@@ -63,7 +63,7 @@ public final class OrdersTopology {
 
     static void define(StreamsBuilder builder, OrdersSettings settings, SchemaRegistryClient registry, String applicationId,
                        MeterRegistry meters, CommittedCounters counters, RecordTracing tracing) {
-        var policy = new CancellationPolicy(settings.buyerWindow());
+        var policy = settings.policy();
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ORDERS_STORE),
                 Serdes.String(), JsonSerde.of(Order.class)));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(WINDOW_DEADLINES_STORE),
@@ -106,7 +106,8 @@ public final class OrdersTopology {
 
         Outbound.sinks(results.filter((k, v) -> v instanceof Outbound, Named.as("events"))
                         .mapValues(v -> (Outbound) v, Named.as("as-outbound")), registry, "decisions", applicationId,
-                List.of(Topics.ORDER_CANCELLED, Topics.CANCELLATION_REJECTED, Topics.WINDOW_CLOSING, Topics.WINDOW_CLOSED));
+                List.of(Topics.ORDER_CANCELLED, Topics.CANCELLATION_REJECTED, Topics.WINDOW_CLOSING, Topics.WINDOW_CLOSED,
+                        Topics.SHIP_BY));
 
         // Purchases and sales: re-key each changed order by buyer and by seller.
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(PARTY_ORDERS_STORE),

@@ -34,8 +34,9 @@ final class OrderViews {
     record TimelineView(String event, Instant at, String detail) {
     }
 
+    /** @param shipBy until when the seller may ship (rule 13); past it, unshipped, the buyer may cancel without asking */
     record OrderView(String orderId, String buyerId, String sellerId, ItemView item, AmountsView amounts, String status,
-                     long version, Instant placedAt, Instant cancellationWindowClosesAt, ShipmentView shipment,
+                     long version, Instant placedAt, Instant cancellationWindowClosesAt, Instant shipBy, ShipmentView shipment,
                      RefundView refund, List<TimelineView> timeline) {
     }
 
@@ -64,10 +65,12 @@ final class OrderViews {
 
     /**
      * @param version the version to quote as {@code expectedVersion} when confirming
-     * @param reasons the reasons this caller may give
+     * @param reasons the reasons this caller may give now
+     * @param shipBy  until when the seller may ship (rule 13); past it a buyer may cancel with SELLER_DID_NOT_SHIP
      */
     record EligibilityView(String orderId, long version, boolean allowed, String reasonCode, String detail,
-                           String trackingNumber, Instant deadline, Conditions conditions, List<String> reasons) {
+                           String trackingNumber, Instant deadline, Conditions conditions, List<String> reasons,
+                           Instant shipBy) {
     }
 
     /** The reasons each actor may give for a cancellation. */
@@ -91,7 +94,7 @@ final class OrderViews {
                 new AmountsView(a.priceCents(), a.shippingCents(), a.taxCents(), a.creditsAppliedCents(), a.totalCents(),
                         a.currency()),
                 o.status().name(), o.version(), Instant.ofEpochMilli(o.placedAt()),
-                Instant.ofEpochMilli(o.windowClosesAt()),
+                Instant.ofEpochMilli(o.windowClosesAt()), o.shipBy() == null ? null : Instant.ofEpochMilli(o.shipBy()),
                 o.shipment() == null ? null : new ShipmentView(o.shipment().trackingNumber(), o.shipment().carrier(),
                         Instant.ofEpochMilli(o.shipment().shippedAt())),
                 refund,
@@ -124,14 +127,16 @@ final class OrderViews {
         var conditions = new Conditions("STORE_CREDIT", new Money(e.refundCents(), e.currency()),
                 e.affectsRecord()
                         ? "This cancellation will count on your buyer record, which sellers can see."
+                        : e.reasons().contains("SELLER_DID_NOT_SHIP")
+                        ? "The seller did not ship by the deadline: this cancellation counts against the seller, not on your record."
                         : null,
                 warning, figures);
         return switch (e.decision()) {
             case Decision.Allowed allowed -> new EligibilityView(e.orderId(), e.version(), true, null, null, null,
-                    e.deadline() == null ? null : Instant.ofEpochMilli(e.deadline()), conditions, e.reasons());
+                    e.deadline() == null ? null : Instant.ofEpochMilli(e.deadline()), conditions, e.reasons(), instant(e.shipBy()));
             case Decision.Refused refused -> new EligibilityView(e.orderId(), e.version(), false, refused.code().name(),
                     refused.detail(), refused.trackingNumber(),
-                    e.deadline() == null ? null : Instant.ofEpochMilli(e.deadline()), null, e.reasons());
+                    e.deadline() == null ? null : Instant.ofEpochMilli(e.deadline()), null, e.reasons(), instant(e.shipBy()));
         };
     }
 
@@ -139,6 +144,10 @@ final class OrderViews {
         return new CancellationStatus(a.commandId(), orderId, a.cancelled() ? "CANCELLED" : "REJECTED",
                 a.code() == null ? null : a.code().name(), a.detail(), a.trackingNumber(),
                 a.cancelled() ? new Money(a.refundCents(), currency) : null, Instant.ofEpochMilli(a.decidedAt()));
+    }
+
+    private static Instant instant(Long millis) {
+        return millis == null ? null : Instant.ofEpochMilli(millis);
     }
 
     static CancellationStatus pending(String orderId, String commandId) {

@@ -80,7 +80,7 @@ public class OrdersController {
         this.router = router;
         this.routing = routing;
         this.publisher = publisher;
-        this.policy = new CancellationPolicy(settings.buyerWindow());
+        this.policy = settings.policy();
         this.settings = settings;
         this.clock = clock;
     }

@@ -17,6 +17,7 @@ class CancellationPolicyTest {
     static final Duration WINDOW = Duration.ofHours(3);
     static final long PLACED_AT = 1_700_000_000_000L;
     static final long CLOSES_AT = PLACED_AT + WINDOW.toMillis();
+    static final long SHIP_BY = PLACED_AT + Duration.ofDays(7).toMillis();
     static final String BUYER = "buyer-1";
     static final String SELLER = "seller-1";
 
@@ -208,7 +209,8 @@ class CancellationPolicyTest {
                 assertThat(((Decision.Refused) decision).detail()).contains(reason).contains("CHANGED_MIND, FOUND_BETTER_PRICE");
             }
             for (var reason : CancellationPolicy.reasons(Actor.BUYER)) {
-                assertThat(policy.decide(placed(), request(Actor.BUYER, BUYER, PLACED_AT, 1L, null, reason)).allowed()).as(reason).isTrue();
+                var at = reason.equals("SELLER_DID_NOT_SHIP") ? SHIP_BY : PLACED_AT; // rule 13's reason, once it applies
+                assertThat(policy.decide(placed(), request(Actor.BUYER, BUYER, at, 1L, null, reason)).allowed()).as(reason).isTrue();
             }
         }
 
@@ -236,9 +238,61 @@ class CancellationPolicyTest {
 
         @Test
         void theEligibilityAnswerListsTheCallersOwn() {
-            assertThat(policy.eligibility(placed(), Actor.BUYER, BUYER, PLACED_AT).reasons()).isEqualTo(CancellationPolicy.reasons(Actor.BUYER))
-                    .doesNotContain("SELLER_NON_RESPONSIVE", "DISPUTE_RESOLUTION");
+            assertThat(policy.eligibility(placed(), Actor.BUYER, BUYER, PLACED_AT).reasons())
+                    .containsExactly("CHANGED_MIND", "FOUND_BETTER_PRICE", "ORDERED_BY_MISTAKE", "SHIPPING_TOO_SLOW", "OTHER");
             assertThat(policy.eligibility(placed(), Actor.SELLER, SELLER, PLACED_AT).reasons()).contains("ITEM_UNAVAILABLE", "BUYER_ASKED");
+        }
+    }
+
+    @Nested
+    class ShipByDeadline { // rule 13
+
+        @Test
+        void isSevenDaysAfterPlacementByDefaultAndFollowsTheSetting() {
+            assertThat(policy.shipBy(PLACED_AT)).isEqualTo(SHIP_BY);
+            assertThat(new CancellationPolicy(WINDOW, Duration.ofDays(3)).shipBy(PLACED_AT)).isEqualTo(PLACED_AT + Duration.ofDays(3).toMillis());
+            var stored = Order.placed("o-2", BUYER, SELLER, placed().item(), placed().amounts(), PLACED_AT, CLOSES_AT, PLACED_AT + 5);
+            assertThat(policy.shipBy(stored)).as("an order keeps the deadline it was placed with").isEqualTo(PLACED_AT + 5);
+        }
+
+        @Test
+        void lateShippingLetsTheBuyerCancelWithoutTheSellerFromItsFirstMillisecond() {
+            var before = policy.decide(placed(), request(Actor.BUYER, BUYER, SHIP_BY - 1, 1L, null, "SELLER_DID_NOT_SHIP"));
+            assertThat(refusal(before)).isEqualTo(RejectionCode.SHIP_BY_NOT_PASSED);
+            assertThat(((Decision.Refused) before).detail()).contains(java.time.Instant.ofEpochMilli(SHIP_BY).toString());
+            assertThat(policy.decide(placed(), request(Actor.BUYER, BUYER, SHIP_BY, 1L, null, "SELLER_DID_NOT_SHIP")))
+                    .isEqualTo(new Decision.Allowed(6_500, "USD"));
+            // the buyer's own window is long closed; another reason is still refused by it
+            assertThat(refusal(policy.decide(placed(), request(Actor.BUYER, BUYER, SHIP_BY, 1L, null, "CHANGED_MIND"))))
+                    .isEqualTo(RejectionCode.WINDOW_EXPIRED);
+        }
+
+        @Test
+        void aShippedOrderIsNotLateWhateverTheDate() {
+            assertThat(refusal(policy.decide(shipped(), request(Actor.BUYER, BUYER, SHIP_BY + 1, 2L, null, "SELLER_DID_NOT_SHIP"))))
+                    .isEqualTo(RejectionCode.ALREADY_SHIPPED);
+        }
+
+        @Test
+        void onlyTheBuyerGivesItAndNeverInARequestToTheSeller() {
+            assertThat(refusal(policy.decide(placed(), request(Actor.SELLER, SELLER, SHIP_BY, 1L, null, "SELLER_DID_NOT_SHIP"))))
+                    .isEqualTo(RejectionCode.REASON_NOT_ALLOWED);
+            assertThat(refusal(policy.decide(placed(), request(Actor.SELLER_APPROVED, SELLER, SHIP_BY, null, "req-1",
+                    "SELLER_DID_NOT_SHIP")))).isEqualTo(RejectionCode.REASON_NOT_ALLOWED);
+        }
+
+        @Test
+        void theEligibilityShowsTheDeadlineAndPastItTheCancellationThatDoesNotCountOnTheBuyer() {
+            var before = policy.eligibility(placed(), Actor.BUYER, BUYER, SHIP_BY - 1);
+            assertThat(before.shipBy()).isEqualTo(SHIP_BY);
+            assertThat(refusal(before.decision())).isEqualTo(RejectionCode.WINDOW_EXPIRED);
+            assertThat(before.reasons()).doesNotContain("SELLER_DID_NOT_SHIP");
+            var after = policy.eligibility(placed(), Actor.BUYER, BUYER, SHIP_BY);
+            assertThat(after.decision().allowed()).isTrue();
+            assertThat(after.reasons()).containsExactly("SELLER_DID_NOT_SHIP");
+            assertThat(after.affectsRecord()).isFalse();
+            assertThat(policy.eligibility(placed(), Actor.SELLER, SELLER, PLACED_AT).shipBy()).isEqualTo(SHIP_BY);
+            assertThat(policy.eligibility(shipped(), Actor.BUYER, BUYER, SHIP_BY).shipBy()).isNull();
         }
     }
 

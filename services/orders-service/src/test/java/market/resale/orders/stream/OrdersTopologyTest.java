@@ -34,6 +34,8 @@ import market.resale.schemas.messaging.ParticipantRole;
 import market.resale.schemas.orders.BuyerCommentCommand;
 import market.resale.schemas.orders.CancelOrderCommand;
 import market.resale.schemas.orders.CancelReason;
+import market.resale.schemas.orders.ShipByStage;
+import market.resale.schemas.orders.ShipByDue;
 import market.resale.schemas.orders.CancellationRejected;
 import market.resale.schemas.orders.CancellationWindowClosed;
 import market.resale.schemas.orders.CancellationWindowClosing;
@@ -60,6 +62,8 @@ class OrdersTopologyTest {
 
     private static final Duration ANSWER_RETENTION = Duration.ofDays(7);
     private static final Duration EARLY_SHIPMENT_RETENTION = Duration.ofDays(30);
+    private static final Duration SHIP_BY = Duration.ofDays(7);
+    private static final Duration SHIP_BY_REMINDER = Duration.ofDays(1);
     private static final String APP = "orders-service";
 
     private TopologyHarness harness;
@@ -74,7 +78,7 @@ class OrdersTopologyTest {
     @BeforeEach
     void start() {
         var settings = new OrdersSettings(WINDOW, Duration.ofSeconds(1), 10_000, Duration.ofSeconds(5), REMINDER,
-                ANSWER_RETENTION, EARLY_SHIPMENT_RETENTION, new OrdersSettings.Reputation(Duration.ofDays(90), 0.3, 3));
+                ANSWER_RETENTION, EARLY_SHIPMENT_RETENTION, SHIP_BY, SHIP_BY_REMINDER, new OrdersSettings.Reputation(Duration.ofDays(90), 0.3, 3));
         harness = TopologyHarness.start(APP, (registry, meters) -> OrdersTopology.build(settings, registry, APP, meters), PLACED_AT);
         placedTopic = harness.input(Topics.ORDER_PLACED);
         shippedTopic = harness.input(Topics.ORDER_SHIPPED);
@@ -504,6 +508,42 @@ class OrdersTopologyTest {
             assertThat(windowTopic.readValuesToList()).extracting(CancellationWindowClosed::getOrderId, CancellationWindowClosed::getCause)
                     .containsExactly(org.assertj.core.groups.Tuple.tuple("o-82", WindowClosedCause.SHIPPED),
                             org.assertj.core.groups.Tuple.tuple("o-80", WindowClosedCause.EXPIRED));
+        }
+    }
+
+    @Nested
+    class ShipBy { // rule 13
+
+        @Test
+        void theSellerIsRemindedADayBeforeThenTheBuyerMayCancelWithoutTheSellerAndOnlyForAnUnshippedOrder() {
+            place("o-85");
+            place("o-86");
+            place("o-87");
+            shippedTopic.pipeInput("o-86", shipped("o-86", PLACED_AT.plus(Duration.ofDays(2))).build());
+            commandTopic.pipeInput("o-87", sellerCancels("o-87", PLACED_AT.plus(Duration.ofDays(3))).build());
+            var due = harness.output(Topics.SHIP_BY);
+            var shipBy = PLACED_AT.plus(SHIP_BY);
+
+            at(shipBy.minus(SHIP_BY_REMINDER).minusMillis(1));
+            assertThat(due.isEmpty()).isTrue();
+            at(shipBy.minus(SHIP_BY_REMINDER).plusMillis(200));
+            commandTopic.pipeInput("o-85", buyerCancels("o-85", shipBy.minusSeconds(1)).setReason(CancelReason.SELLER_DID_NOT_SHIP).build());
+            assertThat(rejectedTopic.readValue().getCode()).isEqualTo(RejectionCode.SHIP_BY_NOT_PASSED);
+            at(shipBy.plusMillis(200));
+            at(shipBy.plusSeconds(10));
+
+            assertThat(due.readValuesToList()).extracting(ShipByDue::getOrderId, ShipByDue::getStage, ShipByDue::getShipBy,
+                            ShipByDue::getSellerId)
+                    .containsExactly(org.assertj.core.groups.Tuple.tuple("o-85", ShipByStage.REMINDER, shipBy, "seller-sam"),
+                            org.assertj.core.groups.Tuple.tuple("o-85", ShipByStage.PASSED, shipBy, "seller-sam"));
+            assertThat(order("o-85").timeline()).extracting(TimelineEntry::event).containsOnlyOnce(TimelineEntry.SHIP_BY_MISSED);
+            assertThat(harness.count("ship_by_missed_total")).isEqualTo(1);
+
+            var late = buyerCancels("o-85", shipBy.plusSeconds(30)).setReason(CancelReason.SELLER_DID_NOT_SHIP).build();
+            commandTopic.pipeInput("o-85", late);
+            assertThat(cancelledTopic.readValuesToList()).extracting(OrderCancelled::getOrderId, OrderCancelled::getReason)
+                    .containsExactly(org.assertj.core.groups.Tuple.tuple("o-87", CancelReason.ITEM_UNAVAILABLE),
+                            org.assertj.core.groups.Tuple.tuple("o-85", CancelReason.SELLER_DID_NOT_SHIP));
         }
     }
 

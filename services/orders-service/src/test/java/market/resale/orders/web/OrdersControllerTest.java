@@ -69,7 +69,7 @@ class OrdersControllerTest {
 
     private WebTestClient client(String userId, String role, CommitWatch commits) {
         var settings = new OrdersSettings(WINDOW, Duration.ofSeconds(1), 10_000, Duration.ofMillis(200), Duration.ofMinutes(30),
-                Duration.ofDays(7), Duration.ofDays(30), new OrdersSettings.Reputation(Duration.ofDays(90), 0.3, 3));
+                Duration.ofDays(7), Duration.ofDays(30), Duration.ofDays(7), Duration.ofDays(1), new OrdersSettings.Reputation(Duration.ofDays(90), 0.3, 3));
         var clock = new ManualClock(NOW);
         var controller = new OrdersController(harness.router, harness.routing(), publisher, settings, clock,
                 new PartyHistory(harness.router, mock(Forwarder.class), settings, clock), new CommandFlow(commits));
