@@ -181,6 +181,7 @@ public final class RecordMother {
             Map.entry(RedemptionRejected.class, () -> redemptionRejected().build()),
             Map.entry(CancellationWindowClosing.class, () -> cancellationWindowClosing().build()),
             Map.entry(market.resale.schemas.orders.ShipByDue.class, () -> shipByDue().build()),
+            Map.entry(market.resale.schemas.reviews.OrderRated.class, () -> orderRated().build()),
             Map.entry(BuyerCommentCommand.class, () -> buyerCommentCommand().build()),
             Map.entry(ConversationMessage.class, () -> conversationMessage().build()),
             Map.entry(SellerNonResponsive.class, () -> sellerNonResponsive().build()),
@@ -208,6 +209,12 @@ public final class RecordMother {
                     .setBuyerId(BUYER_ID).setSellerId(SELLER_ID).setOpenedBy("support-service")
                     .setOpenedByRole(ParticipantRole.SYSTEM).setDescription("A scan after the cancellation")
                     .setOpenedAt(CANCELLED_AT.plusSeconds(601)).setUpdatedAt(CANCELLED_AT.plusSeconds(601)).build()));
+
+    public static market.resale.schemas.reviews.OrderRated.Builder orderRated() {
+        return market.resale.schemas.reviews.OrderRated.newBuilder().setRatingId("rating-1").setOrderId(ORDER_ID)
+                .setBuyerId(BUYER_ID).setSellerId(SELLER_ID).setStars(4).setComment("As described, quick to ship")
+                .setRatedAt(PLACED_AT.plus(java.time.Duration.ofDays(5)));
+    }
 
     public static market.resale.schemas.orders.ShipByDue.Builder shipByDue() {
         return market.resale.schemas.orders.ShipByDue.newBuilder().setOrderId(ORDER_ID).setBuyerId(BUYER_ID)

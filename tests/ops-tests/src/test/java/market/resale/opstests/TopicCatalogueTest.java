@@ -49,7 +49,7 @@ class TopicCatalogueTest {
     static final Map<String, Access> ACCESS = Map.of(
             "orders-service", new Access(
                     Set.of(Topics.ORDER_PLACED, Topics.ORDER_SHIPPED, Topics.CANCEL_COMMANDS, Topics.BUYER_COMMENT_COMMANDS,
-                            Topics.CASE_EVENTS, Topics.CREDIT_ISSUED),
+                            Topics.CASE_EVENTS, Topics.CREDIT_ISSUED, Topics.ORDER_RATED),
                     Set.of(Topics.ORDER_CANCELLED, Topics.CANCELLATION_REJECTED, Topics.WINDOW_CLOSED, Topics.WINDOW_CLOSING,
                             Topics.SHIP_BY, Topics.CANCEL_COMMANDS, Topics.BUYER_COMMENT_COMMANDS)),
             "shipping-service", new Access(

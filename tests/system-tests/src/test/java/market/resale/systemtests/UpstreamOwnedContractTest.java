@@ -60,6 +60,22 @@ class UpstreamOwnedContractTest {
     private static final String SUBJECT = Topics.ORDER_PLACED.name() + "-value";
     private static final Schema UPSTREAM_SCHEMA = market.resale.schemas.UpstreamSchemas.ORDER_PLACED;
     private static final HttpClient HTTP = HttpClient.newHttpClient();
+    /** The carrier integration's own schema: its namespace, a scan type newer than the services. */
+    private static final Schema CARRIER_SCHEMA = new Schema.Parser().parse("""
+            {"type": "record", "name": "CarrierScan", "namespace": "com.carrier.events", "fields": [
+              {"name": "scanId", "type": "string"}, {"name": "orderId", "type": "string"},
+              {"name": "trackingNumber", "type": "string"}, {"name": "carrier", "type": "string"},
+              {"name": "scanType", "type": {"type": "enum", "name": "ScanType", "symbols": ["LABEL_CREATED", "ACCEPTED",
+                "IN_TRANSIT", "OUT_FOR_DELIVERY", "DELIVERED", "RETURNED_TO_SENDER", "HELD_AT_CUSTOMS"]}},
+              {"name": "scannedAt", "type": {"type": "long", "logicalType": "timestamp-millis"}}]}""");
+    /** The reviews app's own schema (rule 15's contract): its namespace and a field of its own, with a default. */
+    private static final Schema REVIEWS_SCHEMA = new Schema.Parser().parse("""
+            {"type": "record", "name": "OrderRated", "namespace": "com.reviews.events", "fields": [
+              {"name": "ratingId", "type": "string"}, {"name": "orderId", "type": "string"},
+              {"name": "buyerId", "type": "string"}, {"name": "sellerId", "type": "string"},
+              {"name": "stars", "type": "int"}, {"name": "comment", "type": ["null", "string"], "default": null},
+              {"name": "ratedAt", "type": {"type": "long", "logicalType": "timestamp-millis"}},
+              {"name": "channel", "type": "string", "default": "app"}]}""");
 
     private static KafkaSeam kafka;
     private static ApicurioRegistry registry;
@@ -177,13 +193,7 @@ class UpstreamOwnedContractTest {
     @Test
     void newEnumSymbolsFromTheUpstreamsAreReadRecordedAndCounted() throws Exception {
         var evolvedOrder = new Schema.Parser().parse(UPSTREAM_SCHEMA.toString().replace("\"FAIR\"]", "\"FAIR\",\"LIKE_NEW\"]"));
-        var scanSchema = new Schema.Parser().parse("""
-                {"type": "record", "name": "CarrierScan", "namespace": "com.carrier.events", "fields": [
-                  {"name": "scanId", "type": "string"}, {"name": "orderId", "type": "string"},
-                  {"name": "trackingNumber", "type": "string"}, {"name": "carrier", "type": "string"},
-                  {"name": "scanType", "type": {"type": "enum", "name": "ScanType", "symbols": ["LABEL_CREATED", "ACCEPTED",
-                    "IN_TRANSIT", "OUT_FOR_DELIVERY", "DELIVERED", "RETURNED_TO_SENDER", "HELD_AT_CUSTOMS"]}},
-                  {"name": "scannedAt", "type": {"type": "long", "logicalType": "timestamp-millis"}}]}""");
+        var scanSchema = CARRIER_SCHEMA;
         var orderId = "evolved-" + run;
         GenericRecord order = new GenericData.Record(evolvedOrder);
         var template = order(orderId, 1_500, "USD");
@@ -224,6 +234,71 @@ class UpstreamOwnedContractTest {
         }
         assertOnlyTheUpstreamRegistered(SUBJECT);
         assertOnlyTheUpstreamRegistered(Topics.CARRIER_SCANS.name() + "-value");
+    }
+
+    /**
+     * Rule 15's contract addition, the way production runs: the reviews app registers its own {@code OrderRated} (its
+     * namespace, a field of its own) with its own serializer. A rating of a shipped order reaches the order and the
+     * seller's signals; one with stars out of range is dead-lettered as it arrived, and nothing stops.
+     */
+    @Test
+    void theReviewsAppsOwnRatingsReachTheSellersSignalsAndABadOneIsDeadLettered() throws Exception {
+        var orderId = "rated-" + run;
+        var key = orderId.getBytes(StandardCharsets.UTF_8);
+        GenericRecord scan = new GenericData.Record(CARRIER_SCHEMA);
+        scan.put("scanId", "accepted-" + run);
+        scan.put("orderId", orderId);
+        scan.put("trackingNumber", "1Z-R-" + run);
+        scan.put("carrier", "UPS");
+        scan.put("scanType", new GenericData.EnumSymbol(CARRIER_SCHEMA.getField("scanType").schema(), "ACCEPTED"));
+        scan.put("scannedAt", Instant.now().toEpochMilli());
+        try (var producer = new KafkaProducer<byte[], byte[]>(producerProps())) {
+            producer.send(new ProducerRecord<>(Topics.ORDER_PLACED.name(), key, upstreamSerializer.serialize(Topics.ORDER_PLACED.name(),
+                    order(orderId, 1_800, "USD")))).get();
+            producer.send(new ProducerRecord<>(Topics.CARRIER_SCANS.name(), key, upstreamSerializer.serialize(Topics.CARRIER_SCANS.name(),
+                    scan))).get();
+        }
+        var buyerToken = services.get("orders-service").token("buyer-" + run, "BUYER");
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).until(() -> {
+            var order = services.get("orders-service").get("/orders/" + orderId, buyerToken);
+            return order.status() == 200 && "SHIPPED".equals(order.body().get("status").asString());
+        });
+
+        var bad = upstreamSerializer.serialize(Topics.ORDER_RATED.name(), rating("bad-" + run, orderId, 9));
+        try (var producer = new KafkaProducer<byte[], byte[]>(producerProps())) {
+            producer.send(new ProducerRecord<>(Topics.ORDER_RATED.name(), key, bad)).get();
+            producer.send(new ProducerRecord<>(Topics.ORDER_RATED.name(), key,
+                    upstreamSerializer.serialize(Topics.ORDER_RATED.name(), rating("good-" + run, orderId, 4)))).get();
+        }
+
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
+            var order = services.get("orders-service").get("/orders/" + orderId, buyerToken).body();
+            assertThat(order.at("/rating/stars").asInt()).isEqualTo(4);
+            assertThat(order.at("/sellerSignals/averageRating").asDouble()).isEqualTo(4.0);
+            assertThat(order.at("/sellerSignals/ratingCount").asInt()).isEqualTo(1);
+        });
+        var signals = services.get("orders-service").get("/sellers/seller-" + run + "/signals", buyerToken).body();
+        assertThat(signals.get("averageRating").asDouble()).isEqualTo(4.0);
+        var dead = deadLetters("orders-service").stream().filter(r -> java.util.Arrays.equals(r.value(), bad)).toList();
+        assertThat(dead).hasSize(1);
+        assertThat(DeadLetters.header(dead.get(0).headers(), DeadLetters.REASON)).isEqualTo(DeadLetters.INVALID);
+        assertThat(DeadLetters.header(dead.get(0).headers(), DeadLetters.DETAIL)).contains("stars must be 1 to 5");
+        assertThat(DeadLetters.header(dead.get(0).headers(), DeadLetters.SOURCE_TOPIC)).isEqualTo(Topics.ORDER_RATED.name());
+        assertOnlyTheUpstreamRegistered(Topics.ORDER_RATED.name() + "-value");
+        assertThat(services.get("orders-service").ready()).isTrue();
+    }
+
+    private static GenericRecord rating(String ratingId, String orderId, int stars) {
+        GenericRecord rating = new GenericData.Record(REVIEWS_SCHEMA);
+        rating.put("ratingId", ratingId);
+        rating.put("orderId", orderId);
+        rating.put("buyerId", "buyer-" + run);
+        rating.put("sellerId", "seller-" + run);
+        rating.put("stars", stars);
+        rating.put("comment", "As described");
+        rating.put("ratedAt", Instant.now().toEpochMilli());
+        rating.put("channel", "web");
+        return rating;
     }
 
     /** Every version under the contract's subject is the upstream's own schema: no service registered one there. */

@@ -17,6 +17,7 @@ import market.resale.schemas.orders.CancellationWindowClosed;
 import market.resale.schemas.orders.CancellationWindowClosing;
 import market.resale.schemas.orders.OrderCancelled;
 import market.resale.schemas.orders.ShipByDue;
+import market.resale.schemas.reviews.OrderRated;
 import market.resale.schemas.shipping.LabelVoided;
 import market.resale.schemas.shipping.OrderShipped;
 import market.resale.schemas.shipping.ScanConflict;
@@ -37,6 +38,9 @@ public final class Topics {
             new Topic<>("checkout.order-placed", OrderPlaced.class, PARTITIONS, false);
     public static final Topic<CarrierScan> CARRIER_SCANS =
             new Topic<>("carrier.scans", CarrierScan.class, PARTITIONS, false);
+    /** The reviews app's ratings (a later contract addition, rule 15). */
+    public static final Topic<OrderRated> ORDER_RATED =
+            new Topic<>("reviews.order-rated", OrderRated.class, PARTITIONS, false);
 
     // orders-service, keyed by orderId.
     public static final Topic<CancelOrderCommand> CANCEL_COMMANDS =
@@ -109,7 +113,7 @@ public final class Topics {
                     java.util.Map.of("retention.ms", "-1"));
 
     public static final List<Topic<?>> ALL = List.of(
-            ORDER_PLACED, CARRIER_SCANS,
+            ORDER_PLACED, CARRIER_SCANS, ORDER_RATED,
             CANCEL_COMMANDS, ORDER_CANCELLED, CANCELLATION_REJECTED, WINDOW_CLOSED, WINDOW_CLOSING, SHIP_BY, BUYER_COMMENT_COMMANDS,
             ORDER_SHIPPED, LABEL_VOIDED, SCAN_CONFLICTS,
             REDEMPTION_REQUESTS, CREDIT_ISSUED, CREDIT_REDEEMED, REDEMPTION_REJECTED,
@@ -126,17 +130,17 @@ public final class Topics {
 
     /**
      * The topics this project writes, whose writer schemas the deploy step registers ({@code ops-tools register-schemas})
-     * and a service started with {@code auto.register.schemas=false} checks: every topic but {@code checkout.order-placed},
-     * which only checkout writes (its subject is checkout's). {@code carrier.scans} is in: shipping-service writes the
-     * scans carriers post over HTTP.
+     * and a service started with {@code auto.register.schemas=false} checks: every topic but {@code checkout.order-placed}
+     * and {@code reviews.order-rated}, which only checkout and the reviews app write (their subjects are theirs).
+     * {@code carrier.scans} is in: shipping-service writes the scans carriers post over HTTP.
      */
     public static List<Topic<?>> written() {
-        return ALL.stream().filter(t -> t != ORDER_PLACED).toList();
+        return ALL.stream().filter(t -> t != ORDER_PLACED && t != ORDER_RATED).toList();
     }
 
     /** The upstream contract's topics (docs/contract.md): their subjects are the upstream apps', who register their own schemas. */
     public static List<Topic<?>> contract() {
-        return List.of(ORDER_PLACED, CARRIER_SCANS);
+        return List.of(ORDER_PLACED, CARRIER_SCANS, ORDER_RATED);
     }
 
     /** Application ids of the services; each has one dead-letter topic, {@code <application-id>.dlt}. */

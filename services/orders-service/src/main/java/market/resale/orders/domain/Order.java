@@ -12,10 +12,12 @@ import java.util.List;
  * @param sellerComment  the seller's comment on the buyer's profile about this cancelled order (rule 9: at most one)
  * @param shipBy         when the seller must have shipped (placedAt + ship-by, rule 13); null for an order stored before
  *                       the rule, which then follows today's setting
+ * @param rating         the buyer's rating of the seller for this order (rule 15); null until rated
  */
 public record Order(String orderId, String buyerId, String sellerId, Item item, Amounts amounts, long placedAt,
                     OrderStatus status, long version, long windowClosesAt, boolean windowOpen, Shipment shipment,
-                    Cancellation cancellation, List<TimelineEntry> timeline, SellerComment sellerComment, Long shipBy) {
+                    Cancellation cancellation, List<TimelineEntry> timeline, SellerComment sellerComment, Long shipBy,
+                    Rating rating) {
 
     /** Refused attempts shown on the timeline; later ones are still answered and published. */
     static final int MAX_REFUSALS_SHOWN = 10;
@@ -32,7 +34,7 @@ public record Order(String orderId, String buyerId, String sellerId, Item item, 
     public static Order placed(String orderId, String buyerId, String sellerId, Item item, Amounts amounts, long placedAt,
                                long windowClosesAt, Long shipBy) {
         return new Order(orderId, buyerId, sellerId, item, amounts, placedAt, OrderStatus.PLACED, 1, windowClosesAt, true,
-                null, null, List.of(new TimelineEntry(TimelineEntry.PLACED, placedAt, null)), null, shipBy);
+                null, null, List.of(new TimelineEntry(TimelineEntry.PLACED, placedAt, null)), null, shipBy, null);
     }
 
     public boolean isParty(String userId) {
@@ -107,6 +109,25 @@ public record Order(String orderId, String buyerId, String sellerId, Item item, 
         return withStep(new TimelineEntry(TimelineEntry.SELLER_COMMENTED, comment.at(), null)).withSellerComment(comment);
     }
 
+    /**
+     * The buyer rated the seller (rule 15). A redelivered rating, or one older than the rating kept, changes nothing;
+     * a newer one (the buyer changed their mind) replaces it.
+     */
+    public Order rated(Rating next) {
+        if (rating != null && (rating.ratingId().equals(next.ratingId()) || rating.ratedAt() > next.ratedAt())) {
+            return this;
+        }
+        return withRating(next).withStep(new TimelineEntry(TimelineEntry.RATED, next.ratedAt(), next.stars() + " stars"));
+    }
+
+    /** Why this order cannot take a rating from these parties, or null when it can. */
+    public String ratingProblem(String buyerId, String sellerId) {
+        if (!this.buyerId.equals(buyerId) || !this.sellerId.equals(sellerId)) {
+            return "the buyer and seller differ from those of order " + orderId;
+        }
+        return status == OrderStatus.SHIPPED ? null : "order " + orderId + " is " + status + ": only a shipped order is rated";
+    }
+
     /** A step reported by another service (credit issued, case opened …): recorded, the version stays. */
     public Order noted(TimelineEntry entry) {
         return timeline.contains(entry) ? this : withStep(entry);
@@ -117,33 +138,38 @@ public record Order(String orderId, String buyerId, String sellerId, Item item, 
     /** In another status; the version moves on, since what a caller was shown has changed. */
     public Order withStatus(OrderStatus status) {
         return new Order(orderId, buyerId, sellerId, item, amounts, placedAt, status, version + 1, windowClosesAt, windowOpen,
-                shipment, cancellation, timeline, sellerComment, shipBy);
+                shipment, cancellation, timeline, sellerComment, shipBy, rating);
     }
 
     /** The buyer's own window is closed (by expiry, shipping or cancellation). */
     public Order withWindowClosed() {
         return new Order(orderId, buyerId, sellerId, item, amounts, placedAt, status, version, windowClosesAt, false,
-                shipment, cancellation, timeline, sellerComment, shipBy);
+                shipment, cancellation, timeline, sellerComment, shipBy, rating);
     }
 
     public Order withShipment(Shipment shipment) {
         return new Order(orderId, buyerId, sellerId, item, amounts, placedAt, status, version, windowClosesAt, windowOpen,
-                shipment, cancellation, timeline, sellerComment, shipBy);
+                shipment, cancellation, timeline, sellerComment, shipBy, rating);
     }
 
     public Order withCancellation(Cancellation cancellation) {
         return new Order(orderId, buyerId, sellerId, item, amounts, placedAt, status, version, windowClosesAt, windowOpen,
-                shipment, cancellation, timeline, sellerComment, shipBy);
+                shipment, cancellation, timeline, sellerComment, shipBy, rating);
     }
 
     public Order withTimeline(List<TimelineEntry> timeline) {
         return new Order(orderId, buyerId, sellerId, item, amounts, placedAt, status, version, windowClosesAt, windowOpen,
-                shipment, cancellation, timeline, sellerComment, shipBy);
+                shipment, cancellation, timeline, sellerComment, shipBy, rating);
     }
 
     public Order withSellerComment(SellerComment sellerComment) {
         return new Order(orderId, buyerId, sellerId, item, amounts, placedAt, status, version, windowClosesAt, windowOpen,
-                shipment, cancellation, timeline, sellerComment, shipBy);
+                shipment, cancellation, timeline, sellerComment, shipBy, rating);
+    }
+
+    public Order withRating(Rating rating) {
+        return new Order(orderId, buyerId, sellerId, item, amounts, placedAt, status, version, windowClosesAt, windowOpen,
+                shipment, cancellation, timeline, sellerComment, shipBy, rating);
     }
 
     /** One more step on the timeline. */

@@ -20,11 +20,12 @@ import market.resale.schemas.topics.CancelReasons;
  * <p>A seller's {@code cancellationRate} counts only the cancellations the seller caused (rule 15, as
  * marketplaces' seller standards do): its own (unless the buyer asked), missed ship-by deadlines, and
  * support cases decided against it. The buyers' own cancellations are shown by actor, not held against it.
+ * A seller's rating (rule 15) is the average of every rating buyers left, all time, as marketplaces show it.
  */
 public final class Reputation {
 
-    /** Said where a seller's rating would be: nothing publishes ratings into this system yet. */
-    public static final String NO_RATINGS_FEED = "no upstream ratings feed exists; rating is not available";
+    /** Said where a seller's rating would be when no buyer has rated the seller yet. */
+    public static final String NO_RATINGS_YET = "no ratings yet";
 
     private final Duration period;
     private final double warnRate;
@@ -48,10 +49,12 @@ public final class Reputation {
      * @param cancellations             every cancellation of a sale in the period, whoever made it
      * @param sellerCausedCancellations those the seller caused ({@link #sellerCaused})
      * @param cancellationRate          seller-caused cancellations over sales
+     * @param averageRating             the mean of every rating buyers left (all time), to two decimals; null if none
+     * @param ratingCount               how many ratings it is the mean of
      */
     public record SellerSignals(String sellerId, long since, long until, int sales, int cancellations,
                                 int sellerCausedCancellations, double cancellationRate, Map<Actor, Integer> byActor, int shippedSales,
-                                Long medianTimeToFirstScanMillis, Double averageRating, String ratingNote) {
+                                Long medianTimeToFirstScanMillis, Double averageRating, int ratingCount, String ratingNote) {
     }
 
     public BuyerRecord buyer(String buyerId, Iterable<OrderFact> purchases, long now) {
@@ -85,10 +88,15 @@ public final class Reputation {
 
     public SellerSignals seller(String sellerId, Iterable<OrderFact> sales, long now) {
         var since = now - period.toMillis();
-        int count = 0, cancelled = 0, caused = 0;
+        int count = 0, cancelled = 0, caused = 0, ratings = 0;
+        long stars = 0;
         var byActor = new TreeMap<Actor, Integer>();
         var timesToShip = new ArrayList<Long>();
         for (var order : sales) {
+            if (order.stars() != null) {
+                ratings++;
+                stars += order.stars();
+            }
             if (!inPeriod(order, since, now)) {
                 continue;
             }
@@ -105,7 +113,8 @@ public final class Reputation {
             }
         }
         return new SellerSignals(sellerId, since, now, count, cancelled, caused, ratio(caused, count), byActor,
-                timesToShip.size(), median(timesToShip), null, NO_RATINGS_FEED);
+                timesToShip.size(), median(timesToShip),
+                ratings == 0 ? null : Math.round(100.0 * stars / ratings) / 100.0, ratings, ratings == 0 ? NO_RATINGS_YET : null);
     }
 
     /** Whether the buyer asked for this cancellation: it then counts on the buyer's record. */

@@ -15,4 +15,5 @@ public record TimelineEntry(String event, long at, String detail) {
     public static final String CASE_OPENED = "CASE_OPENED";
     public static final String CASE_RESOLVED = "CASE_RESOLVED";
     public static final String SHIP_BY_MISSED = "SHIP_BY_MISSED";
+    public static final String RATED = "RATED";
 }

@@ -6,6 +6,7 @@ import market.resale.orders.domain.CancellationPolicy;
 import market.resale.orders.domain.Decision;
 import market.resale.orders.domain.Order;
 import market.resale.orders.domain.OrderStatus;
+import market.resale.orders.domain.Rating;
 import market.resale.orders.domain.SellerComment;
 import market.resale.orders.domain.Shipment;
 import market.resale.orders.domain.TimelineEntry;
@@ -27,6 +28,7 @@ import market.resale.schemas.orders.OrderCancelled;
 import market.resale.schemas.orders.ShipByDue;
 import market.resale.schemas.orders.ShipByStage;
 import market.resale.schemas.orders.WindowClosedCause;
+import market.resale.schemas.reviews.OrderRated;
 import market.resale.schemas.support.CaseEvent;
 import market.resale.schemas.topics.Topics;
 import org.apache.kafka.streams.processor.PunctuationType;
@@ -92,6 +94,7 @@ class OrderProcessor extends ServiceProcessor<OrderInput, Object> {
             case OrderInput.Cancel cancel -> cancel(record, cancel);
             case OrderInput.Comment comment -> comment(record, comment.command());
             case OrderInput.CaseChanged changed -> caseChanged(record, changed.event());
+            case OrderInput.Rated rated -> rate(record, rated.event());
             case OrderInput.Credited credited -> note(record, credited.orderId(), new TimelineEntry(TimelineEntry.CREDIT_ISSUED,
                     credited.issuedAt(), credited.amountCents() == 0 ? "nothing to refund"
                             : credited.amountCents() + " " + credited.currency() + " store credit"));
@@ -268,6 +271,38 @@ class OrderProcessor extends ServiceProcessor<OrderInput, Object> {
         save(record, order.commented(new SellerComment(c.getCommandId(), c.getSellerId(), c.getText(),
                 c.getRequestedAt().toEpochMilli(), SourceOffset.of(context))));
         counters.increment(context, "buyer_comments_total");
+    }
+
+    /**
+     * The reviews app's rating (rule 15): the record must be the order's (key, parties) and the order shipped, with 1 to
+     * 5 stars; what is not is dead-lettered as it arrived, for the reviews team.
+     */
+    private void rate(Record<String, OrderInput> record, OrderRated e) {
+        if (!e.getOrderId().equals(record.key())) {
+            deadLetter(record, DeadLetters.INVALID, "record key " + record.key() + " differs from orderId " + e.getOrderId());
+            return;
+        }
+        var ids = market.resale.platform.Ids.orderProblem(e.getOrderId(), e.getBuyerId(), e.getSellerId());
+        if (ids != null || e.getRatingId() == null || e.getRatingId().isBlank() || !Rating.valid(e.getStars())) {
+            deadLetter(record, DeadLetters.INVALID, ids != null ? ids : !Rating.valid(e.getStars())
+                    ? "stars must be 1 to 5, not " + e.getStars() : "ratingId is blank");
+            return;
+        }
+        var order = orders.get(record.key());
+        if (order == null) {
+            deadLetter(record, DeadLetterHeaders.UNKNOWN_ORDER, "no order " + record.key());
+            return;
+        }
+        var problem = order.ratingProblem(e.getBuyerId(), e.getSellerId());
+        if (problem != null) {
+            deadLetter(record, DeadLetters.INVALID, problem);
+            return;
+        }
+        var rated = order.rated(new Rating(e.getRatingId(), e.getStars(), e.getComment(), e.getRatedAt().toEpochMilli()));
+        if (rated != order) {
+            save(record, rated);
+            counters.increment(context, "ratings_total", "stars", Integer.toString(e.getStars()));
+        }
     }
 
     private void caseChanged(Record<String, OrderInput> record, CaseEvent e) {

@@ -88,6 +88,8 @@ public final class OrdersTopology {
                 .mapValues(v -> (OrderInput) new OrderInput.Comment(v), Named.as("as-comment"));
         var cases = Sources.avro(builder, Topics.CASE_EVENTS, registry, applicationId, meters)
                 .mapValues(v -> (OrderInput) new OrderInput.CaseChanged(v), Named.as("as-case-changed"));
+        var ratings = Sources.avro(builder, Topics.ORDER_RATED, registry, applicationId, meters)
+                .mapValues(v -> (OrderInput) new OrderInput.Rated(v), Named.as("as-rated"));
         // Credits are keyed by the user whose ledger they go to; the timeline needs them by order.
         var credited = Sources.avro(builder, Topics.CREDIT_ISSUED, registry, applicationId, meters)
                 .map((k, v) -> KeyValue.pair(v.getOrderId(), new OrderInput.Credited(v.getOrderId(), v.getAmountCents(),
@@ -98,7 +100,7 @@ public final class OrdersTopology {
 
         var results = placed.merge(shipped, Named.as("merge-shipped")).merge(commands, Named.as("merge-commands"))
                 .merge(comments, Named.as("merge-comments")).merge(cases, Named.as("merge-cases"))
-                .merge(credited, Named.as("merge-credited"))
+                .merge(credited, Named.as("merge-credited")).merge(ratings, Named.as("merge-ratings"))
                 .process(tracing.traced("orders decide", () -> new OrderProcessor(policy, settings, applicationId, counters)),
                         Named.as("decide"),
                         ORDERS_STORE, WINDOW_DEADLINES_STORE, EARLY_SHIPMENTS_STORE, ATTEMPTS_STORE, ATTEMPT_EXPIRY_STORE,

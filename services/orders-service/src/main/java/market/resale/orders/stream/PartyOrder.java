@@ -14,7 +14,7 @@ import market.resale.orders.domain.SellerComment;
 public record PartyOrder(String role, String partyId, String orderId, String title, String size, String condition,
                          long totalCents, String currency, long placedAt, OrderStatus status, long version,
                          String counterpartyId, Long shippedAt, Long cancelledAt, Actor cancelledBy, String cancelReason,
-                         SellerComment comment) {
+                         SellerComment comment, Integer stars) {
 
     public static final String BUYER = "BUYER";
     public static final String SELLER = "SELLER";
@@ -28,12 +28,12 @@ public record PartyOrder(String role, String partyId, String orderId, String tit
                 buyerSide ? order.sellerId() : order.buyerId(),
                 order.shipment() == null ? null : order.shipment().shippedAt(),
                 c == null ? null : c.cancelledAt(), c == null ? null : c.actor(), c == null ? null : c.reason(),
-                order.sellerComment());
+                order.sellerComment(), order.rating() == null ? null : order.rating().stars());
     }
 
     public OrderFact fact() {
         return new OrderFact(orderId, counterpartyId, placedAt, status, shippedAt, cancelledAt, cancelledBy, cancelReason,
-                comment);
+                comment, stars);
     }
 
     /** Newest first: the key sorts by inverted placedAt within one party. */

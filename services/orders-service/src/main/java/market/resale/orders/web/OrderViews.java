@@ -34,10 +34,18 @@ final class OrderViews {
     record TimelineView(String event, Instant at, String detail) {
     }
 
-    /** @param shipBy until when the seller may ship (rule 13); past it, unshipped, the buyer may cancel without asking */
+    /**
+     * @param shipBy     until when the seller may ship (rule 13); past it, unshipped, the buyer may cancel without asking
+     * @param rating     the buyer's rating of the seller for this order (rule 15); null until rated
+     * @param sellerSignals the seller's signals (rating, time to ship, cancellations caused); null when not available in time
+     */
     record OrderView(String orderId, String buyerId, String sellerId, ItemView item, AmountsView amounts, String status,
                      long version, Instant placedAt, Instant cancellationWindowClosesAt, Instant shipBy, ShipmentView shipment,
-                     RefundView refund, List<TimelineView> timeline) {
+                     RefundView refund, List<TimelineView> timeline, RatingView rating,
+                     ReputationController.SellerSignalsView sellerSignals) {
+    }
+
+    record RatingView(int stars, String comment, Instant ratedAt) {
     }
 
     record OrderLine(String orderId, String title, String size, String condition, Money total, String status,
@@ -67,10 +75,11 @@ final class OrderViews {
      * @param version the version to quote as {@code expectedVersion} when confirming
      * @param reasons the reasons this caller may give now
      * @param shipBy  until when the seller may ship (rule 13); past it a buyer may cancel with SELLER_DID_NOT_SHIP
+     * @param sellerSignals the seller's signals (rule 7: shown before confirming); null when not available in time
      */
     record EligibilityView(String orderId, long version, boolean allowed, String reasonCode, String detail,
                            String trackingNumber, Instant deadline, Conditions conditions, List<String> reasons,
-                           Instant shipBy) {
+                           Instant shipBy, ReputationController.SellerSignalsView sellerSignals) {
     }
 
     /** The reasons each actor may give for a cancellation. */
@@ -81,7 +90,7 @@ final class OrderViews {
                               String trackingNumber, Money refund, Instant decidedAt) {
     }
 
-    static OrderView of(Order o) {
+    static OrderView of(Order o, ReputationController.SellerSignalsView seller) {
         var a = o.amounts();
         // The refund is due once cancelled, and issued once credits-service says so (its step is on the timeline);
         // an order that cost nothing has nothing to refund, and its refund completes all the same.
@@ -98,7 +107,10 @@ final class OrderViews {
                 o.shipment() == null ? null : new ShipmentView(o.shipment().trackingNumber(), o.shipment().carrier(),
                         Instant.ofEpochMilli(o.shipment().shippedAt())),
                 refund,
-                o.timeline().stream().map(OrderViews::of).toList());
+                o.timeline().stream().map(OrderViews::of).toList(),
+                o.rating() == null ? null : new RatingView(o.rating().stars(), o.rating().comment(),
+                        Instant.ofEpochMilli(o.rating().ratedAt())),
+                seller);
     }
 
     static TimelineView of(TimelineEntry e) {
@@ -110,13 +122,13 @@ final class OrderViews {
                 p.status().name(), Instant.ofEpochMilli(p.placedAt()));
     }
 
-    static EligibilityView of(Eligibility e) {
-        return of(e, null, false, 0, null);
+    static EligibilityView of(Eligibility e, ReputationController.SellerSignalsView seller) {
+        return of(e, seller, null, false, 0, null);
     }
 
     /** With the buyer's own record, when the buyer is the one asking. */
-    static EligibilityView of(Eligibility e, PartyHistory.Summary record, boolean warn, double warnRate,
-                              java.time.Duration period) {
+    static EligibilityView of(Eligibility e, ReputationController.SellerSignalsView seller, PartyHistory.Summary record,
+                              boolean warn, double warnRate, java.time.Duration period) {
         var figures = record == null ? null : new RecordFigures(record.purchases(), record.buyerInitiatedCancellations(),
                 record.rate(), period.toString());
         var warning = !warn ? null : String.format(java.util.Locale.ROOT,
@@ -133,10 +145,10 @@ final class OrderViews {
                 warning, figures);
         return switch (e.decision()) {
             case Decision.Allowed allowed -> new EligibilityView(e.orderId(), e.version(), true, null, null, null,
-                    e.deadline() == null ? null : Instant.ofEpochMilli(e.deadline()), conditions, e.reasons(), instant(e.shipBy()));
+                    e.deadline() == null ? null : Instant.ofEpochMilli(e.deadline()), conditions, e.reasons(), instant(e.shipBy()), seller);
             case Decision.Refused refused -> new EligibilityView(e.orderId(), e.version(), false, refused.code().name(),
                     refused.detail(), refused.trackingNumber(),
-                    e.deadline() == null ? null : Instant.ofEpochMilli(e.deadline()), null, e.reasons(), instant(e.shipBy()));
+                    e.deadline() == null ? null : Instant.ofEpochMilli(e.deadline()), null, e.reasons(), instant(e.shipBy()), seller);
         };
     }
 

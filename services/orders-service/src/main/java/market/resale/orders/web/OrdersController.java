@@ -90,8 +90,11 @@ public class OrdersController {
     @GetMapping("/orders/{orderId}")
     public Mono<ResponseEntity<?>> order(@PathVariable String orderId, Authentication auth, ServerHttpRequest request) {
         var caller = Caller.of(auth);
-        return routing.answer(OrdersTopology.ORDERS_STORE, OwnerRouting.checkId(orderId), request, null,
-                () -> Mono.just(ResponseEntity.ok(OrderViews.of(visibleOrder(orderId, caller)))));
+        return routing.answer(OrdersTopology.ORDERS_STORE, OwnerRouting.checkId(orderId), request, null, () -> {
+            var order = visibleOrder(orderId, caller);
+            return history.sellerSignals(order.sellerId(), request)
+                    .map(seller -> ResponseEntity.ok(OrderViews.of(order, seller.orElse(null))));
+        });
     }
 
     @Operation(summary = "Whether the caller may cancel the order now, and on what terms (refund as store credit; for a buyer, the effect on their record)")
@@ -104,12 +107,14 @@ public class OrdersController {
             var order = visibleOrder(orderId, caller);
             var actor = actorFor(order, caller);
             var eligibility = policy.eligibility(order, actor, caller.userId(), clock.millis());
+            var sellerSignals = history.sellerSignals(order.sellerId(), request);
             if (actor != Actor.BUYER) {
-                return Mono.just(ResponseEntity.ok(OrderViews.of(eligibility)));
+                return sellerSignals.map(seller -> ResponseEntity.ok(OrderViews.of(eligibility, seller.orElse(null))));
             }
             var reputation = history.reputation();
-            return history.ownRecord(order.buyerId(), request).map(record -> ResponseEntity.ok(OrderViews.of(eligibility,
-                    record.orElse(null), record.map(history::warns).orElse(false), reputation.warnRate(), reputation.period())));
+            return Mono.zip(sellerSignals, history.ownRecord(order.buyerId(), request)).map(both -> ResponseEntity.ok(
+                    OrderViews.of(eligibility, both.getT1().orElse(null), both.getT2().orElse(null),
+                            both.getT2().map(history::warns).orElse(false), reputation.warnRate(), reputation.period())));
         });
     }
 

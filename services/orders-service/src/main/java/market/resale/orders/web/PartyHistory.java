@@ -61,6 +61,24 @@ class PartyHistory {
     }
 
     /**
+     * A seller's signals (rule 9, 15), shown with an order and its eligibility so that a buyer can check the seller
+     * before buying or cancelling. They live with the seller's partition: asked of its owner when that is another
+     * instance. Empty when they cannot be had in time: the order is shown without them, not refused.
+     */
+    Mono<Optional<ReputationController.SellerSignalsView>> sellerSignals(String sellerId, ServerHttpRequest request) {
+        var owner = router.remoteOwner(OrdersTopology.PARTY_ORDERS_STORE, sellerId);
+        if (owner.isEmpty()) {
+            return Mono.just(Optional.of(ReputationController.SellerSignalsView.of(
+                    reputation.seller(sellerId, facts(PartyOrder.SELLER, sellerId), clock.millis()), reputation.period())));
+        }
+        return forwarder.get(owner.get(), "/sellers/" + sellerId + "/signals", request)
+                .map(response -> response.getStatusCode().is2xxSuccessful() && response.getBody() != null
+                        ? Optional.of(JSON.readValue(response.getBody(), ReputationController.SellerSignalsView.class))
+                        : Optional.<ReputationController.SellerSignalsView>empty())
+                .onErrorReturn(Optional.empty());
+    }
+
+    /**
      * The caller's own record summary for the eligibility warning. The record lives with the buyer's
      * partition, which may be another instance's: then that owner is asked, with the caller's token.
      * Empty when it cannot be had in time: the warning is then the generic one, not an error.

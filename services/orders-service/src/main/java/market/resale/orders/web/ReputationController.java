@@ -76,7 +76,14 @@ public class ReputationController {
     public record SellerSignalsView(String sellerId, Duration period, Instant since, Instant until, int sales,
                                     int cancellations, int sellerCausedCancellations, double cancellationRate, Map<Actor, Integer> byActor,
                                     int shippedSales, Duration medianTimeToFirstScan, Double averageRating,
-                                    String ratingNote) {
+                                    int ratingCount, String ratingNote) {
+
+        static SellerSignalsView of(Reputation.SellerSignals s, Duration period) {
+            return new SellerSignalsView(s.sellerId(), period, Instant.ofEpochMilli(s.since()), Instant.ofEpochMilli(s.until()),
+                    s.sales(), s.cancellations(), s.sellerCausedCancellations(), s.cancellationRate(), s.byActor(),
+                    s.shippedSales(), s.medianTimeToFirstScanMillis() == null ? null : Duration.ofMillis(s.medianTimeToFirstScanMillis()),
+                    s.averageRating(), s.ratingCount(), s.ratingNote());
+        }
     }
 
     private final KeyOwnerRouter router;
@@ -126,11 +133,7 @@ public class ReputationController {
     public Mono<ResponseEntity<?>> sellerSignals(@PathVariable String sellerId, ServerHttpRequest request) {
         return routing.answer(OrdersTopology.PARTY_ORDERS_STORE, OwnerRouting.checkId(sellerId), request, null, () -> {
             var s = reputation.seller(sellerId, history.facts(PartyOrder.SELLER, sellerId), clock.millis());
-            return Mono.just(ResponseEntity.ok(new SellerSignalsView(s.sellerId(), reputation.period(),
-                    Instant.ofEpochMilli(s.since()), Instant.ofEpochMilli(s.until()), s.sales(), s.cancellations(),
-                    s.sellerCausedCancellations(), s.cancellationRate(), s.byActor(), s.shippedSales(),
-                    s.medianTimeToFirstScanMillis() == null ? null : Duration.ofMillis(s.medianTimeToFirstScanMillis()),
-                    s.averageRating(), s.ratingNote())));
+            return Mono.just(ResponseEntity.ok(SellerSignalsView.of(s, reputation.period())));
         });
     }
 

@@ -117,7 +117,8 @@ class ReputationTest {
             assertThat(signals.shippedSales()).isEqualTo(4);
             assertThat(signals.medianTimeToFirstScanMillis()).isEqualTo(7 * hour); // (4 h + 10 h) / 2 of 2, 4, 10, 30
             assertThat(signals.averageRating()).isNull();
-            assertThat(signals.ratingNote()).isEqualTo(Reputation.NO_RATINGS_FEED);
+            assertThat(signals.ratingCount()).isZero();
+            assertThat(signals.ratingNote()).isEqualTo(Reputation.NO_RATINGS_YET);
         }
 
         @Test
@@ -140,6 +141,24 @@ class ReputationTest {
             // and the other way round: a buyer is not held to what the seller caused
             var record = REPUTATION.buyer("buyer-ann", sales, NOW.toEpochMilli());
             assertThat(record.buyerInitiatedCancellations()).isEqualTo(3);
+        }
+
+        @Test
+        void theRatingIsTheMeanOfEveryRatingBuyersLeftAllTimeToTwoDecimals() {
+            var hour = Duration.ofHours(1).toMillis();
+            var sales = List.of(
+                    new OrderFact("s-1", "b1", daysAgo(1), OrderStatus.SHIPPED, daysAgo(1) + hour, null, null, null, null, 5),
+                    new OrderFact("s-2", "b2", daysAgo(2), OrderStatus.SHIPPED, daysAgo(2) + hour, null, null, null, null, 4),
+                    new OrderFact("s-3", "b3", daysAgo(3), OrderStatus.SHIPPED, daysAgo(3) + hour, null, null, null, null, null),
+                    // rated long ago: outside the period, still part of the rating
+                    new OrderFact("s-4", "b4", daysAgo(200), OrderStatus.SHIPPED, daysAgo(200) + hour, null, null, null, null, 4));
+
+            var signals = REPUTATION.seller("seller-sam", sales, NOW.toEpochMilli());
+
+            assertThat(signals.ratingCount()).isEqualTo(3);
+            assertThat(signals.averageRating()).isEqualTo(4.33);
+            assertThat(signals.ratingNote()).isNull();
+            assertThat(signals.sales()).isEqualTo(3);
         }
 
         @Test

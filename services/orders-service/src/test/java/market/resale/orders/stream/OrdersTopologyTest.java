@@ -671,6 +671,68 @@ class OrdersTopologyTest {
     }
 
     @Nested
+    class Ratings { // rule 15
+
+        private TestInputTopic<String, market.resale.schemas.reviews.OrderRated> ratings() {
+            return harness.input(Topics.ORDER_RATED);
+        }
+
+        private market.resale.schemas.reviews.OrderRated.Builder rating(String orderId, String ratingId, int stars, Instant at) {
+            return RecordMother.orderRated().setOrderId(orderId).setRatingId(ratingId).setBuyerId("buyer-ann")
+                    .setSellerId("seller-sam").setStars(stars).setRatedAt(at);
+        }
+
+        @Test
+        void aShippedOrdersRatingIsKeptOnceTheLatestStandsAndItReachesTheSellersSales() {
+            place("o-60");
+            shippedTopic.pipeInput("o-60", shipped("o-60", PLACED_AT.plus(Duration.ofHours(5))).build());
+            var first = rating("o-60", "r-1", 3, PLACED_AT.plus(Duration.ofDays(4))).build();
+
+            ratings().pipeInput("o-60", first);
+            ratings().pipeInput("o-60", first); // redelivered
+            ratings().pipeInput("o-60", rating("o-60", "r-2", 5, PLACED_AT.plus(Duration.ofDays(5))).build()); // changed
+            ratings().pipeInput("o-60", rating("o-60", "r-0", 1, PLACED_AT.plus(Duration.ofDays(1))).build()); // older
+
+            assertThat(order("o-60").rating().stars()).isEqualTo(5);
+            assertThat(order("o-60").timeline()).extracting(TimelineEntry::event).filteredOn(TimelineEntry.RATED::equals).hasSize(2);
+            assertThat(harness.count("ratings_total", "stars", "3")).isEqualTo(1);
+            assertThat(harness.count("ratings_total", "stars", "5")).isEqualTo(1);
+            KeyValueStore<String, PartyOrder> parties = harness.store(OrdersTopology.PARTY_ORDERS_STORE);
+            try (var it = parties.prefixScan(PartyOrder.prefix(PartyOrder.SELLER, "seller-sam"),
+                    org.apache.kafka.common.serialization.Serdes.String().serializer())) {
+                assertThat(it.next().value.stars()).isEqualTo(5);
+            }
+            assertThat(deadLetterTopic.isEmpty()).isTrue();
+        }
+
+        @Test
+        void aRatingTheOrderCannotTakeIsDeadLetteredAsItArrivedAndTheNextIsProcessed() {
+            place("o-61");
+            place("o-62");
+            shippedTopic.pipeInput("o-62", shipped("o-62", PLACED_AT.plus(Duration.ofHours(5))).build());
+            var at = PLACED_AT.plus(Duration.ofDays(4));
+
+            ratings().pipeInput("o-62", rating("o-62", "r-1", 6, at).build());
+            ratings().pipeInput("o-62", rating("o-62", "r-2", 0, at).build());
+            ratings().pipeInput("o-61", rating("o-61", "r-3", 4, at).build()); // not shipped
+            ratings().pipeInput("o-missing", rating("o-missing", "r-4", 4, at).build());
+            ratings().pipeInput("o-62", rating("o-62", "r-5", 4, at).setBuyerId("buyer-bob").build());
+            ratings().pipeInput("o-61", rating("o-62", "r-6", 4, at).build()); // key is another order
+            ratings().pipeInput("o-62", rating("o-62", "r-7", 4, at).build());
+
+            var dead = deadLetterTopic.readRecordsToList();
+            assertThat(dead).extracting(r -> DeadLetters.header(r.headers(), DeadLetters.REASON)).containsExactly(
+                    "invalid", "invalid", "invalid", "unknown-order", "invalid", "invalid");
+            assertThat(dead).extracting(r -> DeadLetters.header(r.headers(), DeadLetters.DETAIL)).satisfiesExactly(
+                    d -> assertThat(d).contains("stars must be 1 to 5"), d -> assertThat(d).contains("stars must be 1 to 5"),
+                    d -> assertThat(d).contains("only a shipped order is rated"), d -> assertThat(d).contains("no order"),
+                    d -> assertThat(d).contains("differ"), d -> assertThat(d).contains("differs from orderId"));
+            assertThat(DeadLetters.header(dead.get(0).headers(), DeadLetters.SOURCE_TOPIC)).isEqualTo("reviews.order-rated");
+            assertThat(order("o-62").rating().ratingId()).isEqualTo("r-7");
+        }
+    }
+
+    @Nested
     class DeadLetters_ {
 
         @Test

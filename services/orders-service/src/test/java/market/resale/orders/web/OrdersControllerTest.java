@@ -21,7 +21,9 @@ import market.resale.orders.domain.CancellationPolicy;
 import market.resale.orders.domain.Decision;
 import market.resale.orders.domain.Item;
 import market.resale.orders.domain.Order;
+import market.resale.orders.domain.OrderStatus;
 import market.resale.orders.domain.RejectionCode;
+import market.resale.orders.stream.PartyOrder;
 import market.resale.orders.stream.OrdersTopology;
 import market.resale.platform.ManualClock;
 import market.resale.platform.kafka.CommitWatch;
@@ -54,6 +56,7 @@ class OrdersControllerTest {
     private final ControllerHarness harness = new ControllerHarness();
     private final EventPublisher publisher = harness.publisher;
     private ReadOnlyKeyValueStore<String, Attempt> attempts;
+    private ReadOnlyKeyValueStore<String, PartyOrder> parties;
     private Order order;
 
     @BeforeEach
@@ -64,6 +67,8 @@ class OrdersControllerTest {
         order = Order.placed("o-1", BUYER, SELLER, new Item("l-1", "Denim jacket", "M", "GOOD"),
                 new Amounts(4_500, 700, 300, 0, "USD"), placedAt, placedAt + WINDOW.toMillis());
         when(orders.get("o-1")).thenReturn(order);
+        parties = harness.store(OrdersTopology.PARTY_ORDERS_STORE);
+        sales();
         harness.acknowledges(Topics.CANCEL_COMMANDS, "o-1", 41);
     }
 
@@ -74,6 +79,26 @@ class OrdersControllerTest {
         var controller = new OrdersController(harness.router, harness.routing(), publisher, settings, clock,
                 new PartyHistory(harness.router, mock(Forwarder.class), settings, clock), new CommandFlow(commits));
         return ControllerHarness.client(userId, role, controller);
+    }
+
+    /** The seller's sales in the party index, as reputation reads them (one prefix scan). */
+    private void sales(PartyOrder... lines) {
+        when(parties.prefixScan(anyString(), any())).thenAnswer(call -> {
+            var prefix = (String) call.getArgument(0);
+            var it = java.util.Arrays.stream(lines).filter(l -> l.storeKey().startsWith(prefix))
+                    .map(l -> org.apache.kafka.streams.KeyValue.pair(l.storeKey(), l)).iterator();
+            return new org.apache.kafka.streams.state.KeyValueIterator<String, PartyOrder>() {
+                public boolean hasNext() { return it.hasNext(); }
+                public org.apache.kafka.streams.KeyValue<String, PartyOrder> next() { return it.next(); }
+                public void close() { }
+                public String peekNextKey() { throw new UnsupportedOperationException(); }
+            };
+        });
+    }
+
+    private static PartyOrder sale(String orderId, long placedAt, Long shippedAt, Integer stars) {
+        return new PartyOrder(PartyOrder.SELLER, SELLER, orderId, "Jacket", "M", "GOOD", 5_500, "USD", placedAt,
+                shippedAt == null ? OrderStatus.PLACED : OrderStatus.SHIPPED, 1, "buyer-9", shippedAt, null, null, null, null, stars);
     }
 
     private WebTestClient client(String userId, String role) {
@@ -231,5 +256,30 @@ class OrdersControllerTest {
                 .jsonPath("$.support").value(support -> assertThat(support.toString()).contains("DISPUTE_RESOLUTION"));
         client(SELLER, "SELLER").get().uri("/orders/o-1/cancellation-eligibility").exchange().expectStatus().isOk()
                 .expectBody().jsonPath("$.reasons[0]").isEqualTo("ITEM_UNAVAILABLE");
+    }
+
+    @Test
+    void theOrderAndItsEligibilityShowTheSellersRatingTimeToShipAndCancellationsCaused() {
+        var day = Duration.ofDays(1).toMillis();
+        var now = NOW.toEpochMilli();
+        sales(sale("s-1", now - 3 * day, now - 3 * day + 3_600_000L, 5), sale("s-2", now - 2 * day, now - 2 * day + 7_200_000L, 4),
+                sale("s-3", now - day, null, null));
+
+        client(BUYER, "BUYER").get().uri("/orders/o-1").exchange().expectStatus().isOk().expectBody()
+                .jsonPath("$.sellerSignals.averageRating").isEqualTo(4.5)
+                .jsonPath("$.sellerSignals.ratingCount").isEqualTo(2)
+                .jsonPath("$.sellerSignals.medianTimeToFirstScan").isEqualTo("PT1H30M")
+                .jsonPath("$.sellerSignals.sellerCausedCancellations").isEqualTo(0);
+        client(SELLER, "SELLER").get().uri("/orders/o-1/cancellation-eligibility").exchange().expectStatus().isOk().expectBody()
+                .jsonPath("$.sellerSignals.averageRating").isEqualTo(4.5)
+                .jsonPath("$.sellerSignals.sales").isEqualTo(3);
+    }
+
+    @Test
+    void aSellerWithoutRatingsSaysSo() {
+        client(BUYER, "BUYER").get().uri("/orders/o-1").exchange().expectStatus().isOk().expectBody()
+                .jsonPath("$.sellerSignals.averageRating").doesNotExist()
+                .jsonPath("$.sellerSignals.ratingCount").isEqualTo(0)
+                .jsonPath("$.sellerSignals.ratingNote").isEqualTo("no ratings yet");
     }
 }
