@@ -189,6 +189,8 @@ final class AuthzMatrix {
                         .hidden().grant("200", BO, AGENT)
                         .note("the buyer's cancellation: its submitter and support; the seller is a party but not its submitter"),
                 get("/cancellation-reasons").everyoneSignedIn("200").note("the reasons each actor may give"),
+                get("/cancellations").grant("200", BO, BX, SO, SX).grant("400", AGENT)
+                        .note("the caller's own orders' cancellations; support: `400 party-required` until it names a seller or buyer"),
                 get("/purchases").grant("200", BO, BX).note("the caller's own purchases"),
                 get("/sales").grant("200", SO, SX).note("the caller's own sales"),
                 get("/buyers/{buyerId}/record").call("/buyers/{buyer}/record").hidden().grant("200", BO, SO, AGENT)

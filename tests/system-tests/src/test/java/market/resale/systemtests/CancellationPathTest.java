@@ -205,6 +205,47 @@ class CancellationPathTest {
                 .isEqualTo(orders1.get("/purchases?status=CANCELLED&size=100", token).body());
     }
 
+    /**
+     * Issue 19, points 2, 3 and 11 through the public API: the seller cancels with a seller's reason and a note (a
+     * buyer's reason is refused, naming the seller's), the note is on the order's timeline, and the seller finds the
+     * cancellation by its actor in the cancellation search, asked of either instance.
+     */
+    @Test
+    void aSellersCancellationCarriesItsNoteAndIsFoundInTheSellersCancellationSearch() throws Exception {
+        var buyer = "buyer-" + UUID.randomUUID().toString().substring(0, 8);
+        var buyerToken = orders1.token(buyer, "BUYER");
+        var sellerToken = orders1.token("seller-" + buyer, "SELLER");
+        var byBuyer = placeOrder(buyer);
+        var bySeller = placeOrder(buyer);
+        await().atMost(Duration.ofSeconds(30)).until(() -> orders1.get("/orders/" + bySeller, sellerToken).status() == 200
+                && orders1.get("/orders/" + byBuyer, buyerToken).status() == 200);
+
+        var wrongReason = orders2.post("/orders/" + bySeller + "/cancellations", sellerToken,
+                "{\"reason\":\"CHANGED_MIND\",\"expectedVersion\":1}", Map.of());
+        assertThat(wrongReason.status()).isEqualTo(422);
+        assertThat(wrongReason.body().get("code").asString()).isEqualTo("reason-not-allowed");
+        assertThat(wrongReason.body().get("allowedReasons").toString()).contains("ITEM_UNAVAILABLE");
+        assertThat(orders2.post("/orders/" + bySeller + "/cancellations", sellerToken,
+                "{\"reason\":\"ITEM_UNAVAILABLE\",\"note\":\"Sold in my shop this morning, sorry.\",\"expectedVersion\":1}",
+                Map.of()).status()).isEqualTo(200);
+        assertThat(orders1.post("/orders/" + byBuyer + "/cancellations", buyerToken,
+                "{\"reason\":\"CHANGED_MIND\",\"expectedVersion\":1}", Map.of()).status()).isEqualTo(200);
+        assertThat(orders1.get("/orders/" + bySeller, buyerToken).body().get("timeline").toString())
+                .contains("SELLER ITEM_UNAVAILABLE: \\\"Sold in my shop this morning, sorry.\\\"");
+
+        for (var instance : List.of(orders1, orders2)) {
+            var all = await().atMost(Duration.ofSeconds(30)).until(() -> instance.get("/cancellations", sellerToken),
+                    r -> r.status() == 200 && r.body().get("items").size() == 2);
+            assertThat(all.body().at("/items/0/orderId").asString()).isIn(byBuyer, bySeller);
+            var theirs = instance.get("/cancellations?actor=SELLER", sellerToken).body().get("items");
+            assertThat(theirs).hasSize(1);
+            assertThat(theirs.get(0).get("orderId").asString()).isEqualTo(bySeller);
+            assertThat(theirs.get(0).get("sellerCaused").asBoolean()).isTrue();
+            assertThat(instance.get("/cancellations?reason=CHANGED_MIND", sellerToken).body().at("/items/0/sellerCaused").asBoolean())
+                    .isFalse();
+        }
+    }
+
     @Test
     void aCarrierScanShipsTheOrderAndAConfirmationOfWhatWasShownBeforeIsRefusedNamingTheParcel() throws Exception {
         var buyer = "buyer-" + UUID.randomUUID().toString().substring(0, 8);

@@ -42,10 +42,23 @@ final class OrderViews {
     record OrderView(String orderId, String buyerId, String sellerId, ItemView item, AmountsView amounts, String status,
                      long version, Instant placedAt, Instant cancellationWindowClosesAt, Instant shipBy, ShipmentView shipment,
                      RefundView refund, List<TimelineView> timeline, RatingView rating,
-                     ReputationController.SellerSignalsView sellerSignals) {
+                     SellerSummary sellerSignals) {
     }
 
     record RatingView(int stars, String comment, Instant ratedAt) {
+    }
+
+    /**
+     * What a buyer checks of the seller before buying or cancelling (rules 7, 9, 15), shown with the order and its
+     * eligibility: the full signals are at {@code GET /sellers/{sellerId}/signals}.
+     */
+    record SellerSummary(String sellerId, Double averageRating, int ratingCount, java.time.Duration medianTimeToFirstScan,
+                         int sales, int sellerCausedCancellations, double cancellationRate, java.time.Duration period) {
+
+        static SellerSummary of(ReputationController.SellerSignalsView s) {
+            return s == null ? null : new SellerSummary(s.sellerId(), s.averageRating(), s.ratingCount(),
+                    s.medianTimeToFirstScan(), s.sales(), s.sellerCausedCancellations(), s.cancellationRate(), s.period());
+        }
     }
 
     record OrderLine(String orderId, String title, String size, String condition, Money total, String status,
@@ -79,7 +92,7 @@ final class OrderViews {
      */
     record EligibilityView(String orderId, long version, boolean allowed, String reasonCode, String detail,
                            String trackingNumber, Instant deadline, Conditions conditions, List<String> reasons,
-                           Instant shipBy, ReputationController.SellerSignalsView sellerSignals) {
+                           Instant shipBy, SellerSummary sellerSignals) {
     }
 
     /** The reasons each actor may give for a cancellation. */
@@ -90,7 +103,8 @@ final class OrderViews {
                               String trackingNumber, Money refund, Instant decidedAt) {
     }
 
-    static OrderView of(Order o, ReputationController.SellerSignalsView seller) {
+    static OrderView of(Order o, ReputationController.SellerSignalsView signals) {
+        var seller = SellerSummary.of(signals);
         var a = o.amounts();
         // The refund is due once cancelled, and issued once credits-service says so (its step is on the timeline);
         // an order that cost nothing has nothing to refund, and its refund completes all the same.
@@ -127,8 +141,9 @@ final class OrderViews {
     }
 
     /** With the buyer's own record, when the buyer is the one asking. */
-    static EligibilityView of(Eligibility e, ReputationController.SellerSignalsView seller, PartyHistory.Summary record,
+    static EligibilityView of(Eligibility e, ReputationController.SellerSignalsView signals, PartyHistory.Summary record,
                               boolean warn, double warnRate, java.time.Duration period) {
+        var seller = SellerSummary.of(signals);
         var figures = record == null ? null : new RecordFigures(record.purchases(), record.buyerInitiatedCancellations(),
                 record.rate(), period.toString());
         var warning = !warn ? null : String.format(java.util.Locale.ROOT,

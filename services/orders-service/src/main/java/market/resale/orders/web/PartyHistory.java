@@ -52,12 +52,17 @@ class PartyHistory {
 
     /** Only the local part: callers route to the owner of {@code partyId} first. */
     List<OrderFact> facts(String role, String partyId) {
+        return lines(role, partyId).stream().map(PartyOrder::fact).toList();
+    }
+
+    /** A party's orders, newest first; only the local part: callers route to the owner of {@code partyId} first. */
+    List<PartyOrder> lines(String role, String partyId) {
         var store = router.<PartyOrder>localStore(OrdersTopology.PARTY_ORDERS_STORE);
-        var facts = new ArrayList<OrderFact>();
+        var lines = new ArrayList<PartyOrder>();
         try (var it = store.prefixScan(PartyOrder.prefix(role, partyId), Serdes.String().serializer())) {
-            it.forEachRemaining(kv -> facts.add(kv.value.fact()));
+            it.forEachRemaining(kv -> lines.add(kv.value));
         }
-        return facts;
+        return lines;
     }
 
     /**
