@@ -193,7 +193,6 @@ class UpstreamOwnedContractTest {
     @Test
     void newEnumSymbolsFromTheUpstreamsAreReadRecordedAndCounted() throws Exception {
         var evolvedOrder = new Schema.Parser().parse(UPSTREAM_SCHEMA.toString().replace("\"FAIR\"]", "\"FAIR\",\"LIKE_NEW\"]"));
-        var scanSchema = CARRIER_SCHEMA;
         var orderId = "evolved-" + run;
         GenericRecord order = new GenericData.Record(evolvedOrder);
         var template = order(orderId, 1_500, "USD");
@@ -201,13 +200,7 @@ class UpstreamOwnedContractTest {
             order.put(field.name(), field.name().equals("condition")
                     ? new GenericData.EnumSymbol(field.schema(), "LIKE_NEW") : template.get(field.name()));
         }
-        GenericRecord scan = new GenericData.Record(scanSchema);
-        scan.put("scanId", "customs-" + run);
-        scan.put("orderId", orderId);
-        scan.put("trackingNumber", "1Z-" + run);
-        scan.put("carrier", "UPS");
-        scan.put("scanType", new GenericData.EnumSymbol(scanSchema.getField("scanType").schema(), "HELD_AT_CUSTOMS"));
-        scan.put("scannedAt", Instant.now().toEpochMilli());
+        var scan = carrierScan("customs-" + run, orderId, "1Z-" + run, "HELD_AT_CUSTOMS");
         try (var producer = new KafkaProducer<byte[], byte[]>(producerProps())) {
             var key = orderId.getBytes(StandardCharsets.UTF_8);
             producer.send(new ProducerRecord<>(Topics.ORDER_PLACED.name(), key, upstreamSerializer.serialize(Topics.ORDER_PLACED.name(), order))).get();
@@ -245,13 +238,7 @@ class UpstreamOwnedContractTest {
     void theReviewsAppsOwnRatingsReachTheSellersSignalsAndABadOneIsDeadLettered() throws Exception {
         var orderId = "rated-" + run;
         var key = orderId.getBytes(StandardCharsets.UTF_8);
-        GenericRecord scan = new GenericData.Record(CARRIER_SCHEMA);
-        scan.put("scanId", "accepted-" + run);
-        scan.put("orderId", orderId);
-        scan.put("trackingNumber", "1Z-R-" + run);
-        scan.put("carrier", "UPS");
-        scan.put("scanType", new GenericData.EnumSymbol(CARRIER_SCHEMA.getField("scanType").schema(), "ACCEPTED"));
-        scan.put("scannedAt", Instant.now().toEpochMilli());
+        var scan = carrierScan("accepted-" + run, orderId, "1Z-R-" + run, "ACCEPTED");
         try (var producer = new KafkaProducer<byte[], byte[]>(producerProps())) {
             producer.send(new ProducerRecord<>(Topics.ORDER_PLACED.name(), key, upstreamSerializer.serialize(Topics.ORDER_PLACED.name(),
                     order(orderId, 1_800, "USD")))).get();
@@ -286,6 +273,18 @@ class UpstreamOwnedContractTest {
         assertThat(DeadLetters.header(dead.get(0).headers(), DeadLetters.SOURCE_TOPIC)).isEqualTo(Topics.ORDER_RATED.name());
         assertOnlyTheUpstreamRegistered(Topics.ORDER_RATED.name() + "-value");
         assertThat(services.get("orders-service").ready()).isTrue();
+    }
+
+    /** A scan in the carrier integration's own schema. */
+    private static GenericRecord carrierScan(String scanId, String orderId, String trackingNumber, String scanType) {
+        GenericRecord scan = new GenericData.Record(CARRIER_SCHEMA);
+        scan.put("scanId", scanId);
+        scan.put("orderId", orderId);
+        scan.put("trackingNumber", trackingNumber);
+        scan.put("carrier", "UPS");
+        scan.put("scanType", new GenericData.EnumSymbol(CARRIER_SCHEMA.getField("scanType").schema(), scanType));
+        scan.put("scannedAt", Instant.now().toEpochMilli());
+        return scan;
     }
 
     private static GenericRecord rating(String ratingId, String orderId, int stars) {
