@@ -166,6 +166,53 @@ class HelpCenterTest {
         return requestId[0];
     }
 
+    /** Issue 19, point 7: a request the seller has not answered ends when the order ships, and both parties are told. */
+    @Test
+    void aRequestTheSellerHasNotAnsweredEndsWhenTheOrderShipsAndBothAreTold() throws Exception {
+        var people = People.fresh();
+        var orderId = placeOrder(people, Instant.now().minus(Duration.ofHours(4)));
+        var requestId = requestCancellation(orderId, people.buyerToken());
+
+        scan(orderId, ScanType.ACCEPTED);
+
+        var request = awaitBody(messaging, "/orders/" + orderId + "/cancellation-requests/" + requestId, people.buyerToken(),
+                r -> "CLOSED".equals(r.get("status").asString()));
+        assertThat(request.at("/outcome/code").asString()).isEqualTo("ALREADY_SHIPPED");
+        assertThat(request.at("/outcome/trackingNumber").asString()).isEqualTo("1Z-" + orderId);
+        for (var token : List.of(people.buyerToken(), people.sellerToken())) {
+            awaitBody(messaging, "/notifications?size=100", token, inbox -> inbox.get("notifications").toString()
+                    .contains("CANCELLATION_REQUEST_CLOSED"));
+        }
+        var approval = messaging.post("/orders/" + orderId + "/cancellation-requests/" + requestId + "/approval",
+                people.sellerToken(), "{}", Map.of());
+        assertThat(approval.status()).isEqualTo(409);
+        assertThat(approval.body().get("code").asString()).isEqualTo("request-not-pending");
+    }
+
+    /** Issue 19, point 8 (rule 13): past the ship-by deadline the buyer cancels without the seller, against the seller. */
+    @Test
+    void anOrderNotShippedWithinSevenDaysIsCancelledByItsBuyerWithoutAskingAndCountsAgainstTheSeller() throws Exception {
+        var people = People.fresh();
+        var orderId = placeOrder(people, Instant.now().minus(Duration.ofDays(8)));
+        // The deadline passed unshipped: both are told, and the buyer may cancel without asking.
+        for (var token : List.of(people.buyerToken(), people.sellerToken())) {
+            awaitBody(messaging, "/notifications?size=100", token, inbox -> inbox.get("notifications").toString()
+                    .contains("SHIP_BY_PASSED"));
+        }
+        var shown = awaitBody(orders, "/orders/" + orderId + "/cancellation-eligibility", people.buyerToken(),
+                e -> e.get("allowed").asBoolean());
+        assertThat(shown.get("reasons").toString()).isEqualTo("[\"SELLER_DID_NOT_SHIP\"]");
+        assertThat(shown.at("/conditions/recordEffect").asString()).contains("counts against the seller");
+
+        var cancelled = orders.post("/orders/" + orderId + "/cancellations", people.buyerToken(),
+                "{\"reason\":\"SELLER_DID_NOT_SHIP\",\"expectedVersion\":" + shown.get("version").asLong() + "}", Map.of());
+        assertThat(cancelled.status()).as(String.valueOf(cancelled.body())).isEqualTo(200);
+        awaitBody(orders, "/sellers/" + people.seller() + "/signals", people.buyerToken(),
+                signals -> signals.get("sellerCausedCancellations").asInt() == 1);
+        assertThat(orders.get("/buyers/" + people.buyer() + "/record", people.buyerToken()).body()
+                .get("buyerInitiatedCancellations").asInt()).isZero();
+    }
+
     @Test
     void askTheSellerApprovedCancelsTheOrderWithOneCreditAndBothPartiesAreNotifiedLive() throws Exception {
         var people = People.fresh();
@@ -388,7 +435,7 @@ class HelpCenterTest {
         assertThat(signals.get("sales").asInt()).isEqualTo(3);
         assertThat(signals.get("cancellations").asInt()).isEqualTo(2);
         assertThat(signals.get("averageRating").isNull()).isTrue();
-        assertThat(signals.get("ratingNote").asString()).contains("no upstream ratings feed");
+        assertThat(signals.get("ratingNote").asString()).isEqualTo("no ratings yet");
     }
 
     private static List<JsonNode> casesOf(JsonNode page, String orderId) {
