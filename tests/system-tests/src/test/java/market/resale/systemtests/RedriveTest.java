@@ -61,7 +61,7 @@ class RedriveTest {
             await().atMost(Duration.ofSeconds(60)).until(() -> orders.ready() && credits.ready());
             var now = Instant.now();
             var command = CancelOrderCommand.newBuilder().setCommandId(buyer + ":redrive-key").setOrderId(orderId)
-                    .setActor(Actor.BUYER).setActorId(buyer).setReason(CancelReason.CHANGED_MIND).setRequestedAt(now).build();
+                    .setActor(Actor.BUYER).setActorId(buyer).setReason(CancelReason.CHANGED_MIND).setExpectedVersion(1L).setRequestedAt(now).build();
             producer.send(new ProducerRecord<>(Topics.CANCEL_COMMANDS.name(), orderId, command)).get();
 
             var dead = new ArrayList<ConsumerRecord<String, byte[]>>();

@@ -45,6 +45,9 @@ import tools.jackson.databind.json.JsonMapper;
 public class CarrierScansController {
 
     private static final String ID = "[A-Za-z0-9._:-]{1,64}";
+    /** A carrier's clock reads a time in this century: anything else (a negative epoch, 1e309) is a broken scan. */
+    private static final Instant EARLIEST_SCAN = Instant.parse("2000-01-01T00:00:00Z");
+    private static final Instant LATEST_SCAN = Instant.parse("2100-01-01T00:00:00Z");
 
     public record ScanBody(@NotNull @Pattern(regexp = ID) String scanId,
                            @NotNull @Pattern(regexp = ID) String orderId,
@@ -84,6 +87,10 @@ public class CarrierScansController {
         if (body.scanType() == ScanType.UNKNOWN) {
             // UNKNOWN is what this service reads a scan type newer than itself as, never one a carrier reports.
             throw ApiProblem.invalidField("invalid-request", "scanType", "UNKNOWN is not a scan type a carrier reports");
+        }
+        if (body.scannedAt().isBefore(EARLIEST_SCAN) || !body.scannedAt().isBefore(LATEST_SCAN)) {
+            throw ApiProblem.invalidField("invalid-request", "scannedAt", "scannedAt must be a time between "
+                    + EARLIEST_SCAN + " and " + LATEST_SCAN);
         }
         if (!caller.is(Role.CARRIER) || caller.carrier() == null) {
             throw new ApiProblem(HttpStatus.FORBIDDEN, "forbidden", "Only a carrier's client may post scans");

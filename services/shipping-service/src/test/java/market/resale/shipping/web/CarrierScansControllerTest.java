@@ -58,6 +58,19 @@ class CarrierScansControllerTest {
     }
 
     @Test
+    void aScanTimeNoCarrierClockReadsIsABadRequestNamingTheFieldAndNothingIsSent() {
+        for (var json : new String[] {"1e309", "-62135596800", "\"1900-01-01T00:00:00Z\"", "\"2200-01-01T00:00:00Z\""}) {
+            as("ups-integration", "CARRIER").post().uri("/carrier/scans").contentType(MediaType.APPLICATION_JSON)
+                    .bodyValue("{\"scanId\":\"o-1-accepted\",\"orderId\":\"o-1\",\"trackingNumber\":\"1Z9\",\"carrier\":\"UPS\","
+                            + "\"scanType\":\"ACCEPTED\",\"scannedAt\":" + json + "}")
+                    .exchange()
+                    .expectStatus().isBadRequest()
+                    .expectBody().jsonPath("$.fields.scannedAt").exists();
+        }
+        verify(publisher, org.mockito.Mockito.never()).publish(any(), any(), any());
+    }
+
+    @Test
     void aCarriersScanIsPublishedKeyedByOrderAndAcceptedOnceStored() {
         when(publisher.publish(any(), any(), any())).thenReturn(CompletableFuture.completedFuture(null));
 
