@@ -128,8 +128,10 @@ public final class Demo {
                 .setRatedAt(Instant.now()).build();
         upstream.send(new ProducerRecord<>(Topics.ORDER_RATED.name(), shipped, rating)).get();
         step("the reviews app published a 5-star rating on %s", Topics.ORDER_RATED.name());
+        // The order shows its rating at once; the seller's signals follow from the sales index a moment later.
         var rated = await("orders", "GET", "/orders/" + shipped, buyerToken, null,
-                r -> r.status() == 200 && r.body().at("/rating/stars").asInt() == 5);
+                r -> r.status() == 200 && r.body().at("/rating/stars").asInt() == 5
+                        && r.body().at("/sellerSignals/ratingCount").asInt() == 1);
         step("the order's rating: %s; the seller's signals: %s", rated.body().get("rating"), rated.body().get("sellerSignals"));
         expect(rated.body().at("/sellerSignals/averageRating").asDouble() == 5.0
                 && rated.body().at("/sellerSignals/ratingCount").asInt() == 1, "the seller's average rating is 5.0 of 1 rating");

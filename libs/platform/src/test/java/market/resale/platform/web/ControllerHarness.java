@@ -43,6 +43,39 @@ public final class ControllerHarness {
         return store;
     }
 
+    /**
+     * {@code store}'s prefix scans answer from {@code entries} (key → value), in key order, as a store does: for a
+     * controller that lists a party's entries by prefix. Each call replaces what the previous one set.
+     */
+    public static <V> void prefixScans(ReadOnlyKeyValueStore<String, V> store, java.util.Map<String, V> entries) {
+        var sorted = new java.util.TreeMap<>(entries);
+        when(store.prefixScan(anyString(), any())).thenAnswer(call -> {
+            String prefix = call.getArgument(0);
+            var it = sorted.entrySet().stream().filter(e -> e.getKey().startsWith(prefix))
+                    .map(e -> org.apache.kafka.streams.KeyValue.pair(e.getKey(), e.getValue())).iterator();
+            return new org.apache.kafka.streams.state.KeyValueIterator<String, V>() {
+                @Override
+                public boolean hasNext() {
+                    return it.hasNext();
+                }
+
+                @Override
+                public org.apache.kafka.streams.KeyValue<String, V> next() {
+                    return it.next();
+                }
+
+                @Override
+                public void close() {
+                }
+
+                @Override
+                public String peekNextKey() {
+                    return sorted.ceilingKey(prefix);
+                }
+            };
+        });
+    }
+
     /** Query routing over {@link #router}; no request is forwarded, since this instance owns every key. */
     public OwnerRouting routing() {
         return new OwnerRouting(router, mock(Forwarder.class));

@@ -81,7 +81,7 @@ class OrderProcessor extends ServiceProcessor<OrderInput, Object> {
         this.attempts = new ExpiringStore<>(context.getStateStore(OrdersTopology.ATTEMPTS_STORE),
                 context.getStateStore(OrdersTopology.ATTEMPT_EXPIRY_STORE));
         context.schedule(settings.expiryCheckInterval(), PunctuationType.WALL_CLOCK_TIME, now -> {
-            closeExpiredWindows(now);
+            runDueDeadlines(now);
             forgetOldAnswers(now);
         });
     }
@@ -343,7 +343,7 @@ class OrderProcessor extends ServiceProcessor<OrderInput, Object> {
      * window closes (and its reminder before), the ship-by deadline passes (and the seller's reminder before). Each
      * applies only to an order still placed: shipping or a cancellation makes it moot.
      */
-    void closeExpiredWindows(long now) {
+    void runDueDeadlines(long now) {
         for (var due : deadlines.takeDue(now, settings.expiryBatch())) {
             var bar = due.key().indexOf('|');
             var orderId = bar < 0 ? due.key() : due.key().substring(0, bar);

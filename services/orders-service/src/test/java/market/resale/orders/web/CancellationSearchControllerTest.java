@@ -1,10 +1,7 @@
 package market.resale.orders.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.mockito.ArgumentMatchers.any;
-import static org.mockito.ArgumentMatchers.anyString;
 import static org.mockito.Mockito.mock;
-import static org.mockito.Mockito.when;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -17,8 +14,6 @@ import market.resale.orders.stream.PartyOrder;
 import market.resale.platform.ManualClock;
 import market.resale.platform.web.ControllerHarness;
 import market.resale.platform.web.Forwarder;
-import org.apache.kafka.streams.KeyValue;
-import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -46,17 +41,7 @@ class CancellationSearchControllerTest {
     }
 
     private void lines(PartyOrder... lines) {
-        when(parties.prefixScan(anyString(), any())).thenAnswer(call -> {
-            var prefix = (String) call.getArgument(0);
-            var it = Arrays.stream(lines).filter(l -> l.storeKey().startsWith(prefix)).sorted(java.util.Comparator.comparing(PartyOrder::storeKey))
-                    .map(l -> KeyValue.pair(l.storeKey(), l)).iterator();
-            return new KeyValueIterator<String, PartyOrder>() {
-                public boolean hasNext() { return it.hasNext(); }
-                public KeyValue<String, PartyOrder> next() { return it.next(); }
-                public void close() { }
-                public String peekNextKey() { throw new UnsupportedOperationException(); }
-            };
-        });
+        ControllerHarness.prefixScans(parties, Arrays.stream(lines).collect(java.util.stream.Collectors.toMap(PartyOrder::storeKey, l -> l)));
     }
 
     /** An order placed at {@code placedAt}, cancelled an hour later by {@code by} (not cancelled when null). */

@@ -83,17 +83,8 @@ class OrdersControllerTest {
 
     /** The seller's sales in the party index, as reputation reads them (one prefix scan). */
     private void sales(PartyOrder... lines) {
-        when(parties.prefixScan(anyString(), any())).thenAnswer(call -> {
-            var prefix = (String) call.getArgument(0);
-            var it = java.util.Arrays.stream(lines).filter(l -> l.storeKey().startsWith(prefix))
-                    .map(l -> org.apache.kafka.streams.KeyValue.pair(l.storeKey(), l)).iterator();
-            return new org.apache.kafka.streams.state.KeyValueIterator<String, PartyOrder>() {
-                public boolean hasNext() { return it.hasNext(); }
-                public org.apache.kafka.streams.KeyValue<String, PartyOrder> next() { return it.next(); }
-                public void close() { }
-                public String peekNextKey() { throw new UnsupportedOperationException(); }
-            };
-        });
+        ControllerHarness.prefixScans(parties, java.util.Arrays.stream(lines)
+                .collect(java.util.stream.Collectors.toMap(PartyOrder::storeKey, l -> l)));
     }
 
     private static PartyOrder sale(String orderId, long placedAt, Long shippedAt, Integer stars) {
